@@ -1,0 +1,5 @@
+"""``python -m proxy``: see ``proxy.cli``."""
+
+from proxy.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,136 @@
+"""One JSON line per exchange: what was done, to which paths, never with which values.
+
+Fields: ``time``, ``request_id``, ``vendor``, ``route``, ``method``, ``status``, ``outcome``
+(``forwarded`` or ``rejected``), ``reason`` (for rejections), ``contract_version``,
+``request`` / ``response`` (each a ``MessageReport``: kept, dropped, transformed paths and entity
+counts), ``bytes`` (from the client, to the vendor, from the vendor, to the client) and
+``duration_ms`` / ``upstream_ms``.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+import orjson
+
+from proxy.report import MessageReport
+
+
+class AuditSink(Protocol):
+    """Where audit lines go."""
+
+    def write(self, record: dict[str, Any]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class StreamSink:
+    """Writes JSON lines to a text stream (stdout by default), flushing each line."""
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self._stream = stream if stream is not None else sys.stdout
+        self._lock = threading.Lock()
+
+    def write(self, record: dict[str, Any]) -> None:
+        line = orjson.dumps(record).decode() + "\n"
+        with self._lock:
+            self._stream.write(line)
+            self._stream.flush()
+
+    def close(self) -> None:
+        pass
+
+
+class FileSink:
+    """Appends JSON lines to a file (line-buffered, so a crash loses at most one line)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self._fh = open(path, "ab", buffering=0)  # noqa: SIM115 - closed in close()
+        self._lock = threading.Lock()
+
+    def write(self, record: dict[str, Any]) -> None:
+        data = orjson.dumps(record) + b"\n"
+        with self._lock:
+            self._fh.write(data)
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+class MemorySink:
+    """Keeps records in a list; for tests and the demo."""
+
+    def __init__(self) -> None:
+        self.records: list[dict[str, Any]] = []
+
+    def write(self, record: dict[str, Any]) -> None:
+        self.records.append(record)
+
+    def close(self) -> None:
+        pass
+
+
+def open_sink(spec: str) -> AuditSink:
+    """``stdout``, ``stderr`` or a file path."""
+    if spec == "stdout":
+        return StreamSink(sys.stdout)
+    if spec == "stderr":
+        return StreamSink(sys.stderr)
+    return FileSink(spec)
+
+
+@dataclass
+class AuditRecord:
+    """Collected while an exchange runs, written once at its end."""
+
+    request_id: str
+    method: str
+    contract_version: str
+    vendor: str | None = None
+    route: str | None = None
+    status: int = 0
+    outcome: str = "rejected"
+    reason: str | None = None
+    request: MessageReport = field(default_factory=MessageReport)
+    response: MessageReport | None = None
+    bytes_from_client: int = 0
+    bytes_to_vendor: int = 0
+    bytes_from_vendor: int = 0
+    bytes_to_client: int = 0
+    duration_ms: float = 0.0
+    upstream_ms: float | None = None
+    detection_ms: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "request_id": self.request_id,
+            "vendor": self.vendor,
+            "route": self.route,
+            "method": self.method,
+            "status": self.status,
+            "outcome": self.outcome,
+            "contract_version": self.contract_version,
+            "request": self.request.to_dict(),
+            "bytes": {
+                "from_client": self.bytes_from_client,
+                "to_vendor": self.bytes_to_vendor,
+                "from_vendor": self.bytes_from_vendor,
+                "to_client": self.bytes_to_client,
+            },
+            "duration_ms": round(self.duration_ms, 3),
+        }
+        if self.reason is not None:
+            out["reason"] = self.reason
+        if self.response is not None:
+            out["response"] = self.response.to_dict()
+        if self.upstream_ms is not None:
+            out["upstream_ms"] = round(self.upstream_ms, 3)
+        if self.detection_ms is not None:
+            out["detection_ms"] = round(self.detection_ms, 3)
+        return out

@@ -1,0 +1,253 @@
+"""Read ``proxy.yaml`` and ``vendors/*.yaml`` from a config directory and check them.
+
+Every problem becomes one line that names the file, the vendor, the key and what to do; all
+problems of all files are collected before ``ConfigError`` is raised, so one ``check`` run lists
+them all. Nothing here needs the NLP model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from proxy.contract import Action, FieldRule, MessageContract, VendorContract
+from proxy.errors import ConfigError
+from proxy.headers import FRAMING_HEADERS
+from proxy.routing import CompiledMessage, CompiledRoute, CompiledVendor, RouteTemplate
+from proxy.selectors import SelectorSyntaxError, build_trie, parse_selector
+from proxy.settings import ProxySettings
+from recognizers.entities import KNOWN_ENTITIES
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    """A checked configuration: settings, compiled vendors, and a version hash of the files."""
+
+    settings: ProxySettings
+    vendors: dict[str, CompiledVendor]
+    version: str
+    directory: Path
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that rejects duplicate keys (PyYAML silently keeps the last one)."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key '{key}' (first on line {seen[key] + 1})",
+                key_node.start_mark,
+            )
+        seen[key] = key_node.start_mark.line
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping  # type: ignore[arg-type]
+)
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse one YAML file; raise ConfigError naming the file and line on any syntax problem."""
+    try:
+        with path.open("rb") as fh:
+            return yaml.load(fh, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError([f"{path}:{where}: invalid YAML: {problem}"]) from None
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot read: {exc.strerror}"]) from None
+
+
+def _format_loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _validation_problems(prefix: str, exc: ValidationError) -> list[str]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        where = _format_loc(loc) or "(top level)"
+        kind = err["type"]
+        if kind == "enum":
+            expected = err.get("ctx", {}).get("expected", "")
+            msg = f"unknown {loc[-1] if loc else 'value'} '{err['input']}'; use one of {expected}"
+        elif kind == "extra_forbidden":
+            msg = "unknown key; check its spelling or remove it"
+        elif kind == "missing":
+            msg = "required key is missing"
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+        problems.append(f"{prefix}: {where}: {msg}")
+    return problems
+
+
+def _check_upstream(upstream: str) -> str | None:
+    parts = urlsplit(upstream)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must be an http:// or https:// URL with a host, e.g. https://api.vendor.example"
+    if parts.query or parts.fragment:
+        return "must not carry a query string or fragment"
+    return None
+
+
+def _compile_message(
+    prefix: str, where: str, message: MessageContract, problems: list[str]
+) -> CompiledMessage:
+    for name in message.headers:
+        if name in FRAMING_HEADERS:
+            problems.append(
+                f"{prefix}: {where}.headers.{name}: the proxy always builds this header itself; "
+                "remove it from the contract"
+            )
+    rules: list[tuple[Any, FieldRule]] = []
+    for key, rule in (message.body or {}).items():
+        try:
+            selector = parse_selector(key)
+        except SelectorSyntaxError as exc:
+            problems.append(f"{prefix}: {where}.body.'{key}': bad selector: {exc}")
+            continue
+        rules.append((selector, rule))
+    for section, mapping in (("headers", message.headers), ("query", message.query),
+                             ("body", message.body or {})):
+        for key, rule in mapping.items():
+            for entity in rule.entities or ():
+                if entity not in KNOWN_ENTITIES:
+                    problems.append(
+                        f"{prefix}: {where}.{section}.'{key}': unknown entity '{entity}'; known: "
+                        + ", ".join(sorted(KNOWN_ENTITIES))
+                    )
+    return CompiledMessage(
+        contract=message,
+        headers=dict(message.headers),
+        query=dict(message.query),
+        body_trie=build_trie(rules) if message.body is not None else None,
+    )
+
+
+def compile_vendor(path: Path, contract: VendorContract, problems: list[str]) -> CompiledVendor:
+    """Turn a validated contract into routes ready to match; append problems found."""
+    prefix = f"{path}: vendor '{contract.vendor}'"
+    upstream_problem = _check_upstream(contract.upstream)
+    if upstream_problem:
+        problems.append(f"{prefix}: upstream: {upstream_problem}")
+    routes: list[CompiledRoute] = []
+    seen: dict[tuple[str, tuple[str | None, ...]], int] = {}
+    for index, route in enumerate(contract.routes):
+        where = f"routes[{index}]"
+        try:
+            template = RouteTemplate.parse(route.path)
+        except ValueError as exc:
+            problems.append(f"{prefix}: {where}.path: {exc}")
+            continue
+        shape = (route.method, template.shape)
+        if shape in seen:
+            problems.append(
+                f"{prefix}: {where}: duplicate route {route.method} {route.path} (same as "
+                f"routes[{seen[shape]}]); merge the two entries"
+            )
+            continue
+        seen[shape] = index
+        request = _compile_message(prefix, f"{where}.request", route.request, problems)
+        response = (
+            _compile_message(prefix, f"{where}.response", route.response, problems)
+            if route.response is not None
+            else None
+        )
+        routes.append(
+            CompiledRoute(
+                vendor=contract.vendor, route=route, template=template,
+                request=request, response=response,
+            )
+        )
+    return CompiledVendor(contract=contract, routes=tuple(routes), source=path)
+
+
+def uses_action(vendors: dict[str, CompiledVendor], action: Action) -> bool:
+    """Whether any rule of any route, either direction, uses ``action``."""
+    for vendor in vendors.values():
+        for route in vendor.routes:
+            for message in (route.route.request, route.route.response):
+                if message is None:
+                    continue
+                for mapping in (message.headers, message.query, message.body or {}):
+                    if any(rule.action is action for rule in mapping.values()):
+                        return True
+    return False
+
+
+def _validate(model: type[BaseModel], data: Any, prefix: str, problems: list[str]) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_validation_problems(prefix, exc))
+        return None
+
+
+def load_config(directory: str | Path) -> LoadedConfig:
+    """Load and check a config directory; raise ConfigError listing every problem."""
+    root = Path(directory)
+    problems: list[str] = []
+    digest = hashlib.sha256()
+    if not root.is_dir():
+        raise ConfigError([f"{root}: not a directory; pass --config DIR with DIR/vendors/*.yaml"])
+
+    settings = ProxySettings()
+    settings_path = root / "proxy.yaml"
+    if settings_path.exists():
+        digest.update(settings_path.read_bytes())
+        data = read_yaml(settings_path) or {}
+        validated = _validate(ProxySettings, data, str(settings_path), problems)
+        settings = validated or settings
+
+    vendor_dir = root / "vendors"
+    files = sorted(vendor_dir.glob("*.yaml")) + sorted(vendor_dir.glob("*.yml"))
+    if not files:
+        problems.append(f"{vendor_dir}: no vendor contracts (*.yaml) found")
+    vendors: dict[str, CompiledVendor] = {}
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        try:
+            data = read_yaml(path)
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+            continue
+        name = data.get("vendor") if isinstance(data, dict) else None
+        prefix = f"{path}: vendor '{name}'" if isinstance(name, str) else f"{path}"
+        if not isinstance(data, dict):
+            problems.append(f"{path}: a contract is a mapping with vendor, upstream and routes")
+            continue
+        contract = _validate(VendorContract, data, prefix, problems)
+        if contract is None:
+            continue
+        if contract.vendor in vendors:
+            problems.append(
+                f"{prefix}: vendor name already used by {vendors[contract.vendor].source}; "
+                "each vendor has one file"
+            )
+            continue
+        vendors[contract.vendor] = compile_vendor(path, contract, problems)
+
+    if problems:
+        raise ConfigError(problems)
+    return LoadedConfig(
+        settings=settings, vendors=vendors, version=digest.hexdigest()[:12], directory=root
+    )

@@ -1,0 +1,87 @@
+"""The proxy's exception tree; each member maps to one HTTP answer.
+
+    ProxyError                       status 500, reason "internal_error"
+     +-- ConfigError                 a bad proxy.yaml or contract (raised at start / check, never per request)
+     +-- RequestRejected             the caller sent something the contract cannot accept
+     |    +-- NotFound               404 unknown vendor or route
+     |    +-- BadRequest             400 unparseable body, bad path, bad query
+     |    +-- PayloadTooLarge        413 body over the limit
+     |    +-- UnsupportedMediaType   415 content type or encoding the route does not accept
+     +-- DetectionUnavailable        503 analyzer error, timeout or overload (Retry-After)
+     +-- UpstreamError               502 vendor unreachable, broken or unparseable answer
+          +-- UpstreamTimeout        504 vendor too slow
+
+Messages are fixed strings written by us; they never contain a value from a payload, a header or
+a query string. ``reason`` is a short stable code for machines, audit records and metrics.
+"""
+
+from __future__ import annotations
+
+
+class ProxyError(Exception):
+    """Base class of every error the proxy turns into an HTTP answer."""
+
+    status: int = 500
+    reason: str = "internal_error"
+
+    def __init__(self, message: str, reason: str | None = None, vendor: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.vendor = vendor  # known vendor name (from a contract), for the error body
+        if reason is not None:
+            self.reason = reason
+
+
+class ConfigError(ProxyError):
+    """Configuration or contract errors, one line per problem (file, vendor, key, what to do)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems), reason="invalid_config")
+
+
+class RequestRejected(ProxyError):
+    """The request cannot be forwarded as sent."""
+
+    status = 400
+    reason = "bad_request"
+
+
+class NotFound(RequestRejected):
+    status = 404
+    reason = "unknown_route"
+
+
+class BadRequest(RequestRejected):
+    status = 400
+    reason = "bad_request"
+
+
+class PayloadTooLarge(RequestRejected):
+    status = 413
+    reason = "body_too_large"
+
+
+class UnsupportedMediaType(RequestRejected):
+    status = 415
+    reason = "unsupported_media_type"
+
+
+class DetectionUnavailable(ProxyError):
+    """Free text could not be checked, so nothing is forwarded."""
+
+    status = 503
+    reason = "detection_failed"
+    retry_after_s: int = 1
+
+
+class UpstreamError(ProxyError):
+    """The vendor could not be reached or gave an answer we cannot check."""
+
+    status = 502
+    reason = "upstream_error"
+
+
+class UpstreamTimeout(UpstreamError):
+    status = 504
+    reason = "upstream_timeout"

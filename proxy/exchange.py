@@ -1,0 +1,318 @@
+"""One exchange, step by step: route, read, minimize, detect, forward, minimize the answer, audit.
+
+``ExchangeHandler.handle`` is the aiohttp handler for every path under ``/{vendor}/``. Each step
+is a function of its own module; this module only moves the exchange through them and turns a
+``ProxyError`` into the documented JSON answer. Nothing reaches the vendor unless every step of
+the request side succeeded.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import parse_qsl
+
+import orjson
+from aiohttp import web
+from multidict import CIMultiDict, CIMultiDictProxy
+
+from proxy.audit import AuditRecord, AuditSink
+from proxy.errors import (
+    BadRequest,
+    DetectionUnavailable,
+    PayloadTooLarge,
+    ProxyError,
+    UnsupportedMediaType,
+    UpstreamError,
+)
+from proxy.headers import (
+    DEFAULT_RESPONSE_HEADERS,
+    FRAMING_HEADERS,
+    filter_headers,
+    filter_query,
+)
+from proxy.json_codec import JsonRejected, dump_json, parse_json
+from proxy.minimize import BodyMinimizer, BodyShapeError, PendingRedaction
+from proxy.redaction import apply_redactions, detection_requests
+from proxy.report import MessageReport
+from proxy.routing import CompiledMessage, RouteMatch, Router
+from proxy.settings import LimitSettings
+from proxy.transforms import Pseudonymizer
+from proxy.upstream import UpstreamClient
+from recognizers.errors import DetectionError, DetectionOverloaded
+from recognizers.types import DetectionRequest, Span
+
+log = logging.getLogger("proxy.exchange")
+
+# A re-serialized body gets its Content-Type from the proxy; a contract listing it has no effect.
+_BUILT_FOR_BODY = FRAMING_HEADERS | {"content-type"}
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+
+class SupportsDetect(Protocol):
+    """What the exchange needs from the detection engine (``recognizers.DetectionPool``)."""
+
+    async def detect(self, requests: Sequence[DetectionRequest]) -> list[list[Span]]: ...
+
+
+@dataclass
+class CheckedMessage:
+    """A message after minimization, before detection fills its redactions."""
+
+    headers: dict[str, str]
+    query: list[list[str]]
+    document: Any = None  # minimized JSON document, or None when no body passes
+    pending: list[PendingRedaction] = field(default_factory=list)
+    report: MessageReport = field(default_factory=MessageReport)
+
+    def body_bytes(self) -> bytes | None:
+        return None if self.document is None else dump_json(self.document)
+
+
+def is_json_media_type(content_type: str | None) -> bool:
+    """``application/json``, ``application/*+json``; a charset other than UTF-8 is refused."""
+    if not content_type:
+        return False
+    media, _, params = content_type.partition(";")
+    media = media.strip().lower()
+    if media != "application/json" and not (media.startswith("application/") and
+                                           media.endswith("+json")):
+        return False
+    for param in params.split(";"):
+        name, _, value = param.strip().partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in (
+            "utf-8", "utf8"
+        ):
+            return False
+    return True
+
+
+class ExchangeHandler:
+    """Runs exchanges against one loaded configuration."""
+
+    def __init__(
+        self,
+        router: Router,
+        limits: LimitSettings,
+        detector: SupportsDetect,
+        upstream: UpstreamClient,
+        audit: AuditSink,
+        pseudonymizer: Pseudonymizer | None,
+        contract_version: str,
+        upstream_overrides: dict[str, str] | None = None,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self._router = router
+        self._limits = limits
+        self._detector = detector
+        self._upstream = upstream
+        self._audit = audit
+        self._pseudonymizer = pseudonymizer
+        self._version = contract_version
+        self._overrides = upstream_overrides or {}
+        self._clock = clock
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        """The aiohttp handler: always answers, always writes one audit record."""
+        started = self._clock()
+        incoming_id = request.headers.get("X-Request-Id", "")
+        request_id = incoming_id if _REQUEST_ID.fullmatch(incoming_id) else uuid.uuid4().hex
+        record = AuditRecord(request_id=request_id, method=request.method,
+                             contract_version=self._version)
+        try:
+            response = await self._run(request, record)
+        except ProxyError as exc:
+            response = self._error_response(exc, record)
+        except Exception:  # noqa: BLE001 - fail closed on anything unforeseen, without details
+            log.exception("unexpected error in exchange", extra={"request_id": request_id})
+            response = self._error_response(ProxyError("internal error"), record)
+        response.headers["X-Request-Id"] = request_id
+        record.status = response.status
+        record.duration_ms = (self._clock() - started) * 1000
+        self._audit.write(record.to_dict())
+        return response
+
+    async def _run(self, request: web.Request, record: AuditRecord) -> web.Response:
+        match = self._router.match(request.method, request.rel_url.raw_path)
+        record.vendor = match.vendor.contract.vendor
+        record.route = match.route.name
+        body = await self._read_body(request)
+        record.bytes_from_client = len(body)
+
+        outgoing = self._check_request(match, request, body, record)
+        await self._detect(outgoing, record)
+        out_body = outgoing.body_bytes()
+        headers = dict(outgoing.headers)
+        if out_body is not None:
+            headers["Content-Type"] = "application/json"
+        record.bytes_to_vendor = len(out_body or b"")
+
+        answer = await self._upstream.send(
+            request.method, self._target_url(match), outgoing.query, headers, out_body
+        )
+        record.upstream_ms = answer.elapsed_ms
+        record.bytes_from_vendor = len(answer.body)
+
+        checked = self._check_response(match, answer.headers, answer.body, record)
+        if checked is None:  # no response contract: body passes unchanged (documented)
+            out = web.Response(status=answer.status, body=answer.body, headers=CIMultiDict(
+                self._default_response_headers(answer.headers, record)))
+        else:
+            await self._detect(checked, record)
+            payload = checked.body_bytes()
+            out = web.Response(status=answer.status, body=payload,
+                               headers=CIMultiDict(checked.headers))
+            if payload is not None:
+                out.content_type = "application/json"
+        record.outcome = "forwarded"
+        record.bytes_to_client = len(out.body or b"") if isinstance(out.body, bytes) else 0
+        return out
+
+    def _target_url(self, match: RouteMatch) -> str:
+        override = self._overrides.get(match.vendor.contract.vendor) or self._overrides.get("*")
+        if override is None:
+            return match.upstream_url
+        return override.rstrip("/") + match.upstream_url[len(match.vendor.upstream_base):]
+
+    async def _read_body(self, request: web.Request) -> bytes:
+        limit = self._limits.max_body_bytes
+        declared = request.content_length
+        if declared is not None and declared > limit:
+            raise PayloadTooLarge("the request body is larger than the limit")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = await request.content.read(65536)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                raise PayloadTooLarge("the request body is larger than the limit")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _check_request(
+        self, match: RouteMatch, request: web.Request, body: bytes, record: AuditRecord
+    ) -> CheckedMessage:
+        contract = match.route.request
+        report = record.request
+        pending: list[PendingRedaction] = []
+        vendor = match.vendor.contract.vendor
+        headers = filter_headers(
+            request.headers, contract.headers, vendor, self._pseudonymizer, report, pending,
+            skip=_BUILT_FOR_BODY | {"x-request-id"},
+        )
+        try:
+            pairs = parse_qsl(request.rel_url.raw_query_string, keep_blank_values=True,
+                              errors="strict")
+        except (UnicodeDecodeError, ValueError):
+            raise BadRequest("the query string is not valid UTF-8", reason="bad_query") from None
+        query = filter_query(pairs, contract.query, vendor, self._pseudonymizer, report, pending)
+        message = CheckedMessage(headers=headers, query=query, pending=pending, report=report)
+        if body:
+            self._check_body(contract, request.headers, body, message, vendor, inbound=True)
+        return message
+
+    def _check_body(
+        self,
+        contract: CompiledMessage,
+        headers: CIMultiDictProxy[str],
+        body: bytes,
+        message: CheckedMessage,
+        vendor: str,
+        inbound: bool,
+    ) -> None:
+        if contract.body_trie is None:
+            message.report.body_dropped = True
+            return
+        encoding = headers.get("Content-Encoding", "identity").strip().lower()
+        if inbound and encoding not in ("", "identity"):
+            raise UnsupportedMediaType("compressed request bodies are not accepted on this route",
+                                       reason="unsupported_content_encoding")
+        if not is_json_media_type(headers.get("Content-Type")):
+            if inbound:
+                raise UnsupportedMediaType("this route accepts application/json (UTF-8) only")
+            raise UpstreamError("the vendor answered with a content type the contract cannot "
+                                "check", reason="upstream_unsupported_media_type")
+        try:
+            document = parse_json(body, self._limits.max_json_depth)
+        except JsonRejected as exc:
+            if inbound:
+                raise BadRequest(str(exc), reason=exc.reason) from None
+            raise UpstreamError("the vendor's answer is not JSON we accept",
+                                reason="upstream_" + exc.reason) from None
+        minimizer = BodyMinimizer(contract.body_trie, vendor, self._pseudonymizer, message.report)
+        try:
+            message.document = minimizer.minimize(document)
+        except BodyShapeError:
+            if inbound:
+                raise BadRequest("the body must be a JSON object or array",
+                                 reason="unexpected_body_shape") from None
+            raise UpstreamError("the vendor's answer is not a JSON object or array",
+                                reason="upstream_unexpected_body_shape") from None
+        message.pending.extend(minimizer.pending)
+
+    def _check_response(
+        self, match: RouteMatch, headers: CIMultiDictProxy[str], body: bytes, record: AuditRecord
+    ) -> CheckedMessage | None:
+        contract = match.route.response
+        if contract is None:
+            return None
+        record.response = report = MessageReport()
+        pending: list[PendingRedaction] = []
+        vendor = match.vendor.contract.vendor
+        out_headers = filter_headers(headers, contract.headers, vendor, self._pseudonymizer,
+                                     report, pending, skip=_BUILT_FOR_BODY)
+        message = CheckedMessage(headers=out_headers, query=[], pending=pending, report=report)
+        if body:
+            self._check_body(contract, headers, body, message, vendor, inbound=False)
+        return message
+
+    def _default_response_headers(
+        self, headers: CIMultiDictProxy[str], record: AuditRecord
+    ) -> dict[str, str]:
+        record.response = report = MessageReport()
+        return filter_headers(headers, DEFAULT_RESPONSE_HEADERS, "", None, report, [],
+                              skip=FRAMING_HEADERS)
+
+    async def _detect(self, message: CheckedMessage, record: AuditRecord) -> None:
+        if not message.pending:
+            return
+        started = self._clock()
+        try:
+            results = await self._detector.detect(detection_requests(message.pending))
+        except DetectionOverloaded as exc:
+            raise DetectionUnavailable("the detection engine is overloaded; retry later",
+                                       reason=exc.reason) from None
+        except DetectionError as exc:
+            raise DetectionUnavailable("free text could not be checked; nothing was forwarded",
+                                       reason=exc.reason) from None
+        apply_redactions(message.pending, results, message.report)
+        message.pending.clear()
+        elapsed = (self._clock() - started) * 1000
+        record.detection_ms = (record.detection_ms or 0.0) + elapsed
+
+    def _error_response(self, exc: ProxyError, record: AuditRecord) -> web.Response:
+        record.outcome = "rejected"
+        record.reason = exc.reason
+        if record.vendor is None and exc.vendor is not None:
+            record.vendor = exc.vendor
+        body = {
+            "error": exc.message,
+            "vendor": record.vendor,
+            "route": record.route,
+            "reason": exc.reason,
+        }
+        response = web.Response(
+            status=exc.status, body=orjson.dumps(body), content_type="application/json"
+        )
+        if isinstance(exc, DetectionUnavailable):
+            response.headers["Retry-After"] = str(exc.retry_after_s)
+        record.bytes_to_client = len(response.body) if isinstance(response.body, bytes) else 0
+        return response
+

@@ -1,0 +1,103 @@
+"""Headers and query parameters: allow lists with the same actions as body fields.
+
+Only names a route lists pass. Framing and hop-by-hop headers are never copied: the upstream
+client builds ``Host``, ``Content-Length`` and ``Content-Type`` for the body it actually sends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from multidict import CIMultiDict, CIMultiDictProxy
+
+from proxy.contract import FieldRule
+from proxy.errors import BadRequest
+from proxy.minimize import SKIP, Deferred, PendingRedaction, apply_scalar_rule
+from proxy.report import MessageReport
+from proxy.selectors import format_path
+from proxy.transforms import Pseudonymizer
+
+# Headers the proxy always builds itself; a contract may not pass them through.
+FRAMING_HEADERS = frozenset(
+    {
+        "connection", "keep-alive", "proxy-connection", "proxy-authenticate",
+        "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host",
+        "content-length", "content-encoding",
+    }
+)
+# Response headers that pass when a route has no response section (the body passes unchanged).
+DEFAULT_RESPONSE_HEADERS: dict[str, FieldRule] = {
+    "content-type": FieldRule(action="keep"),  # type: ignore[arg-type]
+    "retry-after": FieldRule(action="keep"),  # type: ignore[arg-type]
+}
+
+
+def _safe_name(name: str) -> str:
+    return format_path((name.lower(),))
+
+
+def filter_headers(
+    incoming: CIMultiDictProxy[str] | CIMultiDict[str] | Mapping[str, str],
+    rules: Mapping[str, FieldRule],
+    vendor: str,
+    pseudonymizer: Pseudonymizer | None,
+    report: MessageReport,
+    pending: list[PendingRedaction],
+    skip: Iterable[str] = (),
+) -> dict[str, str]:
+    """Return the headers that may pass, transformed; a listed header sent twice is refused."""
+    out: dict[str, str] = {}
+    skipped = {s.lower() for s in skip}
+    seen: set[str] = set()
+    items = incoming.items()
+    for name, value in items:
+        lowered = name.lower()
+        if lowered in skipped:
+            continue
+        rule = rules.get(lowered)
+        label = f"header:{_safe_name(lowered)}"
+        if rule is None:
+            report.drop(label)
+            continue
+        if lowered in seen:
+            raise BadRequest("a header the contract lists was sent more than once",
+                             reason="duplicate_header")
+        seen.add(lowered)
+        result = apply_scalar_rule(rule, value, label, vendor, pseudonymizer, report)
+        if result is SKIP:
+            continue
+        if isinstance(result, Deferred):
+            out[lowered] = ""
+            pending.append(PendingRedaction(out, lowered, result.text, result.rule, result.label))
+        else:
+            out[lowered] = str(result)
+    return out
+
+
+def filter_query(
+    pairs: Iterable[tuple[str, str]],
+    rules: Mapping[str, FieldRule],
+    vendor: str,
+    pseudonymizer: Pseudonymizer | None,
+    report: MessageReport,
+    pending: list[PendingRedaction],
+) -> list[list[str]]:
+    """Return the query parameters that may pass, in order, as ``[name, value]`` pairs."""
+    out: list[list[str]] = []
+    for name, value in pairs:
+        rule = rules.get(name)
+        label = f"query:{_safe_name(name)}"
+        if rule is None:
+            report.drop(label)
+            continue
+        result: Any = apply_scalar_rule(rule, value, label, vendor, pseudonymizer, report)
+        if result is SKIP:
+            continue
+        pair = [name, ""]
+        out.append(pair)
+        if isinstance(result, Deferred):
+            pending.append(PendingRedaction(pair, 1, result.text, result.rule, result.label))
+        else:
+            pair[1] = str(result)
+    return out

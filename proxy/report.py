@@ -1,0 +1,56 @@
+"""What enforcement did to one message, as paths and counts only (never values).
+
+A ``MessageReport`` is filled while a message is minimized and redacted and becomes part of the
+exchange's audit record. Paths are prefixed by their carrier: ``body:``, ``header:``, ``query:``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+# Bounds the audit record when a payload has thousands of unlisted keys.
+MAX_LISTED_PATHS = 200
+
+
+@dataclass
+class MessageReport:
+    """Kept, dropped and transformed paths plus entity counts of one message."""
+
+    kept: set[str] = field(default_factory=set)
+    dropped: set[str] = field(default_factory=set)
+    dropped_count: int = 0
+    transformed: dict[str, str] = field(default_factory=dict)
+    wrong_shape: set[str] = field(default_factory=set)
+    entities: Counter[str] = field(default_factory=Counter)
+    body_dropped: bool = False
+
+    def keep(self, path: str) -> None:
+        self.kept.add(path)
+
+    def drop(self, path: str) -> None:
+        self.dropped_count += 1
+        if len(self.dropped) < MAX_LISTED_PATHS:
+            self.dropped.add(path)
+
+    def transform(self, path: str, action: str) -> None:
+        self.transformed[path] = action
+
+    def shape_mismatch(self, path: str) -> None:
+        self.wrong_shape.add(path)
+        self.drop(path)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "kept": sorted(self.kept),
+            "dropped": sorted(self.dropped),
+            "dropped_count": self.dropped_count,
+            "transformed": dict(sorted(self.transformed.items())),
+            "entities": dict(sorted(self.entities.items())),
+        }
+        if self.wrong_shape:
+            out["wrong_shape"] = sorted(self.wrong_shape)
+        if self.body_dropped:
+            out["body_dropped"] = True
+        return out

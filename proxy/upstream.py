@@ -1,0 +1,107 @@
+"""The client side: send a checked request to a vendor, read its answer within limits.
+
+Framing is always built here (aiohttp computes Host and Content-Length for the bytes we send);
+redirects are not followed; a body larger than the limit (after decompression) is refused.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+import aiohttp
+from multidict import CIMultiDictProxy
+from yarl import URL
+
+from proxy.errors import UpstreamError, UpstreamTimeout
+from proxy.settings import LimitSettings
+
+
+@dataclass(frozen=True)
+class UpstreamResponse:
+    """What the vendor answered: status, headers, the whole (decoded) body and the time taken."""
+
+    status: int
+    headers: CIMultiDictProxy[str]
+    body: bytes
+    elapsed_ms: float
+
+
+class UpstreamClient:
+    """One pooled aiohttp session for all vendors."""
+
+    def __init__(self, limits: LimitSettings) -> None:
+        self._limits = limits
+        self._session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._limits.upstream_connections),
+                timeout=aiohttp.ClientTimeout(
+                    total=self._limits.upstream_timeout_s,
+                    sock_connect=self._limits.upstream_connect_timeout_s,
+                ),
+                auto_decompress=True,
+                skip_auto_headers=("User-Agent",),
+            )
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        query: list[list[str]],
+        headers: dict[str, str],
+        body: bytes | None,
+    ) -> UpstreamResponse:
+        """Send the request; raise UpstreamError (502) or UpstreamTimeout (504) on failure."""
+        if self._session is None:
+            raise UpstreamError("the upstream client is not running", reason="upstream_error")
+        target = url
+        if query:
+            target += "?" + urlencode([(k, v) for k, v in query], quote_via=quote)
+        started = time.perf_counter()
+        try:
+            async with self._session.request(
+                method,
+                URL(target, encoded=True),
+                headers=headers,
+                data=body,
+                allow_redirects=False,
+            ) as resp:
+                data = await self._read_limited(resp)
+                return UpstreamResponse(
+                    status=resp.status,
+                    headers=resp.headers,
+                    body=data,
+                    elapsed_ms=(time.perf_counter() - started) * 1000,
+                )
+        except (TimeoutError, aiohttp.ServerTimeoutError):
+            raise UpstreamTimeout("the vendor did not answer in time") from None
+        except aiohttp.ClientConnectorError:
+            raise UpstreamError("the vendor could not be reached",
+                                reason="upstream_unreachable") from None
+        except aiohttp.ClientError:
+            raise UpstreamError("the vendor connection failed", reason="upstream_error") from None
+
+    async def _read_limited(self, resp: aiohttp.ClientResponse) -> bytes:
+        limit = self._limits.max_response_bytes
+        declared = resp.content_length
+        if declared is not None and declared > limit:
+            raise UpstreamError("the vendor's answer is larger than the limit",
+                                reason="upstream_response_too_large")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in resp.content.iter_chunked(65536):
+            size += len(chunk)
+            if size > limit:
+                raise UpstreamError("the vendor's answer is larger than the limit",
+                                    reason="upstream_response_too_large")
+            chunks.append(chunk)
+        return b"".join(chunks)

@@ -1,0 +1,105 @@
+"""The Presidio ``AnalyzerEngine`` factory.
+
+The spaCy model comes from an installed package only (Presidio would otherwise call
+``spacy.cli.download``, a network call), pipes that NER and Presidio do not need are excluded,
+and tldextract is made offline before anything can analyze.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import spacy
+import spacy.util
+from presidio_analyzer import AnalyzerEngine
+from presidio_analyzer.nlp_engine import NlpEngineProvider, SpacyNlpEngine
+
+from recognizers.offline import make_offline
+from recognizers.settings import AnalyzerSettings
+
+# Pipes never run: nothing in Presidio reads dependency parses or sentence boundaries. The
+# tagger, attribute_ruler and lemmatizer stay because the context enhancer matches lemmas.
+UNNEEDED_PIPES: tuple[str, ...] = ("parser", "senter")
+
+# spaCy (OntoNotes) labels mapped to Presidio entity names, and the labels that are not PII.
+# ORG is kept (Presidio's default.yaml ignores it for false positives): for a data-minimization
+# proxy an over-redacted organization name is the safe error.
+NER_LABEL_TO_ENTITY: dict[str, str] = {
+    "PERSON": "PERSON",
+    "PER": "PERSON",
+    "NORP": "NRP",
+    "FAC": "LOCATION",
+    "LOC": "LOCATION",
+    "GPE": "LOCATION",
+    "LOCATION": "LOCATION",
+    "ORG": "ORGANIZATION",
+    "ORGANIZATION": "ORGANIZATION",
+    "DATE": "DATE_TIME",
+    "TIME": "DATE_TIME",
+}
+NER_LABELS_TO_IGNORE: tuple[str, ...] = (
+    "CARDINAL",
+    "EVENT",
+    "LANGUAGE",
+    "LAW",
+    "MONEY",
+    "ORDINAL",
+    "PERCENT",
+    "PRODUCT",
+    "QUANTITY",
+    "WORK_OF_ART",
+)
+
+
+def require_installed_model(model: str) -> None:
+    """Raise ``RuntimeError`` unless ``model`` is an installed spaCy package (never download)."""
+    if not spacy.util.is_package(model):
+        raise RuntimeError(
+            f"spaCy model {model!r} is not installed; install it with `pip install {model}` "
+            "(models are never downloaded at run time)"
+        )
+
+
+class InstalledSpacyNlpEngine(SpacyNlpEngine):
+    """Presidio's spaCy engine, loading installed model packages only and without unneeded pipes."""
+
+    def load(self) -> None:
+        """Load every configured model from its installed package."""
+        self.nlp = {}
+        for model in self.models:
+            self._validate_model_params(model)
+            require_installed_model(model["model_name"])
+            self.nlp[model["lang_code"]] = spacy.load(
+                model["model_name"], exclude=list(UNNEEDED_PIPES)
+            )
+
+
+def _nlp_configuration(settings: AnalyzerSettings) -> dict[str, Any]:
+    return {
+        "nlp_engine_name": InstalledSpacyNlpEngine.engine_name,
+        "models": [{"lang_code": settings.language, "model_name": settings.model}],
+        "ner_model_configuration": {
+            "model_to_presidio_entity_mapping": dict(NER_LABEL_TO_ENTITY),
+            "labels_to_ignore": list(NER_LABELS_TO_IGNORE),
+            "low_score_entity_names": [],
+        },
+    }
+
+
+def build_analyzer(settings: AnalyzerSettings) -> AnalyzerEngine:
+    """Build a Presidio analyzer with the spaCy model ``settings.model`` for ``settings.language``.
+
+    Raises ``RuntimeError`` if the model package is not installed.
+    """
+    make_offline()
+    require_installed_model(settings.model)
+    provider = NlpEngineProvider(
+        nlp_engines=(InstalledSpacyNlpEngine,),
+        nlp_configuration=_nlp_configuration(settings),
+    )
+    nlp_engine = provider.create_engine()
+    return AnalyzerEngine(
+        nlp_engine=nlp_engine,
+        supported_languages=[settings.language],
+        default_score_threshold=settings.score_threshold,
+    )

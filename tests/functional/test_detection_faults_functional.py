@@ -1,0 +1,109 @@
+"""Detection failures fail closed: 503 with Retry-After, nothing forwarded, the proxy stays up.
+
+Uses a real pool whose worker honours the test fault hooks (crash, hang) of ``recognizers.pool``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import AsyncIterator
+
+import orjson
+import pytest
+
+from proxy.testing import RecordingVendor
+from recognizers import AnalyzerSettings, DetectionPool
+from recognizers.pool import _FAULT_CRASH, _FAULT_HANG, FAULT_HOOKS_ENV
+from tests.conftest import ProxyFactory
+
+pytestmark = pytest.mark.functional
+
+NAME = "Jolene Brightwater"
+
+CONTRACT = """
+vendor: acme
+upstream: https://api.acme.example
+routes:
+  - method: POST
+    path: /v1/notes
+    request:
+      body:
+        id: keep
+        text: redact
+"""
+
+
+@pytest.fixture(scope="module")
+async def faulty_pool() -> AsyncIterator[DetectionPool]:
+    # Kept set while the module runs: replacement workers read it when they are spawned.
+    os.environ[FAULT_HOOKS_ENV] = "1"
+    pool = DetectionPool(AnalyzerSettings(workers=1, timeout_s=1.0, queue_size=1))
+    try:
+        await pool.start()
+        yield pool
+    finally:
+        await pool.close()
+        del os.environ[FAULT_HOOKS_ENV]
+
+
+async def wait_ready(pool: DetectionPool, limit_s: float = 60.0) -> None:
+    deadline = time.monotonic() + limit_s
+    while not pool.ready:
+        assert time.monotonic() < deadline, "the worker was not replaced"
+        await asyncio.sleep(0.1)
+
+
+def body(text: str) -> bytes:
+    return orjson.dumps({"id": 7, "text": text})
+
+
+async def test_worker_crash_is_503_and_worker_is_replaced(
+    start_proxy: ProxyFactory, vendor: RecordingVendor, faulty_pool: DetectionPool
+) -> None:
+    proxy = await start_proxy({"acme": CONTRACT}, upstream=vendor.url, detector=faulty_pool)
+    url = f"{proxy.url}/acme/v1/notes"
+    headers = {"Content-Type": "application/json"}
+    pid_before = faulty_pool.worker_pids()
+    resp = await proxy.session.post(url, data=body(_FAULT_CRASH + NAME), headers=headers)
+    # The hook needs the exact text: this one is analyzed normally.
+    assert resp.status == 200
+    resp = await proxy.session.post(url, data=body(_FAULT_CRASH), headers=headers)
+    assert resp.status == 503
+    assert resp.headers["Retry-After"] == "1"
+    assert (await resp.json())["reason"] == "detection_failed"
+    assert len(vendor.received) == 1  # only the first, good request
+    await wait_ready(faulty_pool)
+    assert faulty_pool.worker_pids() != pid_before
+    resp = await proxy.session.post(url, data=body(f"ask {NAME}"), headers=headers)
+    assert resp.status == 200
+    assert vendor.received[-1].json() == {"id": 7, "text": "ask <PERSON>"}
+    statuses = [r["status"] for r in proxy.audit_lines()]
+    assert statuses == [200, 503, 200]
+
+
+async def test_hung_worker_is_503_timeout_and_a_full_queue_is_503_at_once(
+    start_proxy: ProxyFactory, vendor: RecordingVendor, faulty_pool: DetectionPool
+) -> None:
+    await wait_ready(faulty_pool)
+    proxy = await start_proxy({"acme": CONTRACT}, upstream=vendor.url, detector=faulty_pool)
+    url = f"{proxy.url}/acme/v1/notes"
+    headers = {"Content-Type": "application/json"}
+    hung = asyncio.create_task(proxy.session.post(url, data=body(_FAULT_HANG), headers=headers))
+    await asyncio.sleep(0.3)  # the worker is now stuck on the hang text
+    queued = asyncio.create_task(proxy.session.post(url, data=body("a"), headers=headers))
+    await asyncio.sleep(0.1)  # the queue (size 1) now holds that job
+    started = time.monotonic()
+    resp = await proxy.session.post(url, data=body(f"hi {NAME}"), headers=headers)
+    assert resp.status == 503
+    assert (await resp.json())["reason"] == "detection_overloaded"
+    assert time.monotonic() - started < 0.5  # refused at once, not after a timeout
+    resp = await hung
+    assert resp.status == 503
+    assert (await resp.json())["reason"] == "detection_timeout"
+    assert (await queued).status == 503
+    assert vendor.received == []
+    for record in proxy.audit_lines():
+        assert NAME not in orjson.dumps(record).decode()
+    await wait_ready(faulty_pool)

@@ -1,0 +1,54 @@
+"""The analyzer factory: installed model only, trimmed pipeline, known entity list."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from recognizers import KNOWN_ENTITIES
+from recognizers.detector import Detector
+from recognizers.engine import build_analyzer
+from recognizers.settings import AnalyzerSettings
+
+
+def test_parser_is_not_in_the_pipeline(detector: Detector) -> None:
+    nlp = detector.analyzer.nlp_engine.get_nlp("en")
+
+    assert "parser" not in nlp.pipe_names
+    # The context enhancer needs lemmas, and NER needs its own pipe.
+    for pipe in ("tagger", "attribute_ruler", "lemmatizer", "ner"):
+        assert pipe in nlp.pipe_names
+
+
+def test_unknown_model_is_a_clear_error_not_a_download() -> None:
+    settings = AnalyzerSettings(model="en_core_web_does_not_exist")
+
+    with pytest.raises(RuntimeError, match="en_core_web_does_not_exist") as info:
+        build_analyzer(settings)
+    assert "pip install en_core_web_does_not_exist" in str(info.value)
+
+
+def test_known_entities_match_the_engine(detector: Detector) -> None:
+    supported = set(detector.analyzer.get_supported_entities(language="en"))
+
+    assert supported == KNOWN_ENTITIES
+
+
+def test_score_threshold_is_the_engine_default(detector: Detector) -> None:
+    assert detector.analyzer.default_score_threshold == AnalyzerSettings().score_threshold
+
+
+def test_package_import_does_not_load_the_engine() -> None:
+    """`import recognizers` stays cheap: the proxy's `check` command must not load spaCy."""
+    code = (
+        "import sys, recognizers\n"
+        "from recognizers import KNOWN_ENTITIES, AnalyzerSettings, DetectionRequest\n"
+        "heavy = [m for m in ('spacy', 'presidio_analyzer', 'tldextract') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+        "assert 'PERSON' in KNOWN_ENTITIES\n"
+        "assert recognizers.Detector.__name__ == 'Detector'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])

@@ -1,0 +1,218 @@
+"""DetectionPool with real worker processes: batching, a free event loop, and fault handling.
+
+Spawning and warming a worker costs ~2 s, so each pool is started once per module.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+
+from recognizers import (
+    AnalyzerSettings,
+    DetectionFailed,
+    DetectionOverloaded,
+    DetectionPool,
+    DetectionRequest,
+    DetectionTimeout,
+    Detector,
+)
+from recognizers.pool import _FAULT_CRASH, _FAULT_HANG, FAULT_HOOKS_ENV
+
+
+@pytest.fixture(scope="module")
+async def pool() -> AsyncIterator[DetectionPool]:
+    """Two warm workers (the machine has two cores); timeouts generous for a loaded CI box."""
+    pool = DetectionPool(AnalyzerSettings(workers=2, timeout_s=30.0, max_batch_texts=64))
+    await pool.start()
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture(scope="module")
+async def fault_pool() -> AsyncIterator[DetectionPool]:
+    """One worker with the test fault hooks on, a one-job queue and a short timeout."""
+    settings = AnalyzerSettings(workers=1, queue_size=1, timeout_s=1.0)
+    with pytest.MonkeyPatch.context() as patch:
+        # Kept for the whole module: replacement workers must get the hooks too.
+        patch.setenv(FAULT_HOOKS_ENV, "1")
+        async with DetectionPool(settings) as pool:
+            yield pool
+
+
+async def _eventually(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await asyncio.sleep(0.05)
+
+
+def _idle(pool: DetectionPool) -> Callable[[], bool]:
+    # Jobs that timed out stay queued until a dispatcher discards them (after a respawn).
+    return lambda: pool.ready and pool.queue_depth == 0
+
+
+async def _expect(awaitable: Awaitable[object], error: type[Exception]) -> Exception:
+    with pytest.raises(error) as info:
+        await awaitable
+    return info.value
+
+
+# -- normal operation ---------------------------------------------------------------------------
+
+
+async def test_ready_after_start(pool: DetectionPool) -> None:
+    pids = pool.worker_pids()
+
+    assert pool.ready
+    assert pool.worker_count == 2
+    assert len(set(pids)) == 2 and os.getpid() not in pids
+    assert pool.queue_depth == 0
+
+
+async def test_empty_input_does_not_touch_workers(pool: DetectionPool) -> None:
+    sent = pool.batches_sent
+
+    assert await pool.detect([]) == []
+    assert pool.batches_sent == sent
+
+
+async def test_detect_matches_detector(
+    pool: DetectionPool, detector: Detector, sample_requests: list[DetectionRequest]
+) -> None:
+    requests = [*sample_requests, DetectionRequest(""), sample_requests[0]]
+
+    assert await pool.detect(requests) == detector.analyze_batch(requests)
+
+
+async def test_concurrent_jobs_are_micro_batched(pool: DetectionPool, detector: Detector) -> None:
+    jobs = [
+        [
+            DetectionRequest(f"Ticket {i}: call Maria Lopez at 212-555-01{i:02d}."),
+            DetectionRequest(f"Reply to user{i}@example.com", entities=("EMAIL_ADDRESS",)),
+        ][: 1 + i % 2]
+        for i in range(50)
+    ]
+    sent = pool.batches_sent
+
+    results = await asyncio.gather(*(pool.detect(job) for job in jobs))
+
+    assert results == [detector.analyze_batch(job) for job in jobs]
+    assert pool.batches_sent - sent < len(jobs)
+
+
+async def test_event_loop_stays_responsive(pool: DetectionPool) -> None:
+    text = (
+        "Dear support, I am John Smith from Boston; my card 4111 1111 1111 1111 was charged "
+        "twice, call me at 212-555-0198 or mail john.smith@example.com. "
+    ) * 2
+    jobs = [[DetectionRequest(f"{i} {text}") for i in range(j * 30, j * 30 + 30)] for j in range(4)]
+    gaps: list[float] = []
+    done = asyncio.Event()
+
+    async def ticker() -> None:
+        last = time.monotonic()
+        while not done.is_set():
+            await asyncio.sleep(0.01)
+            now = time.monotonic()
+            gaps.append(now - last)
+            last = now
+
+    ticking = asyncio.create_task(ticker())
+    started = time.monotonic()
+    results = await asyncio.gather(*(pool.detect(job) for job in jobs))
+    busy = time.monotonic() - started
+    done.set()
+    await ticking
+
+    assert all(len(result) == 30 and all(result) for result in results)
+    assert busy > 0.3, "the workload is too small to show anything"
+    # The loop only schedules while workers analyze: ticks keep coming.
+    assert max(gaps) < 0.25
+
+
+async def test_worker_exception_fails_jobs_but_keeps_worker(pool: DetectionPool) -> None:
+    pids = pool.worker_pids()
+    # A non-string text makes the Detector raise inside the worker: a real analysis error.
+    bad = DetectionRequest(12345)  # type: ignore[arg-type]
+
+    error = await _expect(pool.detect([bad]), DetectionFailed)
+
+    assert error.reason == "detection_failed"
+    assert "12345" not in str(error)
+    assert pool.ready and pool.worker_pids() == pids
+    assert (await pool.detect([DetectionRequest("mail a@example.com")]))[0]
+
+
+# -- faults (one worker, fault hooks on) ----------------------------------------------------------
+
+
+async def test_overload_and_timeout(fault_pool: DetectionPool) -> None:
+    await _eventually(_idle(fault_pool))
+    hung = asyncio.create_task(fault_pool.detect([DetectionRequest(_FAULT_HANG)]))
+    await _eventually(lambda: fault_pool.batches_sent > 0 and fault_pool.queue_depth == 0)
+    queued = asyncio.create_task(fault_pool.detect([DetectionRequest("hello there")]))
+    await _eventually(lambda: fault_pool.queue_depth == 1)
+
+    started = time.monotonic()
+    error = await _expect(fault_pool.detect([DetectionRequest("one more")]), DetectionOverloaded)
+    assert time.monotonic() - started < 0.1
+    assert error.reason == "detection_overloaded"
+
+    timeout = await _expect(hung, DetectionTimeout)
+    assert isinstance(timeout, TimeoutError) and _FAULT_HANG not in str(timeout)
+    await _expect(queued, DetectionTimeout)
+
+
+async def test_hung_worker_is_replaced(fault_pool: DetectionPool) -> None:
+    await _eventually(_idle(fault_pool))
+    [old_pid] = fault_pool.worker_pids()
+
+    await _expect(fault_pool.detect([DetectionRequest(_FAULT_HANG)]), DetectionTimeout)
+
+    await _eventually(lambda: _idle(fault_pool)() and fault_pool.worker_pids() != [old_pid])
+    [spans] = await fault_pool.detect([DetectionRequest("mail jane@example.com")])
+    assert "EMAIL_ADDRESS" in {span.entity_type for span in spans}
+
+
+async def test_crashed_worker_fails_jobs_and_is_replaced(fault_pool: DetectionPool) -> None:
+    await _eventually(_idle(fault_pool))
+    [old_pid] = fault_pool.worker_pids()
+
+    started = time.monotonic()
+    error = await _expect(fault_pool.detect([DetectionRequest(_FAULT_CRASH)]), DetectionFailed)
+
+    assert time.monotonic() - started < 0.5, "a crash is reported at once, not after the respawn"
+    assert _FAULT_CRASH not in str(error)
+    assert not fault_pool.ready
+    await _eventually(_idle(fault_pool))
+    [new_pid] = fault_pool.worker_pids()
+    assert new_pid not in (None, old_pid)
+    [spans] = await fault_pool.detect([DetectionRequest("call 212-555-0198 now")])
+    assert "PHONE_NUMBER" in {span.entity_type for span in spans}
+
+
+async def test_close_is_idempotent(fault_pool: DetectionPool) -> None:
+    await _eventually(_idle(fault_pool))
+
+    await fault_pool.close()
+    await fault_pool.close()
+
+    assert not fault_pool.ready
+    assert fault_pool.worker_pids() == [None]
+    await _expect(fault_pool.detect([DetectionRequest("x")]), DetectionFailed)
+
+
+async def test_start_fails_closed_when_the_model_is_missing() -> None:
+    settings = AnalyzerSettings(model="en_core_web_does_not_exist", workers=1, start_timeout_s=30)
+    pool = DetectionPool(settings)
+
+    error = await _expect(pool.start(), DetectionFailed)
+
+    assert "RuntimeError" in str(error)
+    assert not pool.ready and pool.worker_pids() == [None]
+    await pool.close()
