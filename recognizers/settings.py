@@ -24,6 +24,11 @@ class AnalyzerSettings(BaseModel):
     max_batch_texts: int = Field(default=64, ge=1, description="max texts in one worker call")
     timeout_s: float = Field(default=5.0, gt=0, description="max seconds for one detection job")
     start_timeout_s: float = Field(default=120.0, gt=0, description="max seconds to warm workers")
+    entities: tuple[str, ...] | None = Field(
+        default=None,
+        description="entity types the contracts ask for (None: all); set by the proxy at start "
+        "so recognizers nobody needs are not loaded",
+    )
 
     def worker_count(self) -> int:
         """The effective number of worker processes."""
