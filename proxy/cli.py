@@ -61,27 +61,31 @@ async def _serve(config: LoadedConfig, host: str, port: int, overrides: dict[str
     from recognizers import DetectionPool  # imported here: `check` must not load the engine
 
     started = time.perf_counter()
-    audit = open_sink(config.settings.audit.sink)
-    pool = DetectionPool(config.settings.analyzer)
-    await pool.start()
-    app = build_app(config, pool, audit, upstream_overrides=overrides)
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
-    await runner.setup()
-    site = web.TCPSite(runner, host, port)
-    await site.start()
-    log.info("ready", extra={"listen": f"{host}:{port}", "vendors": sorted(config.vendors),
-                             "contract_version": config.version,
-                             "workers": pool.worker_count,
-                             "startup_s": round(time.perf_counter() - started, 3)})
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    audit = open_sink(config.settings.audit.sink)
+    pool = DetectionPool(config.settings.analyzer)
+    runner: web.AppRunner | None = None
     try:
+        await pool.start()
+        app = build_app(config, pool, audit, upstream_overrides=overrides)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        server = site._server  # the bound port, when --port 0 asked for any free one
+        bound = server.sockets[0].getsockname()[1] if server else port  # type: ignore[union-attr]
+        log.info("ready", extra={"listen": f"{host}:{bound}", "vendors": sorted(config.vendors),
+                                 "contract_version": config.version,
+                                 "workers": pool.worker_count,
+                                 "startup_s": round(time.perf_counter() - started, 3)})
         await stop.wait()
     finally:
         log.info("stopping")
-        await runner.cleanup()
+        if runner is not None:
+            await runner.cleanup()
         await pool.close()
         audit.close()
 

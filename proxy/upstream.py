@@ -44,7 +44,8 @@ class UpstreamClient:
                     sock_connect=self._limits.upstream_connect_timeout_s,
                 ),
                 auto_decompress=True,
-                skip_auto_headers=("User-Agent",),
+                # Default deny covers our own client too: only framing and listed headers go out.
+                skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding"),
             )
 
     async def close(self) -> None:
