@@ -131,6 +131,7 @@ class MessageContract(BaseModel):
     headers: dict[str, FieldRule] = Field(default_factory=dict)
     query: dict[str, FieldRule] = Field(default_factory=dict)
     body: dict[str, FieldRule] | None = None
+    content_types: tuple[str, ...] = ("json",)  # codec names (proxy.codecs), tried in order
 
     @field_validator("headers", "query", mode="before")
     @classmethod

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from proxy.codecs import CODECS
 from proxy.contract import Action, FieldRule, MessageContract, VendorContract
 from proxy.errors import ConfigError
 from proxy.headers import FRAMING_HEADERS
@@ -117,6 +118,12 @@ def _compile_message(
             problems.append(
                 f"{prefix}: {where}.headers.{name}: the proxy always builds this header itself; "
                 "remove it from the contract"
+            )
+    for name in message.content_types:
+        if name not in CODECS:
+            problems.append(
+                f"{prefix}: {where}.content_types: unknown codec '{name}'; use one of "
+                + ", ".join(sorted(CODECS))
             )
     rules: list[tuple[Any, FieldRule]] = []
     for key, rule in (message.body or {}).items():

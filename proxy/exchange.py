@@ -22,6 +22,7 @@ from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from proxy.audit import AuditRecord, AuditSink
+from proxy.codecs import BodyCodec, CodecError, find_codec, parse_media_type
 from proxy.errors import (
     BadRequest,
     DetectionUnavailable,
@@ -36,7 +37,6 @@ from proxy.headers import (
     filter_headers,
     filter_query,
 )
-from proxy.json_codec import JsonRejected, dump_json, parse_json
 from proxy.minimize import BodyMinimizer, BodyShapeError, PendingRedaction
 from proxy.redaction import apply_redactions, detection_requests
 from proxy.report import MessageReport
@@ -66,30 +66,16 @@ class CheckedMessage:
 
     headers: dict[str, str]
     query: list[list[str]]
-    document: Any = None  # minimized JSON document, or None when no body passes
+    document: Any = None  # minimized document, or None when no body passes
+    codec: BodyCodec | None = None
     pending: list[PendingRedaction] = field(default_factory=list)
     report: MessageReport = field(default_factory=MessageReport)
 
-    def body_bytes(self) -> bytes | None:
-        return None if self.document is None else dump_json(self.document)
-
-
-def is_json_media_type(content_type: str | None) -> bool:
-    """``application/json``, ``application/*+json``; a charset other than UTF-8 is refused."""
-    if not content_type:
-        return False
-    media, _, params = content_type.partition(";")
-    media = media.strip().lower()
-    if media != "application/json" and not (media.startswith("application/") and
-                                           media.endswith("+json")):
-        return False
-    for param in params.split(";"):
-        name, _, value = param.strip().partition("=")
-        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in (
-            "utf-8", "utf8"
-        ):
-            return False
-    return True
+    def encoded_body(self) -> tuple[bytes, str] | None:
+        """The re-encoded body and its Content-Type, or None when no body passes."""
+        if self.document is None or self.codec is None:
+            return None
+        return self.codec.encode(self.document)
 
 
 class ExchangeHandler:
@@ -146,10 +132,11 @@ class ExchangeHandler:
 
         outgoing = self._check_request(match, request, body, record)
         await self._detect(outgoing, record)
-        out_body = outgoing.body_bytes()
+        encoded = outgoing.encoded_body()
         headers = dict(outgoing.headers)
-        if out_body is not None:
-            headers["Content-Type"] = "application/json"
+        out_body = None
+        if encoded is not None:
+            out_body, headers["Content-Type"] = encoded
         record.bytes_to_vendor = len(out_body or b"")
 
         answer = await self._upstream.send(
@@ -164,11 +151,12 @@ class ExchangeHandler:
                 self._default_response_headers(answer.headers, record)))
         else:
             await self._detect(checked, record)
-            payload = checked.body_bytes()
-            out = web.Response(status=answer.status, body=payload,
-                               headers=CIMultiDict(checked.headers))
-            if payload is not None:
-                out.content_type = "application/json"
+            encoded = checked.encoded_body()
+            out_headers = CIMultiDict(checked.headers)
+            payload = None
+            if encoded is not None:
+                payload, out_headers["Content-Type"] = encoded
+            out = web.Response(status=answer.status, body=payload, headers=out_headers)
         record.outcome = "forwarded"
         record.bytes_to_client = len(out.body or b"") if isinstance(out.body, bytes) else 0
         return out
@@ -234,18 +222,23 @@ class ExchangeHandler:
         if inbound and encoding not in ("", "identity"):
             raise UnsupportedMediaType("compressed request bodies are not accepted on this route",
                                        reason="unsupported_content_encoding")
-        if not is_json_media_type(headers.get("Content-Type")):
+        content_type = headers.get("Content-Type")
+        codec = find_codec(contract.contract.content_types, content_type)
+        if codec is None:
             if inbound:
-                raise UnsupportedMediaType("this route accepts application/json (UTF-8) only")
+                raise UnsupportedMediaType("this route does not accept this content type; see "
+                                           "the route's content_types")
             raise UpstreamError("the vendor answered with a content type the contract cannot "
                                 "check", reason="upstream_unsupported_media_type")
+        _, params = parse_media_type(content_type or "")
         try:
-            document = parse_json(body, self._limits.max_json_depth)
-        except JsonRejected as exc:
+            document = codec.decode(body, params, self._limits.max_json_depth)
+        except CodecError as exc:
             if inbound:
                 raise BadRequest(str(exc), reason=exc.reason) from None
-            raise UpstreamError("the vendor's answer is not JSON we accept",
+            raise UpstreamError("the vendor's answer is not a body we accept",
                                 reason="upstream_" + exc.reason) from None
+        message.codec = codec
         minimizer = BodyMinimizer(contract.body_trie, vendor, self._pseudonymizer, message.report)
         try:
             message.document = minimizer.minimize(document)
