@@ -105,6 +105,13 @@ class AuditRecord:
     duration_ms: float = 0.0
     upstream_ms: float | None = None
     detection_ms: float | None = None
+    # The X-Request-Id sent to the vendor when it differs from ``request_id`` (see exchange).
+    upstream_request_id: str | None = None
+    # The privacy-policy step (proxy.policy_gate.Screening.audit): purposes, record counts,
+    # blocked records per reason. Keys and counts only.
+    policy: dict[str, Any] | None = None
+    # Streaming routes (proxy.streaming): per direction, records in / forwarded / dropped.
+    stream: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -133,4 +140,10 @@ class AuditRecord:
             out["upstream_ms"] = round(self.upstream_ms, 3)
         if self.detection_ms is not None:
             out["detection_ms"] = round(self.detection_ms, 3)
+        if self.upstream_request_id is not None:
+            out["upstream_request_id"] = self.upstream_request_id
+        if self.policy is not None:
+            out["policy"] = self.policy
+        if self.stream is not None:
+            out["stream"] = self.stream
         return out

@@ -2,6 +2,9 @@
 
     python -m proxy serve --config DIR [--host H] [--port P] [--upstream-override VENDOR=URL]
     python -m proxy check --config DIR
+    python -m proxy explain --config DIR --vendor V --route 'POST /path' --payload FILE [--json]
+    python -m proxy suggest --traffic FILE.ndjson [--vendor NAME --upstream URL]
+    python -m proxy schema [--write | --check]
 """
 
 from __future__ import annotations
@@ -15,11 +18,19 @@ import time
 
 from aiohttp import web
 
+from proxy.admin import AdminState, build_admin_app
 from proxy.audit import open_sink
+from proxy.contract import Action
 from proxy.contract_loader import LoadedConfig, load_config
+from proxy.credentials import CredentialStore
 from proxy.errors import ConfigError
+from proxy.http_server import make_runner
 from proxy.logs import setup_logging
-from proxy.server import build_app, build_pseudonymizer
+from proxy.metrics import ProxyMetrics
+from proxy.policy_cli import add_policy_commands, start_policy_admin
+from proxy.reload import ConfigReloader
+from proxy.server import LIVE_KEY, POLICY_KEY, build_app, build_pseudonymizer
+from recognizers.settings import AnalyzerSettings
 
 log = logging.getLogger("proxy.cli")
 
@@ -57,7 +68,36 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _serve(config: LoadedConfig, host: str, port: int, overrides: dict[str, str]) -> None:
+def analyzer_settings_for(config: LoadedConfig) -> AnalyzerSettings:
+    """The analyzer settings with ``entities`` = what the contracts' redact rules ask for.
+
+    The union of the ``entities`` of every redact rule; None (every entity) if any redact rule
+    names none. Recognizers no contract needs are then not built, so they cost nothing.
+    """
+    wanted: set[str] = set()
+    for vendor in config.vendors.values():
+        for route in vendor.routes:
+            for message in (route.route.request, route.route.response):
+                if message is None:
+                    continue
+                for mapping in (message.headers, message.query, message.body or {},
+                                message.cookies, route.route.params):
+                    for rule in mapping.values():
+                        if rule.action is not Action.REDACT:
+                            continue
+                        if rule.entities is None:
+                            return config.settings.analyzer
+                        wanted.update(rule.entities)
+    return config.settings.analyzer.model_copy(update={"entities": tuple(sorted(wanted))})
+
+
+def _bound_port(site: web.TCPSite, asked: int) -> int:
+    server = site._server  # the bound port, when port 0 asked for any free one
+    return server.sockets[0].getsockname()[1] if server else asked  # type: ignore[union-attr]
+
+
+async def _serve(config: LoadedConfig, host: str, port: int, overrides: dict[str, str],
+                 admin_port: int | None = None) -> None:
     from recognizers import DetectionPool  # imported here: `check` must not load the engine
 
     started = time.perf_counter()
@@ -66,26 +106,53 @@ async def _serve(config: LoadedConfig, host: str, port: int, overrides: dict[str
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     audit = open_sink(config.settings.audit.sink)
-    pool = DetectionPool(config.settings.analyzer)
+    pool = DetectionPool(analyzer_settings_for(config))
     runner: web.AppRunner | None = None
+    reloader: ConfigReloader | None = None
+    admin_runner: web.AppRunner | None = None
+    metrics = ProxyMetrics()
+    admin = AdminState(metrics=metrics, detector=pool, config=config)
+    admin_listen = None
+    policy_admin: tuple[web.AppRunner, str] | None = None
     try:
+        admin_settings = config.settings.admin
+        if admin_settings.enabled:  # up first: /healthz answers while the workers warm
+            admin_runner = web.AppRunner(build_admin_app(admin), access_log=None,
+                                         handle_signals=False)
+            await admin_runner.setup()
+            admin_site = web.TCPSite(admin_runner, admin_settings.host,
+                                     admin_port if admin_port is not None else admin_settings.port)
+            await admin_site.start()
+            admin_listen = f"{admin_settings.host}:{_bound_port(admin_site, admin_settings.port)}"
         await pool.start()
-        app = build_app(config, pool, audit, upstream_overrides=overrides)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        app = build_app(config, pool, audit, upstream_overrides=overrides, metrics=metrics)
+        policy_admin = await start_policy_admin(app[POLICY_KEY], config)
+        app[LIVE_KEY].on_swap.append(lambda loaded: setattr(admin, "config", loaded))
+        reloader = ConfigReloader(app[LIVE_KEY])
+        reloader.start()
+        runner = make_runner(app, config.settings.limits)
         await runner.setup()
         site = web.TCPSite(runner, host, port)
         await site.start()
-        server = site._server  # the bound port, when --port 0 asked for any free one
-        bound = server.sockets[0].getsockname()[1] if server else port  # type: ignore[union-attr]
-        log.info("ready", extra={"listen": f"{host}:{bound}", "vendors": sorted(config.vendors),
+        bound = _bound_port(site, port)
+        log.info("ready", extra={"listen": f"{host}:{bound}", "admin": admin_listen,
+                                 "policy_admin": policy_admin[1] if policy_admin else None,
+                                 "vendors": sorted(config.vendors),
                                  "contract_version": config.version,
                                  "workers": pool.worker_count,
                                  "startup_s": round(time.perf_counter() - started, 3)})
         await stop.wait()
     finally:
         log.info("stopping")
+        if reloader is not None:
+            await reloader.stop()
+        admin.start_draining()
         if runner is not None:
             await runner.cleanup()
+        if admin_runner is not None:
+            await admin_runner.cleanup()
+        if policy_admin is not None:
+            await policy_admin[0].cleanup()
         await pool.close()
         audit.close()
 
@@ -94,13 +161,82 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.config)
         build_pseudonymizer(config)
+        CredentialStore.load(config.vendors.values())  # vendor secrets: refuse to start if absent
     except ConfigError as exc:
         _print_problems(exc.problems)
         print("refusing to start on an invalid configuration", file=sys.stderr)
         return 2
     host = args.host or config.settings.listen.host
     port = args.port if args.port is not None else config.settings.listen.port
-    asyncio.run(_serve(config, host, port, _parse_overrides(args.upstream_override)))
+    admin_port = args.admin_port
+    if admin_port is None and port == 0:
+        admin_port = 0  # --port 0 (tests): the admin listener takes a free port too
+    asyncio.run(_serve(config, host, port, _parse_overrides(args.upstream_override), admin_port))
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from proxy.explain import ExplainError, explain, render_json, render_text, use_colour
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        _print_problems(exc.problems)
+        return 1
+    try:
+        with open(args.payload, "rb") as fh:
+            body = fh.read()
+        result = explain(config, args.vendor, args.route, body, direction=args.direction,
+                         content_type=args.content_type)
+    except OSError as exc:
+        print(f"{args.payload}: cannot read: {exc.strerror}", file=sys.stderr)
+        return 1
+    except ExplainError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        sys.stdout.write(render_json(result))
+    else:
+        sys.stdout.write(render_text(result, colour=use_colour(sys.stdout)))
+    return 0
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from proxy.suggest import SuggestError, suggest_from_file
+
+    try:
+        text = suggest_from_file(args.traffic, vendor=args.vendor, upstream=args.upstream,
+                                 use_ner=not args.no_ner)
+    except OSError as exc:
+        print(f"{args.traffic}: cannot read: {exc.strerror}", file=sys.stderr)
+        return 1
+    except SuggestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from proxy.schema import SCHEMA_PATH, render_schema
+
+    text = render_schema()
+    if args.write:
+        SCHEMA_PATH.write_text(text, encoding="utf-8")
+        print(f"wrote {SCHEMA_PATH}")
+        return 0
+    if args.check:
+        if not SCHEMA_PATH.exists() or SCHEMA_PATH.read_text(encoding="utf-8") != text:
+            print(f"{SCHEMA_PATH} is out of date; run: python -m proxy schema --write",
+                  file=sys.stderr)
+            return 1
+        print(f"{SCHEMA_PATH} is up to date")
+        return 0
+    sys.stdout.write(text)
     return 0
 
 
@@ -114,11 +250,41 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=None)
     serve.add_argument("--upstream-override", action="append", default=[], metavar="VENDOR=URL",
                        help="send a vendor's traffic elsewhere (local testing); *=URL for all")
+    serve.add_argument("--admin-port", type=int, default=None,
+                       help="port of /metrics, /healthz, /readyz (default: admin.port in "
+                       "proxy.yaml; with --port 0, a free port too)")
     serve.add_argument("--log-level", default="INFO")
     serve.set_defaults(func=cmd_serve)
     check = sub.add_parser("check", help="validate contracts and settings, then exit")
     check.add_argument("--config", required=True)
     check.set_defaults(func=cmd_check)
+    explain = sub.add_parser("explain", help="show field by field what a contract does to a "
+                             "sample payload (real minimizer and detector, no server)")
+    explain.add_argument("--config", required=True)
+    explain.add_argument("--vendor", required=True)
+    explain.add_argument("--route", required=True, help="e.g. 'POST /v3/mail/send'")
+    explain.add_argument("--payload", required=True, help="a sample body (JSON file)")
+    explain.add_argument("--direction", choices=["request", "response"], default="request")
+    explain.add_argument("--content-type", default="application/json")
+    explain.add_argument("--json", action="store_true", help="machine-readable output")
+    explain.add_argument("--log-level", default="WARNING")
+    explain.set_defaults(func=cmd_explain)
+    suggest = sub.add_parser("suggest", help="draft a contract from captured traffic (NDJSON "
+                             "requests or the proxy's audit lines)")
+    suggest.add_argument("--traffic", required=True)
+    suggest.add_argument("--vendor", default=None, help="only this vendor; also names the draft")
+    suggest.add_argument("--upstream", default=None, help="the vendor's base URL")
+    suggest.add_argument("--output", default=None, help="write the YAML here (default stdout)")
+    suggest.add_argument("--no-ner", action="store_true",
+                         help="flag free text by shape only (skip loading the NER model)")
+    suggest.add_argument("--log-level", default="WARNING")
+    suggest.set_defaults(func=cmd_suggest)
+    schema = sub.add_parser("schema", help="print the JSON Schema of vendor contracts")
+    mode = schema.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="regenerate the committed file")
+    mode.add_argument("--check", action="store_true", help="fail if the committed file is stale")
+    schema.set_defaults(func=cmd_schema)
+    add_policy_commands(sub)  # consent, disclosures (proxy.policy_cli)
     return parser
 
 

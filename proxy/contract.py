@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from proxy.settings import SecretSource
 
 
 class Action(StrEnum):
@@ -24,6 +26,8 @@ class Action(StrEnum):
     MASK = "mask"
     PSEUDONYMIZE = "pseudonymize"
     GENERALIZE = "generalize"
+    TOKENIZE = "tokenize"  # reversible: the value goes to the vault, the vendor gets a token
+    DETOKENIZE = "detokenize"  # response side: a token of this vendor is swapped back
 
 
 class ValueType(StrEnum):
@@ -44,10 +48,22 @@ class Generalization(StrEnum):
     IP_NETWORK = "ip_network"
     POSTCODE_PREFIX = "postcode_prefix"
     AGE_BAND = "age_band"
+    COORDINATE_GRID = "coordinate_grid"  # a latitude or longitude snapped down to a grid
+    NUMBER_BUCKET = "number_bucket"  # a number replaced by the lower bound of its bucket
+
+
+class TokenFormat(StrEnum):
+    """Shapes of ``tokenize`` tokens."""
+
+    OPAQUE = "opaque"  # tok_ + random characters
+    DIGITS = "digits"  # every digit replaced by a random digit; length and separators kept
+    LAST4 = "last4"  # like digits, but the last four digits are kept
 
 
 # Actions that only make sense on text; the default shape for the others is any scalar.
-_TEXT_ACTIONS = {Action.REDACT, Action.MASK, Action.GENERALIZE}
+_TEXT_ACTIONS = {Action.REDACT, Action.MASK, Action.GENERALIZE, Action.TOKENIZE,
+                 Action.DETOKENIZE}
+_NUMERIC_TARGETS = {Generalization.COORDINATE_GRID, Generalization.NUMBER_BUCKET}
 
 
 class FieldRule(BaseModel):
@@ -67,6 +83,11 @@ class FieldRule(BaseModel):
     # generalize
     to: Generalization | None = None
     prefix_length: int | None = Field(default=None, ge=0, le=128)
+    grid: float | None = Field(default=None, gt=0, le=90)  # coordinate_grid cell, in degrees
+    bucket_size: float | None = Field(default=None, gt=0)  # number_bucket: equal widths
+    buckets: tuple[float, ...] | None = Field(default=None, min_length=1)  # or boundaries
+    # tokenize
+    format: TokenFormat | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -80,10 +101,11 @@ class FieldRule(BaseModel):
         allowed = {
             Action.REDACT: {"entities", "score_threshold"},
             Action.MASK: {"keep_last", "keep_first", "mask_char"},
-            Action.GENERALIZE: {"to", "prefix_length"},
+            Action.GENERALIZE: {"to", "prefix_length", "grid", "bucket_size", "buckets"},
+            Action.TOKENIZE: {"format"},
         }.get(self.action, set())
         params = {"entities", "score_threshold", "keep_last", "keep_first", "mask_char", "to",
-                  "prefix_length"}
+                  "prefix_length", "grid", "bucket_size", "buckets", "format"}
         wrong = sorted(p for p in params if getattr(self, p) is not None and p not in allowed)
         if wrong:
             raise ValueError(
@@ -93,6 +115,16 @@ class FieldRule(BaseModel):
             raise ValueError(
                 "generalize needs 'to': one of " + ", ".join(g.value for g in Generalization)
             )
+        if self.to is Generalization.NUMBER_BUCKET:
+            if (self.bucket_size is None) == (self.buckets is None):
+                raise ValueError("number_bucket needs exactly one of 'bucket_size' (a width) or "
+                                 "'buckets' (ascending lower bounds)")
+            if self.buckets is not None and list(self.buckets) != sorted(set(self.buckets)):
+                raise ValueError("'buckets' must be strictly ascending lower bounds")
+        elif self.bucket_size is not None or self.buckets is not None:
+            raise ValueError("'bucket_size' and 'buckets' apply to 'to: number_bucket' only")
+        if self.grid is not None and self.to is not Generalization.COORDINATE_GRID:
+            raise ValueError("'grid' applies to 'to: coordinate_grid' only")
         return self
 
     @property
@@ -100,10 +132,13 @@ class FieldRule(BaseModel):
         """The declared shape, or the action's default."""
         if self.type is not None:
             return self.type
+        if self.to in _NUMERIC_TARGETS:
+            return ValueType.SCALAR  # numbers, or numeric strings ("52.52,13.40")
         return ValueType.STRING if self.action in _TEXT_ACTIONS else ValueType.SCALAR
 
 
 _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*")
 
 
 def _rules_from_list_or_map(value: Any) -> Any:
@@ -120,6 +155,25 @@ def _rules_from_list_or_map(value: Any) -> Any:
     return value
 
 
+class StreamSpec(BaseModel):
+    """``stream:`` on a message: the body is a stream of records handled as they arrive.
+
+    Body selectors then apply to one record (an NDJSON line, an element of the array at
+    ``records``, an SSE event's data); ``text`` streams use ``$text`` like ``text/plain``.
+    See ``proxy.streaming``.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["ndjson", "json_array", "sse", "text"]
+    records: str | None = None  # json_array: the array, e.g. contacts[*] (default: top level)
+    sse_data: Literal["json", "text"] = "json"  # sse: what each event's data is
+    sse_fields: tuple[Literal["event", "id", "retry"], ...] = ()  # sse fields passed with data
+    on_record_error: Literal["fail", "drop"] = "fail"  # drop: a bad record is left out, audited
+    max_record_bytes: int | None = Field(default=None, ge=16)  # default: limits
+    window: int | None = Field(default=None, ge=16, le=65536)  # text: chars held back
+
+
 class MessageContract(BaseModel):
     """What may pass in one direction: headers, query parameters and body fields.
 
@@ -132,11 +186,28 @@ class MessageContract(BaseModel):
     query: dict[str, FieldRule] = Field(default_factory=dict)
     body: dict[str, FieldRule] | None = None
     content_types: tuple[str, ...] = ("json",)  # codec names (proxy.codecs), tried in order
+    stream: StreamSpec | None = None  # a record stream (proxy.streaming), not a whole body
+    # The Cookie header (request) or Set-Cookie headers (response), cookie by cookie.
+    cookies: dict[str, FieldRule] = Field(default_factory=dict)
+    # multipart/form-data file parts: part name -> media types allowed for it.
+    files: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
-    @field_validator("headers", "query", mode="before")
+    @field_validator("headers", "query", "cookies", mode="before")
     @classmethod
     def _list_shorthand(cls, value: Any) -> Any:
         return _rules_from_list_or_map(value)
+
+    @field_validator("files")
+    @classmethod
+    def _file_media_types(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for name, types in value.items():
+            for media in types:
+                if not _MEDIA_TYPE.fullmatch(media) or media != media.lower():
+                    raise ValueError(
+                        f"files.{name}: '{media}' is not a lowercase media type such as "
+                        "application/pdf"
+                    )
+        return value
 
     @field_validator("headers")
     @classmethod
@@ -150,6 +221,76 @@ class MessageContract(BaseModel):
                 raise ValueError(f"header '{name}' is listed twice (header names ignore case)")
             out[lowered] = rule
         return out
+
+
+class BasicAuth(BaseModel):
+    """HTTP basic auth built by the proxy from two secrets (the password may be absent)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    username: SecretSource
+    password: SecretSource | None = None
+
+
+class CredentialSpec(BaseModel):
+    """A vendor credential the proxy holds and injects; callers never hold vendor secrets.
+
+    Exactly one of ``header`` (with optional ``scheme``, e.g. ``Bearer``), ``basic`` or ``field``
+    (a body field of a form or JSON body, dotted keys) says where the secret goes.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    secret: SecretSource | None = None
+    header: str | None = None
+    scheme: str | None = None
+    basic: BasicAuth | None = None
+    field: str | None = None
+
+    @model_validator(mode="after")
+    def _one_place(self) -> CredentialSpec:
+        places = [p for p in ("header", "basic", "field") if getattr(self, p) is not None]
+        if len(places) != 1:
+            raise ValueError("give exactly one of 'header', 'basic' or 'field'")
+        if self.basic is None and self.secret is None:
+            raise ValueError("'secret' is required: {env: NAME} or {file: /run/secrets/name}")
+        if self.basic is not None and self.secret is not None:
+            raise ValueError("basic auth takes its secrets from basic.username / basic.password")
+        if self.header is not None and not _HEADER_NAME.fullmatch(self.header):
+            raise ValueError(f"'{self.header}' is not a valid header name")
+        if self.scheme is not None and (self.header is None or not _HEADER_NAME.fullmatch(
+                self.scheme)):
+            raise ValueError("'scheme' (a single word such as Bearer) goes with 'header'")
+        return self
+
+    @property
+    def header_name(self) -> str | None:
+        """The (lowercase) header the credential is sent in, if any."""
+        if self.basic is not None:
+            return "authorization"
+        return self.header.lower() if self.header is not None else None
+
+
+class SubjectSpec(BaseModel):
+    """Where a route's payload names the person the data is about (see ``proxy.subjects``).
+
+    Selectors are relative to one record: the body, or each element of ``records`` (a list
+    selector such as ``contacts[*]``; a top-level JSON array is a batch of records by itself).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    birth_date: str | None = None
+    age: str | None = None
+    country: str | None = None
+    records: str | None = None
+
+    @model_validator(mode="after")
+    def _one_age_source(self) -> SubjectSpec:
+        if self.birth_date is not None and self.age is not None:
+            raise ValueError("give one of 'birth_date' or 'age', not both")
+        return self
 
 
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
@@ -169,6 +310,11 @@ class Route(BaseModel):
     description: str | None = None
     request: MessageContract = Field(default_factory=MessageContract)
     response: MessageContract | None = None
+    # Actions for the template's {params}; an unlisted value that looks like PII is refused.
+    params: dict[str, FieldRule] = Field(default_factory=dict)
+    credentials: CredentialSpec | None = None  # overrides the vendor's
+    purposes: tuple[str, ...] | None = None  # default: the vendor's; must be among them
+    subject: SubjectSpec | None = None  # whose data this is: opt-outs, minors, regions, ledger
 
     @field_validator("method")
     @classmethod
@@ -192,6 +338,8 @@ class VendorContract(BaseModel):
     upstream: str
     purposes: tuple[str, ...] = ()
     region: str | None = None
+    transfer_mechanisms: tuple[str, ...] = ()  # safeguards signed with the vendor (policy ids)
+    credentials: CredentialSpec | None = None  # injected on every route that sets none itself
     routes: tuple[Route, ...] = Field(min_length=1)
 
     @field_validator("vendor")

@@ -8,6 +8,7 @@ them all. Nothing here needs the NLP model.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,12 +18,21 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from proxy.codecs import CODECS
-from proxy.contract import Action, FieldRule, MessageContract, VendorContract
+from proxy.contract import (
+    Action,
+    CredentialSpec,
+    FieldRule,
+    MessageContract,
+    Route,
+    VendorContract,
+)
 from proxy.errors import ConfigError
+from proxy.policy import PrivacyPolicy, check_contract
 from proxy.headers import FRAMING_HEADERS
 from proxy.routing import CompiledMessage, CompiledRoute, CompiledVendor, RouteTemplate
 from proxy.selectors import SelectorSyntaxError, build_trie, parse_selector
 from proxy.settings import ProxySettings
+from proxy.streaming.checks import route_stream_problems, stream_problems
 from recognizers.entities import KNOWN_ENTITIES
 
 
@@ -34,6 +44,7 @@ class LoadedConfig:
     vendors: dict[str, CompiledVendor]
     version: str
     directory: Path
+    policy: PrivacyPolicy | None = None  # config/policy.yaml; None when the file is absent
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -133,8 +144,10 @@ def _compile_message(
             problems.append(f"{prefix}: {where}.body.'{key}': bad selector: {exc}")
             continue
         rules.append((selector, rule))
+    _check_carriers(prefix, where, message, problems)
+    problems.extend(f"{prefix}: {where}.{p}" for p in stream_problems(message))
     for section, mapping in (("headers", message.headers), ("query", message.query),
-                             ("body", message.body or {})):
+                             ("body", message.body or {}), ("cookies", message.cookies)):
         for key, rule in mapping.items():
             for entity in rule.entities or ():
                 if entity not in KNOWN_ENTITIES:
@@ -148,6 +161,68 @@ def _compile_message(
         query=dict(message.query),
         body_trie=build_trie(rules) if message.body is not None else None,
     )
+
+
+_SCALAR_ONLY = {Action.REDACT: "redact (detection needs a text field)",
+                Action.DROP: "drop (unlisted values are dropped already)"}
+_FIELD_PATH = re.compile(r"[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*")
+
+
+def _check_carriers(prefix: str, where: str, message: MessageContract, problems: list[str]) -> None:
+    """Cookies and multipart files: the checks that need more than one field."""
+    for name, rule in message.cookies.items():
+        if rule.action is Action.REDACT:
+            problems.append(f"{prefix}: {where}.cookies.{name}: redact does not apply to "
+                            "cookies; use keep, pseudonymize, mask or generalize")
+    if message.cookies:
+        for header in ("cookie", "set-cookie"):
+            if header in message.headers:
+                problems.append(f"{prefix}: {where}.headers.{header}: the cookies section "
+                                "governs this header; remove it from headers")
+    if message.files and "multipart" not in message.content_types:
+        problems.append(f"{prefix}: {where}.files: file parts only exist in multipart bodies; "
+                        "add multipart to content_types")
+
+
+def _check_route_extras(prefix: str, where: str, route: Route, template: RouteTemplate,
+                        credentials: CredentialSpec | None, problems: list[str]) -> None:
+    """Path parameter rules and the injected credential against the rest of the route."""
+    for name, rule in route.params.items():
+        if name not in template.params:
+            problems.append(f"{prefix}: {where}.params.{name}: the path {route.path} has no "
+                            f"{{{name}}}; use one of: " + (", ".join(template.params) or "none"))
+        elif rule.action in _SCALAR_ONLY:
+            problems.append(f"{prefix}: {where}.params.{name}: {_SCALAR_ONLY[rule.action]} "
+                            "does not apply to path parameters; use keep, pseudonymize, mask "
+                            "or generalize")
+    if credentials is None:
+        return
+    header = credentials.header_name
+    if header is not None:
+        if header in FRAMING_HEADERS:
+            problems.append(f"{prefix}: {where}.credentials.header: the proxy builds {header} "
+                            "itself; choose another header")
+        if header in route.request.headers:
+            problems.append(f"{prefix}: {where}.request.headers.{header}: the proxy injects "
+                            "this header from its credentials; remove it from headers")
+    if credentials.field is not None:
+        if not _FIELD_PATH.fullmatch(credentials.field):
+            problems.append(f"{prefix}: {where}.credentials.field: use dotted plain keys, e.g. "
+                            "api_key or auth.key")
+            return
+        if route.request.body is None or not {"form", "json", "multipart"} & set(
+                route.request.content_types):
+            problems.append(f"{prefix}: {where}.credentials.field: the route's request takes "
+                            "no form, JSON or multipart body; add a body section or inject "
+                            "a header")
+        if getattr(route.request, "stream", None) is not None:
+            problems.append(f"{prefix}: {where}.credentials.field: a streamed body cannot carry "
+                            "an injected field; inject a header instead")
+        first = credentials.field.split(".")[0]
+        for key in route.request.body or {}:
+            if key == first or key.startswith((first + ".", first + "[")):
+                problems.append(f"{prefix}: {where}.request.body.'{key}': the proxy injects "
+                                f"'{credentials.field}' from its credentials; remove this rule")
 
 
 def compile_vendor(path: Path, contract: VendorContract, problems: list[str]) -> CompiledVendor:
@@ -173,6 +248,11 @@ def compile_vendor(path: Path, contract: VendorContract, problems: list[str]) ->
             )
             continue
         seen[shape] = index
+        _check_route_extras(prefix, where, route, template,
+                            route.credentials or contract.credentials, problems)
+        credential = route.credentials or contract.credentials
+        problems.extend(f"{prefix}: {where}{p}" for p in route_stream_problems(
+            route, credential.field if credential is not None else None))
         request = _compile_message(prefix, f"{where}.request", route.request, problems)
         response = (
             _compile_message(prefix, f"{where}.response", route.response, problems)
@@ -195,7 +275,8 @@ def uses_action(vendors: dict[str, CompiledVendor], action: Action) -> bool:
             for message in (route.route.request, route.route.response):
                 if message is None:
                     continue
-                for mapping in (message.headers, message.query, message.body or {}):
+                for mapping in (message.headers, message.query, message.body or {},
+                                message.cookies, route.route.params):
                     if any(rule.action is action for rule in mapping.values()):
                         return True
     return False
@@ -225,6 +306,16 @@ def load_config(directory: str | Path) -> LoadedConfig:
         validated = _validate(ProxySettings, data, str(settings_path), problems)
         settings = validated or settings
 
+    policy: PrivacyPolicy | None = None
+    policy_path = root / "policy.yaml"
+    if policy_path.exists():
+        digest.update(b"policy\0" + policy_path.read_bytes())
+        try:
+            policy = _validate(PrivacyPolicy, read_yaml(policy_path) or {}, str(policy_path),
+                               problems)
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+
     vendor_dir = root / "vendors"
     files = sorted(vendor_dir.glob("*.yaml")) + sorted(vendor_dir.glob("*.yml"))
     if not files:
@@ -252,9 +343,11 @@ def load_config(directory: str | Path) -> LoadedConfig:
             )
             continue
         vendors[contract.vendor] = compile_vendor(path, contract, problems)
+        check_contract(prefix, contract, policy, str(policy_path), problems)
 
     if problems:
         raise ConfigError(problems)
     return LoadedConfig(
-        settings=settings, vendors=vendors, version=digest.hexdigest()[:12], directory=root
+        settings=settings, vendors=vendors, version=digest.hexdigest()[:12], directory=root,
+        policy=policy,
     )

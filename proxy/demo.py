@@ -44,6 +44,7 @@ from aiohttp import web
 
 from proxy.contract_loader import LoadedConfig, load_config
 from proxy.errors import ConfigError
+from proxy.http_server import make_runner
 from proxy.logs import setup_logging
 from proxy.server import build_app
 from proxy.testing import ReceivedRequest, RecordingVendor
@@ -478,7 +479,7 @@ async def start_proxy(config: LoadedConfig, pool: Any, audit: DemoAuditSink, ven
                       port: int) -> tuple[web.AppRunner, int]:
     """Serve the proxy on 127.0.0.1:port (0 = a free port); return the runner and the port."""
     app = build_app(config, pool, audit, upstream_overrides={"*": vendor_url})
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    runner = make_runner(app, config.settings.limits)
     await runner.setup()
     try:
         await web.TCPSite(runner, "127.0.0.1", port).start()

@@ -5,6 +5,7 @@
      +-- RequestRejected             the caller sent something the contract cannot accept
      |    +-- NotFound               404 unknown vendor or route
      |    +-- BadRequest             400 unparseable body, bad path, bad query
+     |    +-- RequestTimeout         408 body not received in time
      |    +-- PayloadTooLarge        413 body over the limit
      |    +-- UnsupportedMediaType   415 content type or encoding the route does not accept
      +-- DetectionUnavailable        503 analyzer error, timeout or overload (Retry-After)
@@ -55,6 +56,11 @@ class NotFound(RequestRejected):
 class BadRequest(RequestRejected):
     status = 400
     reason = "bad_request"
+
+
+class RequestTimeout(RequestRejected):
+    status = 408
+    reason = "body_timeout"
 
 
 class PayloadTooLarge(RequestRejected):

@@ -8,6 +8,7 @@ the request side succeeded.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -22,11 +23,29 @@ from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from proxy.audit import AuditRecord, AuditSink
-from proxy.codecs import BodyCodec, CodecError, find_codec, parse_media_type
+from proxy.codecs import (
+    CODECS,
+    BodyCodec,
+    CodecError,
+    UnsupportedPart,
+    bind_codec,
+    find_codec,
+    parse_media_type,
+)
+from proxy.content_encoding import (
+    EncodingRejected,
+    check_response_encoding,
+    decode_body,
+    parse_codings,
+    request_error,
+)
+from proxy.cookies import filter_cookies, filter_set_cookies
+from proxy.credentials import CredentialStore
 from proxy.errors import (
     BadRequest,
     DetectionUnavailable,
     PayloadTooLarge,
+    RequestTimeout,
     ProxyError,
     UnsupportedMediaType,
     UpstreamError,
@@ -34,16 +53,23 @@ from proxy.errors import (
 from proxy.headers import (
     DEFAULT_RESPONSE_HEADERS,
     FRAMING_HEADERS,
+    connection_nominated,
     filter_headers,
     filter_query,
 )
+from proxy.logs import current_request_id
+from proxy.metrics import ProxyMetrics
 from proxy.minimize import BodyMinimizer, BodyShapeError, PendingRedaction
+from proxy.path_params import checked_upstream_url
+from proxy.policy_gate import PolicyGate, Screening
 from proxy.redaction import apply_redactions, detection_requests
 from proxy.report import MessageReport
 from proxy.routing import CompiledMessage, RouteMatch, Router
 from proxy.settings import LimitSettings
+from proxy.streaming import StreamingExchange, streams
 from proxy.transforms import Pseudonymizer
 from proxy.upstream import UpstreamClient
+from proxy.vault import VAULT_ACTIONS, Vault, resolve_tokens
 from recognizers.errors import DetectionError, DetectionOverloaded
 from recognizers.types import DetectionRequest, Span
 
@@ -52,6 +78,14 @@ log = logging.getLogger("proxy.exchange")
 # A re-serialized body gets its Content-Type from the proxy; a contract listing it has no effect.
 _BUILT_FOR_BODY = FRAMING_HEADERS | {"content-type"}
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+# A caller's id goes on to the vendor only when it is opaque (a UUID, or hex digits with at
+# least one letter): a "plain token" may carry data (an order number, a phone number, a name)
+# and the header is a side door past the contract. Other ids get a fresh one for the vendor,
+# named in the audit record as upstream_request_id.
+_OPAQUE_ID = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{16,64}"
+)
 
 
 class SupportsDetect(Protocol):
@@ -70,6 +104,8 @@ class CheckedMessage:
     codec: BodyCodec | None = None
     pending: list[PendingRedaction] = field(default_factory=list)
     report: MessageReport = field(default_factory=MessageReport)
+    set_cookies: list[str] = field(default_factory=list)  # response: per the cookies section
+    screening: Screening | None = None  # the privacy-policy step (routes with a subject)
 
     def encoded_body(self) -> tuple[bytes, str] | None:
         """The re-encoded body and its Content-Type, or None when no body passes."""
@@ -92,8 +128,19 @@ class ExchangeHandler:
         contract_version: str,
         upstream_overrides: dict[str, str] | None = None,
         clock: Callable[[], float] = time.perf_counter,
+        metrics: ProxyMetrics | None = None,
+        credentials: CredentialStore | None = None,
+        gate: PolicyGate | None = None,
+        vault: Vault | None = None,
     ) -> None:
         self._router = router
+        self._gate = gate  # opt-outs, erasure, minors, regions, ledger (proxy.policy_gate)
+        self._vault = vault  # tokenize / detokenize (proxy.vault)
+        # Vendor secrets are read at start: a missing one is a ConfigError naming the variable.
+        # TODO(lead): build_app could pass CredentialStore.load(config.vendors.values()).
+        self._credentials = credentials if credentials is not None else CredentialStore.load(
+            router._vendors.values()
+        )
         self._limits = limits
         self._detector = detector
         self._upstream = upstream
@@ -102,6 +149,7 @@ class ExchangeHandler:
         self._version = contract_version
         self._overrides = upstream_overrides or {}
         self._clock = clock
+        self._metrics = metrics
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """The aiohttp handler: always answers, always writes one audit record."""
@@ -110,6 +158,7 @@ class ExchangeHandler:
         request_id = incoming_id if _REQUEST_ID.fullmatch(incoming_id) else uuid.uuid4().hex
         record = AuditRecord(request_id=request_id, method=request.method,
                              contract_version=self._version)
+        id_token = current_request_id.set(request_id)
         try:
             response = await self._run(request, record)
         except ProxyError as exc:
@@ -121,31 +170,46 @@ class ExchangeHandler:
         record.status = response.status
         record.duration_ms = (self._clock() - started) * 1000
         self._audit.write(record.to_dict())
+        if self._metrics is not None:
+            self._metrics.observe_exchange(record)
+        current_request_id.reset(id_token)
         return response
 
-    async def _run(self, request: web.Request, record: AuditRecord) -> web.Response:
+    async def _run(self, request: web.Request, record: AuditRecord) -> web.StreamResponse:
         match = self._router.match(request.method, request.rel_url.raw_path)
         record.vendor = match.vendor.contract.vendor
         record.route = match.route.name
+        upstream_url = checked_upstream_url(match, self._pseudonymizer, record.request)
+        if streams(match.route):  # records pass as they arrive: proxy.streaming runs it
+            return await StreamingExchange(self, match, upstream_url, record).run(request)
         body = await self._read_body(request)
         record.bytes_from_client = len(body)
 
-        outgoing = self._check_request(match, request, body, record)
+        outgoing = await self._check_request(match, request, body, record)
         await self._detect(outgoing, record)
+        self._inject_credentials(match, outgoing)  # after detection: secrets never reach it
         encoded = outgoing.encoded_body()
         headers = dict(outgoing.headers)
+        if not _OPAQUE_ID.fullmatch(record.request_id):
+            record.upstream_request_id = uuid.uuid4().hex
+        headers["X-Request-Id"] = record.upstream_request_id or record.request_id
         out_body = None
         if encoded is not None:
             out_body, headers["Content-Type"] = encoded
         record.bytes_to_vendor = len(out_body or b"")
 
+        if outgoing.screening is not None and self._gate is not None:
+            await self._gate.record_disclosures(match.vendor, match.route, outgoing.screening,
+                                                record.request, record.request_id)
         answer = await self._upstream.send(
-            request.method, self._target_url(match), outgoing.query, headers, out_body
+            request.method, self._target_url(match, upstream_url), outgoing.query, headers,
+            out_body,
         )
         record.upstream_ms = answer.elapsed_ms
         record.bytes_from_vendor = len(answer.body)
+        check_response_encoding(answer.headers.getall("Content-Encoding", []))
 
-        checked = self._check_response(match, answer.headers, answer.body, record)
+        checked = await self._check_response(match, answer.headers, answer.body, record)
         if checked is None:  # no response contract: body passes unchanged (documented)
             out = web.Response(status=answer.status, body=answer.body, headers=CIMultiDict(
                 self._default_response_headers(answer.headers, record)))
@@ -153,6 +217,8 @@ class ExchangeHandler:
             await self._detect(checked, record)
             encoded = checked.encoded_body()
             out_headers = CIMultiDict(checked.headers)
+            for value in checked.set_cookies:
+                out_headers.add("Set-Cookie", value)
             payload = None
             if encoded is not None:
                 payload, out_headers["Content-Type"] = encoded
@@ -161,11 +227,27 @@ class ExchangeHandler:
         record.bytes_to_client = len(out.body or b"") if isinstance(out.body, bytes) else 0
         return out
 
-    def _target_url(self, match: RouteMatch) -> str:
+    def _target_url(self, match: RouteMatch, upstream_url: str) -> str:
         override = self._overrides.get(match.vendor.contract.vendor) or self._overrides.get("*")
         if override is None:
-            return match.upstream_url
-        return override.rstrip("/") + match.upstream_url[len(match.vendor.upstream_base):]
+            return upstream_url
+        return override.rstrip("/") + upstream_url[len(match.vendor.upstream_base):]
+
+    def _inject_credentials(self, match: RouteMatch, message: CheckedMessage) -> None:
+        credential = self._credentials.for_route(match.route)
+        if credential is None:
+            return
+        credential.inject_headers(message.headers, message.report)
+        if credential.field_path is None:
+            return
+        if message.document is None:  # no body was sent: start one in the route's codec
+            contract = match.route.request.contract
+            name = next(n for n in contract.content_types if n in ("form", "json", "multipart"))
+            message.codec = bind_codec(CODECS[name], contract, message.report)
+            message.document = {}
+        if not credential.inject_field(message.document, message.report):
+            raise BadRequest("the body must be an object to carry the vendor credential",
+                             reason="unexpected_body_shape")
 
     async def _read_body(self, request: web.Request) -> bytes:
         limit = self._limits.max_body_bytes
@@ -174,27 +256,38 @@ class ExchangeHandler:
             raise PayloadTooLarge("the request body is larger than the limit")
         chunks: list[bytes] = []
         size = 0
-        while True:
-            chunk = await request.content.read(65536)
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > limit:
-                raise PayloadTooLarge("the request body is larger than the limit")
-            chunks.append(chunk)
+        try:
+            async with asyncio.timeout(self._limits.body_timeout_s):
+                while True:
+                    chunk = await request.content.read(65536)
+                    if not chunk:
+                        break
+                    size += len(chunk)
+                    if size > limit:
+                        raise PayloadTooLarge("the request body is larger than the limit")
+                    chunks.append(chunk)
+        except TimeoutError:
+            raise RequestTimeout("the request body was not received in time") from None
         return b"".join(chunks)
 
-    def _check_request(
+    async def _check_request(
         self, match: RouteMatch, request: web.Request, body: bytes, record: AuditRecord
     ) -> CheckedMessage:
         contract = match.route.request
         report = record.request
         pending: list[PendingRedaction] = []
         vendor = match.vendor.contract.vendor
+        cookie_rules = contract.contract.cookies
         headers = filter_headers(
             request.headers, contract.headers, vendor, self._pseudonymizer, report, pending,
-            skip=_BUILT_FOR_BODY | {"x-request-id"},
+            skip=_BUILT_FOR_BODY | {"x-request-id"} | connection_nominated(request.headers)
+            | ({"cookie"} if cookie_rules else set()),
         )
+        if cookie_rules:
+            cookie = filter_cookies(request.headers.getall("Cookie", []), cookie_rules, vendor,
+                                    self._pseudonymizer, report)
+            if cookie is not None:
+                headers["cookie"] = cookie
         try:
             pairs = parse_qsl(request.rel_url.raw_query_string, keep_blank_values=True,
                               errors="strict")
@@ -203,10 +296,13 @@ class ExchangeHandler:
         query = filter_query(pairs, contract.query, vendor, self._pseudonymizer, report, pending)
         message = CheckedMessage(headers=headers, query=query, pending=pending, report=report)
         if body:
-            self._check_body(contract, request.headers, body, message, vendor, inbound=True)
+            await self._check_body(contract, request.headers, body, message, vendor,
+                                   inbound=True, screen=(match, record))
+        if self._gate is not None and message.screening is None:  # no body: no subject in it
+            message.screening = await self._gate.screen(match.vendor, match.route, None, record)
         return message
 
-    def _check_body(
+    async def _check_body(
         self,
         contract: CompiledMessage,
         headers: CIMultiDictProxy[str],
@@ -214,14 +310,17 @@ class ExchangeHandler:
         message: CheckedMessage,
         vendor: str,
         inbound: bool,
+        screen: tuple[RouteMatch, AuditRecord] | None = None,
     ) -> None:
         if contract.body_trie is None:
             message.report.body_dropped = True
             return
-        encoding = headers.get("Content-Encoding", "identity").strip().lower()
-        if inbound and encoding not in ("", "identity"):
-            raise UnsupportedMediaType("compressed request bodies are not accepted on this route",
-                                       reason="unsupported_content_encoding")
+        if inbound:  # vendor answers arrive decoded by the client (checked in _run)
+            try:
+                codings = parse_codings(headers.getall("Content-Encoding", []))
+                body = decode_body(body, codings, self._limits.max_body_bytes)
+            except EncodingRejected as exc:
+                raise request_error(exc) from None
         content_type = headers.get("Content-Type")
         codec = find_codec(contract.contract.content_types, content_type)
         if codec is None:
@@ -230,15 +329,20 @@ class ExchangeHandler:
                                            "the route's content_types")
             raise UpstreamError("the vendor answered with a content type the contract cannot "
                                 "check", reason="upstream_unsupported_media_type")
+        codec = bind_codec(codec, contract.contract, message.report)
         _, params = parse_media_type(content_type or "")
         try:
             document = codec.decode(body, params, self._limits.max_json_depth)
         except CodecError as exc:
             if inbound:
-                raise BadRequest(str(exc), reason=exc.reason) from None
+                error = UnsupportedMediaType if isinstance(exc, UnsupportedPart) else BadRequest
+                raise error(str(exc), reason=exc.reason) from None
             raise UpstreamError("the vendor's answer is not a body we accept",
                                 reason="upstream_" + exc.reason) from None
         message.codec = codec
+        if screen is not None and self._gate is not None:  # the privacy policy, per record
+            message.screening = await self._gate.screen(screen[0].vendor, screen[0].route,
+                                                        document, screen[1])
         minimizer = BodyMinimizer(contract.body_trie, vendor, self._pseudonymizer, message.report)
         try:
             message.document = minimizer.minimize(document)
@@ -250,7 +354,7 @@ class ExchangeHandler:
                                 reason="upstream_unexpected_body_shape") from None
         message.pending.extend(minimizer.pending)
 
-    def _check_response(
+    async def _check_response(
         self, match: RouteMatch, headers: CIMultiDictProxy[str], body: bytes, record: AuditRecord
     ) -> CheckedMessage | None:
         contract = match.route.response
@@ -259,11 +363,18 @@ class ExchangeHandler:
         record.response = report = MessageReport()
         pending: list[PendingRedaction] = []
         vendor = match.vendor.contract.vendor
+        cookie_rules = contract.contract.cookies
         out_headers = filter_headers(headers, contract.headers, vendor, self._pseudonymizer,
-                                     report, pending, skip=_BUILT_FOR_BODY)
+                                     report, pending,
+                                     skip=_BUILT_FOR_BODY | connection_nominated(headers)
+                                     | ({"set-cookie"} if cookie_rules else set()))
         message = CheckedMessage(headers=out_headers, query=[], pending=pending, report=report)
+        if cookie_rules:
+            message.set_cookies = filter_set_cookies(headers.getall("Set-Cookie", []),
+                                                     cookie_rules, vendor, self._pseudonymizer,
+                                                     report)
         if body:
-            self._check_body(contract, headers, body, message, vendor, inbound=False)
+            await self._check_body(contract, headers, body, message, vendor, inbound=False)
         return message
 
     def _default_response_headers(
@@ -274,6 +385,9 @@ class ExchangeHandler:
                               skip=FRAMING_HEADERS)
 
     async def _detect(self, message: CheckedMessage, record: AuditRecord) -> None:
+        if any(p.rule.action in VAULT_ACTIONS for p in message.pending):
+            message.pending[:] = await resolve_tokens(self._vault, record.vendor or "",
+                                                      message.pending, message.report)
         if not message.pending:
             return
         started = self._clock()
@@ -306,6 +420,8 @@ class ExchangeHandler:
         )
         if isinstance(exc, DetectionUnavailable):
             response.headers["Retry-After"] = str(exc.retry_after_s)
+        if isinstance(exc, (RequestTimeout, PayloadTooLarge)):
+            response.force_close()  # the rest of the body is not worth reading
         record.bytes_to_client = len(response.body) if isinstance(response.body, bytes) else 0
         return response
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from proxy.contract import FieldRule
+from proxy.contract import Action, FieldRule, Generalization
 from proxy.errors import BadRequest
 from proxy.minimize import SKIP, Deferred, PendingRedaction, apply_scalar_rule
 from proxy.report import MessageReport
@@ -31,6 +31,31 @@ DEFAULT_RESPONSE_HEADERS: dict[str, FieldRule] = {
     "content-type": FieldRule(action="keep"),  # type: ignore[arg-type]
     "retry-after": FieldRule(action="keep"),  # type: ignore[arg-type]
 }
+
+
+def connection_nominated(headers: Mapping[str, str] | CIMultiDictProxy[str]) -> set[str]:
+    """Header names the ``Connection`` header declares hop-by-hop (RFC 9110 7.6.1)."""
+    names: set[str] = set()
+    getall = getattr(headers, "getall", None)
+    values = getall("Connection", []) if getall else [headers.get("Connection", "")]
+    for value in values:
+        names.update(part.strip().lower() for part in value.split(",") if part.strip())
+    return names
+
+
+def client_address(value: str) -> str:
+    """The client's address in an ``X-Forwarded-For`` style value: the leftmost entry.
+
+    ``203.0.113.7, 10.0.0.1`` -> ``203.0.113.7``; a port (``203.0.113.7:5050``,
+    ``[2001:db8::1]:443``) is removed. Anything else is returned as it is (and then fails the
+    ``ip_network`` generalization, which drops it).
+    """
+    first = value.split(",", 1)[0].strip()
+    if first.startswith("["):
+        return first[1:].split("]", 1)[0]
+    if first.count(":") == 1:
+        return first.split(":", 1)[0]
+    return first
 
 
 def _safe_name(name: str) -> str:
@@ -64,6 +89,8 @@ def filter_headers(
             raise BadRequest("a header the contract lists was sent more than once",
                              reason="duplicate_header")
         seen.add(lowered)
+        if rule.action is Action.GENERALIZE and rule.to is Generalization.IP_NETWORK:
+            value = client_address(value)
         result = apply_scalar_rule(rule, value, label, vendor, pseudonymizer, report)
         if result is SKIP:
             continue
@@ -89,7 +116,7 @@ def filter_query(
         rule = rules.get(name)
         label = f"query:{_safe_name(name)}"
         if rule is None:
-            report.drop(label)
+            report.drop_unlisted(label)
             continue
         result: Any = apply_scalar_rule(rule, value, label, vendor, pseudonymizer, report)
         if result is SKIP:

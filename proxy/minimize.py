@@ -49,6 +49,8 @@ def _type_fits(value: object, wanted: ValueType) -> bool:
 
 
 SKIP = object()  # marks a value left out of the output
+# Actions whose result needs I/O (the detector, the token vault): deferred, not applied in the walk.
+_DEFERRED_ACTIONS = frozenset({Action.REDACT, Action.TOKENIZE, Action.DETOKENIZE})
 
 
 class BodyMinimizer:
@@ -123,7 +125,7 @@ class BodyMinimizer:
 
     def _visit(self, value: Any, nodes: list[TrieNode[FieldRule]], path: tuple[str | int, ...]) -> Any:
         if not nodes:
-            self._report.drop(self._label(path))
+            self._report.drop_unlisted(self._label(path))
             return SKIP
         if isinstance(value, (dict, list)):
             deeper = [n for n in nodes if n.has_children]
@@ -163,7 +165,7 @@ def apply_scalar_rule(
     if value is None or rule.action is Action.KEEP:
         report.keep(label)
         return value
-    if rule.action is Action.REDACT:
+    if rule.action in _DEFERRED_ACTIONS:  # detection, or the vault: resolved in one batch later
         return Deferred(value, rule, label)
     try:
         new_value = transform_scalar(rule, value, vendor, pseudonymizer)

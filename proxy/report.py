@@ -23,6 +23,8 @@ class MessageReport:
     dropped_count: int = 0
     transformed: dict[str, str] = field(default_factory=dict)
     wrong_shape: set[str] = field(default_factory=set)
+    # Schema drift: dropped because no selector names them (not an explicit `drop`).
+    unlisted: set[str] = field(default_factory=set)
     entities: Counter[str] = field(default_factory=Counter)
     body_dropped: bool = False
 
@@ -33,6 +35,12 @@ class MessageReport:
         self.dropped_count += 1
         if len(self.dropped) < MAX_LISTED_PATHS:
             self.dropped.add(path)
+
+    def drop_unlisted(self, path: str) -> None:
+        """Drop a path no selector names: also recorded as schema drift."""
+        if len(self.unlisted) < MAX_LISTED_PATHS:
+            self.unlisted.add(path)
+        self.drop(path)
 
     def transform(self, path: str, action: str) -> None:
         self.transformed[path] = action
@@ -51,6 +59,8 @@ class MessageReport:
         }
         if self.wrong_shape:
             out["wrong_shape"] = sorted(self.wrong_shape)
+        if self.unlisted:
+            out["unlisted"] = sorted(self.unlisted)
         if self.body_dropped:
             out["body_dropped"] = True
         return out

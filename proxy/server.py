@@ -17,6 +17,9 @@ from proxy.contract import Action
 from proxy.contract_loader import LoadedConfig, uses_action
 from proxy.errors import ConfigError
 from proxy.exchange import ExchangeHandler, SupportsDetect
+from proxy.metrics import ProxyMetrics
+from proxy.policy_runtime import PolicyRuntime, gate_for, open_policy_runtime, vault_for
+from proxy.reload import LiveHandler
 from proxy.routing import Router
 from proxy.secrets import SecretMissing, read_secret
 from proxy.transforms import Pseudonymizer
@@ -24,8 +27,10 @@ from proxy.upstream import UpstreamClient
 
 log = logging.getLogger("proxy.server")
 
-HANDLER_KEY = web.AppKey("exchange_handler", ExchangeHandler)
 UPSTREAM_KEY = web.AppKey("upstream_client", UpstreamClient)
+LIVE_KEY = web.AppKey("live_handler", LiveHandler)
+METRICS_KEY = web.AppKey("metrics", ProxyMetrics)
+POLICY_KEY = web.AppKey("policy_runtime", PolicyRuntime)
 
 
 def build_pseudonymizer(config: LoadedConfig) -> Pseudonymizer | None:
@@ -50,32 +55,53 @@ def build_app(
     detector: SupportsDetect,
     audit: AuditSink,
     upstream_overrides: dict[str, str] | None = None,
+    metrics: ProxyMetrics | None = None,
 ) -> web.Application:
-    """Build the proxy application; the caller owns the detector's lifecycle."""
+    """Build the proxy application; the caller owns the detector's lifecycle.
+
+    Without ``metrics`` the app gets a registry of its own (``app[METRICS_KEY]``).
+    """
     pseudonymizer = build_pseudonymizer(config)
+    metrics = metrics if metrics is not None else ProxyMetrics()
+    metrics.watch_detector(detector)
+    metrics.set_contract_version(config.version)
     upstream = UpstreamClient(config.settings.limits)
-    handler = ExchangeHandler(
-        router=Router(config.vendors),
-        limits=config.settings.limits,
-        detector=detector,
-        upstream=upstream,
-        audit=audit,
-        pseudonymizer=pseudonymizer,
-        contract_version=config.version,
-        upstream_overrides=upstream_overrides,
-    )
+    # Stores for subjects, ledger, vault: opened when a contract or the policy admin API needs them.
+    policy = open_policy_runtime(config, force=config.settings.policy_admin.enabled)
+
+    def make_handler(loaded: LoadedConfig) -> ExchangeHandler:
+        # Called again on every reload; only the configuration changes, the clients stay.
+        return ExchangeHandler(
+            router=Router(loaded.vendors),
+            limits=loaded.settings.limits,
+            detector=detector,
+            upstream=upstream,
+            audit=audit,
+            pseudonymizer=pseudonymizer if loaded is config else build_pseudonymizer(loaded),
+            contract_version=loaded.version,
+            upstream_overrides=upstream_overrides,
+            metrics=metrics,
+            gate=policy.gate if loaded is config else gate_for(policy, loaded),
+            vault=policy.vault if loaded is config else vault_for(policy, loaded),
+        )
+
+    handler = make_handler(config)
+    live = LiveHandler(handler=handler, config=config, factory=make_handler)
+    live.on_swap.append(lambda loaded: metrics.set_contract_version(loaded.version))
     # Bodies are read by the handler with its own limit; aiohttp's limit would answer in text.
     app = web.Application(client_max_size=config.settings.limits.max_body_bytes + 1)
-    app[HANDLER_KEY] = handler
+    app[LIVE_KEY] = live
     app[UPSTREAM_KEY] = upstream
+    app[METRICS_KEY] = metrics
+    app[POLICY_KEY] = policy
 
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"status": "alive"})
 
     async def readyz(_: web.Request) -> web.Response:
         ready = bool(getattr(detector, "ready", True))
-        body: dict[str, Any] = {"ready": ready, "contract_version": config.version,
-                                "vendors": sorted(config.vendors)}
+        body: dict[str, Any] = {"ready": ready, "contract_version": live.config.version,
+                                "vendors": sorted(live.config.vendors)}
         return web.json_response(body, status=200 if ready else 503)
 
     async def start_upstream(app: web.Application) -> None:
@@ -86,7 +112,12 @@ def build_app(
 
     app.on_startup.append(start_upstream)
     app.on_cleanup.append(stop_upstream)
+
+    async def close_policy_stores(app: web.Application) -> None:
+        await app[POLICY_KEY].close()
+
+    app.on_cleanup.append(close_policy_stores)
     app.router.add_get("/_/healthz", healthz)
     app.router.add_get("/_/readyz", readyz)
-    app.router.add_route("*", "/{tail:.*}", handler.handle)
+    app.router.add_route("*", "/{tail:.*}", live.handle)
     return app

@@ -12,6 +12,7 @@ import hmac
 import ipaddress
 import re
 from datetime import date
+from decimal import ROUND_FLOOR, Decimal
 
 import orjson
 
@@ -75,7 +76,9 @@ def _parse_date(value: object) -> date:
         raise TransformError("not a valid date") from None
 
 
-def generalize(rule: FieldRule, value: object, today: date | None = None) -> str | int:
+def generalize(
+    rule: FieldRule, value: object, today: date | None = None
+) -> str | int | float:
     """Coarsen a value: date to year or month, IP to network, postcode to prefix, age to band."""
     target = rule.to
     if target is Generalization.YEAR:
@@ -112,7 +115,61 @@ def generalize(rule: FieldRule, value: object, today: date | None = None) -> str
             raise TransformError("age out of range")
         low = (age // 10) * 10
         return f"{low}-{low + 9}"
+    if target is Generalization.COORDINATE_GRID:
+        return _snap_coordinates(value, rule.grid or 0.1)
+    if target is Generalization.NUMBER_BUCKET:
+        return _bucket(_number(value), rule)
     raise TransformError("unknown generalization")
+
+
+def _number(value: object) -> float | int:
+    if isinstance(value, bool):
+        raise TransformError("a number is needed")
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            raise TransformError("not a number") from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise TransformError("not a finite number")
+        return number
+    raise TransformError("a number is needed")
+
+
+def _snap(number: float | int, grid: float) -> float:
+    """The south-west corner of the grid cell: floor to a multiple of ``grid``."""
+    if not -180.0 <= number <= 180.0:
+        raise TransformError("not a coordinate")
+    step = Decimal(str(grid))
+    snapped = (Decimal(str(number)) / step).to_integral_value(rounding=ROUND_FLOOR) * step
+    return float(snapped)
+
+
+def _snap_coordinates(value: object, grid: float) -> float | str:
+    """A latitude or longitude (number) snapped to the grid; ``"lat,lon"`` text likewise."""
+    if isinstance(value, str) and "," in value:
+        parts = value.split(",")
+        if len(parts) != 2:
+            raise TransformError("coordinates are 'lat,lon'")
+        return ",".join(format(_snap(_number(p), grid), "g") for p in parts)
+    return _snap(_number(value), grid)
+
+
+def _bucket(number: float | int, rule: FieldRule) -> float | int:
+    """The lower bound of the number's bucket (equal widths, or listed lower bounds)."""
+    if rule.buckets is not None:
+        lower = [b for b in rule.buckets if b <= number]
+        if not lower:
+            raise TransformError("below the first bucket")
+        bound = lower[-1]
+    else:
+        assert rule.bucket_size is not None
+        width = Decimal(str(rule.bucket_size))
+        bound = float((Decimal(str(number)) / width).to_integral_value(rounding=ROUND_FLOOR)
+                      * width)
+    return int(bound) if float(bound).is_integer() else bound
 
 
 def transform_scalar(

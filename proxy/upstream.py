@@ -7,6 +7,7 @@ redirects are not followed; a body larger than the limit (after decompression) i
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterable
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
@@ -83,6 +84,41 @@ class UpstreamClient:
                     body=data,
                     elapsed_ms=(time.perf_counter() - started) * 1000,
                 )
+        except (TimeoutError, aiohttp.ServerTimeoutError):
+            raise UpstreamTimeout("the vendor did not answer in time") from None
+        except aiohttp.ClientConnectorError:
+            raise UpstreamError("the vendor could not be reached",
+                                reason="upstream_unreachable") from None
+        except aiohttp.ClientError:
+            raise UpstreamError("the vendor connection failed", reason="upstream_error") from None
+
+    async def open_stream(
+        self,
+        method: str,
+        url: str,
+        query: list[list[str]],
+        headers: dict[str, str],
+        body: AsyncIterable[bytes] | bytes | None,
+    ) -> aiohttp.ClientResponse:
+        """Send a streamed body (chunked) and return once the answer's head is in.
+
+        The caller reads ``content`` and must ``close()`` (abort) or ``release()`` the answer.
+        No total deadline: a stream may be long. The head must come ``upstream_timeout_s``
+        after the body was sent; the caller bounds each body read (proxy.streaming).
+        """
+        if self._session is None:
+            raise UpstreamError("the upstream client is not running", reason="upstream_error")
+        target = url
+        if query:
+            target += "?" + urlencode([(k, v) for k, v in query], quote_via=quote)
+        timeout = aiohttp.ClientTimeout(total=None,
+                                        sock_connect=self._limits.upstream_connect_timeout_s,
+                                        sock_read=self._limits.upstream_timeout_s)
+        try:
+            return await self._session.request(
+                method, URL(target, encoded=True), headers=headers, data=body,
+                allow_redirects=False, timeout=timeout,
+            )
         except (TimeoutError, aiohttp.ServerTimeoutError):
             raise UpstreamTimeout("the vendor did not answer in time") from None
         except aiohttp.ClientConnectorError:

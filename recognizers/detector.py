@@ -1,18 +1,26 @@
-"""Batched detection: one spaCy pass over many texts, then Presidio's recognizers per text.
+"""Batched detection: one spaCy pass over many texts, then the recognizers per text.
+
+Each text is normalized first (``recognizers.normalize``: invisible characters, Unicode digits,
+odd separators); spaCy and the recognizers see the normalized copy and every span is mapped back
+to the original text. Overlapping detections are resolved to one label per span
+(``recognizers.overlaps``), the request's allow list removes spans and its deny list adds them.
 
 Runs inside a worker process (see ``recognizers.pool``); it is plain synchronous code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from recognizers.normalize import NormalizedText, normalize
+from recognizers.overlaps import DENY_LIST_ENTITY, LEVEL_VALIDATED, resolve_overlaps
 from recognizers.settings import AnalyzerSettings
 from recognizers.types import DetectionRequest, Span
 
 if TYPE_CHECKING:
-    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer import AnalyzerEngine, EntityRecognizer
     from presidio_analyzer.nlp_engine import NlpArtifacts
 
 # Used by `warm()`: touches the NER model, the email (tldextract), phone and name paths so
@@ -20,24 +28,40 @@ if TYPE_CHECKING:
 WARM_UP_TEXT = "Please call John Smith at 212-555-0198 or write to john.smith@example.com."
 
 # Texts with the same value and the same options give the same answer: analyzed once a batch.
-_AnalysisKey = tuple[str, tuple[str, ...] | None, float]
+_AnalysisKey = tuple[
+    str, tuple[str, ...] | None, float, tuple[str, ...], tuple[str, ...], tuple[str, ...]
+]
 
 
 class Detector:
     """Finds PII spans in batches of texts with a Presidio analyzer.
 
-    ``analyze_batch`` runs a single ``nlp.pipe`` over all distinct non-blank texts of the batch
-    and then the recognizers per distinct (text, options). Spans come back sorted by
-    ``(start, -end)``.
+    ``analyze_batch`` runs a single ``nlp.pipe`` over all distinct non-blank (normalized) texts of
+    the batch and then the recognizers per distinct (text, options). Spans are offsets into the
+    original texts, do not overlap, and come back sorted by ``(start, -end)``.
     """
 
-    def __init__(self, settings: AnalyzerSettings, analyzer: AnalyzerEngine | None = None) -> None:
+    def __init__(
+        self,
+        settings: AnalyzerSettings,
+        analyzer: AnalyzerEngine | None = None,
+        custom_recognizers: Mapping[str, EntityRecognizer] | None = None,
+    ) -> None:
         if analyzer is None:
             from recognizers.engine import build_analyzer
 
             analyzer = build_analyzer(settings)
+        if custom_recognizers is None and settings.custom_recognizers:
+            from recognizers.registry import build_custom_recognizers
+
+            custom_recognizers = build_custom_recognizers(settings)
         self.settings = settings
         self.analyzer = analyzer
+        self.custom_recognizers: dict[str, EntityRecognizer] = dict(custom_recognizers or {})
+        self._custom_levels = {
+            recognizer.supported_entities[0]: LEVEL_VALIDATED
+            for recognizer in self.custom_recognizers.values()
+        }
 
     def _key(self, request: DetectionRequest) -> _AnalysisKey:
         threshold = (
@@ -46,14 +70,26 @@ class Detector:
             else self.settings.score_threshold
         )
         entities = tuple(request.entities) if request.entities else None
-        return (request.text, entities, threshold)
+        return (
+            request.text,
+            entities,
+            threshold,
+            tuple(request.allow_list),
+            tuple(request.deny_list),
+            tuple(request.recognizers),
+        )
 
     def analyze_batch(self, requests: Sequence[DetectionRequest]) -> list[list[Span]]:
-        """Return the spans found in each request's text, in request order."""
+        """Return the spans found in each request's text, in request order.
+
+        Raises ``KeyError`` if a request names a custom recognizer the settings do not declare
+        (the caller fails closed).
+        """
         keys = [self._key(request) for request in requests]
         # Blank texts cannot hold PII; skipping them also keeps them out of spaCy.
         distinct_keys = list(dict.fromkeys(key for key in keys if key[0].strip()))
-        distinct_texts = list(dict.fromkeys(key[0] for key in distinct_keys))
+        normalized = {key[0]: normalize(key[0]) for key in distinct_keys}
+        distinct_texts = list(dict.fromkeys(n.text for n in normalized.values()))
 
         language = self.settings.language
         artifacts: dict[str, NlpArtifacts] = {}
@@ -66,29 +102,58 @@ class Detector:
 
         spans_by_key: dict[_AnalysisKey, list[Span]] = {}
         for key in distinct_keys:
-            text, entities, threshold = key
-            results = self.analyzer.analyze(
-                text=text,
-                language=language,
-                nlp_artifacts=artifacts[text],
-                entities=list(entities) if entities else None,
-                score_threshold=threshold,
-            )
-            spans = [
-                Span(
-                    start=result.start,
-                    end=result.end,
-                    entity_type=result.entity_type,
-                    score=float(result.score),
-                )
-                for result in results
-            ]
-            spans.sort(key=lambda span: (span.start, -span.end, span.entity_type))
-            spans_by_key[key] = spans
+            norm = normalized[key[0]]
+            spans_by_key[key] = self._analyze_one(key, norm, artifacts[norm.text])
 
         # Each request gets its own list so callers may mutate it safely.
         return [list(spans_by_key.get(key, ())) for key in keys]
 
+    def _analyze_one(
+        self, key: _AnalysisKey, norm: NormalizedText, nlp_artifacts: NlpArtifacts
+    ) -> list[Span]:
+        _, entities, threshold, allow_list, deny_list, custom_names = key
+        ad_hoc = [self.custom_recognizers[name] for name in custom_names]
+        results = self.analyzer.analyze(
+            text=norm.text,
+            language=self.settings.language,
+            nlp_artifacts=nlp_artifacts,
+            entities=list(entities) if entities else None,
+            score_threshold=threshold,
+            ad_hoc_recognizers=ad_hoc or None,
+        )
+        original = norm.original
+        spans = []
+        for result in results:
+            start, end = norm.to_original(result.start, result.end)
+            spans.append(Span(start, end, result.entity_type, float(result.score)))
+        if allow_list:
+            allowed = _term_regions(original, allow_list)
+            spans = [span for span in spans if not _inside_any(span, allowed)]
+        if deny_list:
+            spans.extend(_denied_spans(original, deny_list))
+        return resolve_overlaps(spans, original, self._custom_levels)
+
     def warm(self) -> None:
         """Analyze a small sample so lazy model and recognizer initialization happens now."""
         self.analyze_batch([DetectionRequest(text=WARM_UP_TEXT)])
+
+
+def _term_regions(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    """Every whole-word, case-insensitive occurrence of one of ``terms`` in ``text``."""
+    cleaned = sorted({term.strip() for term in terms if term.strip()}, key=len, reverse=True)
+    if not cleaned:
+        return []
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(term) for term in cleaned) + r")(?!\w)", re.IGNORECASE
+    )
+    return [match.span() for match in pattern.finditer(text)]
+
+
+def _inside_any(span: Span, regions: Sequence[tuple[int, int]]) -> bool:
+    """Whether ``span`` lies within one of ``regions`` (an allowed term covers what it holds)."""
+    return any(start <= span.start and span.end <= end for start, end in regions)
+
+
+def _denied_spans(text: str, deny_list: Sequence[str]) -> list[Span]:
+    """A DENIED_TERM span for every occurrence of a deny-list term."""
+    return [Span(start, end, DENY_LIST_ENTITY, 1.0) for start, end in _term_regions(text, deny_list)]

@@ -1,7 +1,8 @@
-"""Every entity type the engine from ``build_analyzer`` (default model) can return.
+"""Every entity type the engine from ``build_analyzer`` (default settings) can return.
 
 Hard-coded so that contract validation (``entities: [...]`` in vendor YAML) needs no model load.
 ``tests/recognizers/test_engine.py`` checks this set against a real engine, so it cannot drift.
+Custom recognizers declared in a contract add their own entity names on top of these.
 """
 
 from __future__ import annotations
@@ -11,26 +12,43 @@ NER_ENTITIES: frozenset[str] = frozenset(
     {"PERSON", "LOCATION", "NRP", "DATE_TIME", "ORGANIZATION"}
 )
 
-# Entity types of Presidio's predefined recognizers enabled for English by default.
+# Entity types of the pattern recognizers in `recognizers.registry`.
 PATTERN_ENTITIES: frozenset[str] = frozenset(
     {
+        # ours
+        "AGE",
+        "API_KEY",
         "CREDIT_CARD",
-        "CRYPTO",
-        "EMAIL_ADDRESS",
+        "DATE_OF_BIRTH",
+        "DE_TAX_ID",
+        "ES_NIF",
+        "FR_NIR",
         "IBAN_CODE",
         "IP_ADDRESS",
         "MAC_ADDRESS",
-        "MEDICAL_LICENSE",
+        "NL_BSN",
         "PHONE_NUMBER",
+        "POSTCODE",
+        "SECRET",
+        "STREET_ADDRESS",
+        "UK_NINO",
+        "US_SSN",
+        # Presidio's, kept as they are
+        "CRYPTO",
+        "EMAIL_ADDRESS",
         "URL",
+        "UUID",
+        # Presidio's, behind a context gate
+        "MEDICAL_LICENSE",
+        "UK_NHS",
         "US_BANK_NUMBER",
         "US_DRIVER_LICENSE",
         "US_ITIN",
         "US_PASSPORT",
-        "US_SSN",
-        "UK_NHS",
-        "UUID",
     }
 )
 
-KNOWN_ENTITIES: frozenset[str] = NER_ENTITIES | PATTERN_ENTITIES
+# Reported by the detector itself rather than a registry recognizer: a request's deny-list terms.
+DETECTOR_ENTITIES: frozenset[str] = frozenset({"DENIED_TERM"})
+
+KNOWN_ENTITIES: frozenset[str] = NER_ENTITIES | PATTERN_ENTITIES | DETECTOR_ENTITIES

@@ -6,11 +6,13 @@ How it works:
   ``Detector``, warms it, and reports ready over its ``Pipe``; ``start()`` returns when all are
   warm.
 - ``detect()`` puts a job (requests, an asyncio future, the loop) on a bounded thread-safe queue
-  (full: ``DetectionOverloaded`` at once) and awaits the future for ``timeout_s``
-  (``DetectionTimeout``).
-- One dispatcher thread per worker takes a job, drains further queued jobs without blocking up to
-  ``max_batch_texts`` texts (micro-batching across concurrent requests), sends them to its worker
-  in one call, splits the answer per job and resolves the futures with
+  and awaits the future for ``timeout_s`` (``DetectionTimeout``). It raises
+  ``DetectionOverloaded`` at once when the queue is full or when the job's predicted wait
+  (queued jobs x recent seconds per job / workers) is above half of ``timeout_s``.
+- One dispatcher thread per worker takes a job, drains further queued jobs up to
+  ``max_batch_texts`` texts (micro-batching across concurrent requests; with ``batch_window_ms``
+  it waits that long for more jobs, otherwise it takes only what is queued), sends them to its
+  worker in one call, splits the answer per job and resolves the futures with
   ``loop.call_soon_threadsafe``.
 - Faults: a worker exception fails the batch's jobs with ``DetectionFailed``; a dead worker
   (EOF on the pipe) or a hung one (no answer within ``timeout_s`` plus a grace) is killed, its jobs
@@ -63,6 +65,12 @@ _FAULT_CRASH_EXIT_CODE = 70
 _HANG_GRACE_S = 1.0
 # How long a worker may take to exit after SIGTERM before it gets SIGKILL.
 _TERMINATE_WAIT_S = 2.0
+# A job is refused at once (DetectionOverloaded) when its predicted queue wait is above this
+# share of `timeout_s`: under overload callers get a fast 503 instead of a 503 after the timeout,
+# and accepted jobs keep a bounded latency whatever `queue_size` is.
+_ADMIT_WAIT_SHARE = 0.5
+# Weight of the newest batch in the moving average of seconds per job.
+_WAIT_EWMA_WEIGHT = 0.2
 # Pause between failed attempts to replace a worker (e.g. the model cannot load).
 _RESPAWN_BACKOFF_S = 1.0
 
@@ -182,6 +190,8 @@ class DetectionPool:
         self._closed = False
         self._counter_lock = threading.Lock()
         self._batches_sent = 0
+        # Moving average of worker seconds per job, from answered batches: predicts queue wait.
+        self._seconds_per_job = 0.0
 
     # -- properties ---------------------------------------------------------------------------
 
@@ -204,6 +214,10 @@ class DetectionPool:
     def batches_sent(self) -> int:
         """How many batches were sent to workers so far (one per worker call)."""
         return self._batches_sent
+
+    def expected_wait_s(self) -> float:
+        """How long a job queued now would wait for a worker, from recent batch times."""
+        return self._jobs.qsize() * self._seconds_per_job / len(self._slots)
 
     def worker_pids(self) -> list[int | None]:
         """The pid of each worker slot (``None`` while a slot has no running worker)."""
@@ -307,6 +321,9 @@ class DetectionPool:
             return []
         if not self._started or self._closed:
             raise DetectionFailed("detection pool is not running")
+        if self.expected_wait_s() > self._settings.timeout_s * _ADMIT_WAIT_SHARE:
+            # It would wait most of its timeout in the queue: answer at once instead of late.
+            raise DetectionOverloaded("detection queue would not be served in time")
         loop = asyncio.get_running_loop()
         job = _Job(requests=list(requests), future=loop.create_future(), loop=loop)
         try:
@@ -346,14 +363,26 @@ class DetectionPool:
                 return
 
     def _collect_batch(self, first: _Job) -> tuple[list[_Job], bool]:
-        """Take more queued jobs, without waiting, until ``max_batch_texts`` texts are held."""
+        """Take more queued jobs until ``max_batch_texts`` texts are held.
+
+        Jobs already queued are taken at once; with ``batch_window_ms`` set, the thread also
+        waits up to that long after the first job for more to arrive.
+        """
         jobs = [first]
         texts = len(first.requests)
+        window_s = self._settings.batch_window_ms / 1000
+        deadline = time.monotonic() + window_s
         while texts < self._settings.max_batch_texts:
             try:
                 job = self._jobs.get_nowait()
             except queue.Empty:
-                break
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                try:
+                    job = self._jobs.get(timeout=remaining)
+                except queue.Empty:
+                    break
             if isinstance(job, _Stop):
                 # This thread consumed its own stop sentinel: finish the batch, then exit.
                 return jobs, True
@@ -365,6 +394,7 @@ class DetectionPool:
         requests = [request for job in jobs for request in job.requests]
         limit = self._settings.max_batch_texts
         results: list[list[Span]] = []
+        started = time.monotonic()
         # A single job may hold more than `max_batch_texts` texts: send it in chunks.
         for offset in range(0, len(requests), limit):
             if all(job.future.done() for job in jobs):
@@ -376,6 +406,8 @@ class DetectionPool:
                     self._settle(job, type(outcome)(str(outcome)))
                 return
             results.extend(outcome)
+        per_job = (time.monotonic() - started) / len(jobs)
+        self._seconds_per_job += _WAIT_EWMA_WEIGHT * (per_job - self._seconds_per_job)
         position = 0
         for job in jobs:
             count = len(job.requests)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from recognizers.custom import CustomRecognizerSpec
 
 
 class AnalyzerSettings(BaseModel):
@@ -22,6 +24,11 @@ class AnalyzerSettings(BaseModel):
     workers: int = Field(default=0, ge=0, le=64)
     queue_size: int = Field(default=256, ge=1, description="max pending detection jobs")
     max_batch_texts: int = Field(default=64, ge=1, description="max texts in one worker call")
+    batch_window_ms: float = Field(
+        default=0.0, ge=0.0, le=50.0,
+        description="how long a free worker waits for more jobs to join a batch (0: take what "
+        "is queued, do not wait)",
+    )
     timeout_s: float = Field(default=5.0, gt=0, description="max seconds for one detection job")
     start_timeout_s: float = Field(default=120.0, gt=0, description="max seconds to warm workers")
     entities: tuple[str, ...] | None = Field(
@@ -29,6 +36,27 @@ class AnalyzerSettings(BaseModel):
         description="entity types the contracts ask for (None: all); set by the proxy at start "
         "so recognizers nobody needs are not loaded",
     )
+
+    phone_regions: tuple[str, ...] = Field(
+        default=("US", "GB", "DE", "FR", "CA"),
+        min_length=1,
+        description="regions (ISO 3166 alpha-2) whose national phone formats are recognized; "
+        "numbers written with +country code are found for every region",
+    )
+    custom_recognizers: tuple[CustomRecognizerSpec, ...] = Field(
+        default=(),
+        description="pattern recognizers declared in YAML (contracts' detection.recognizers, "
+        "qualified as vendor/name); a request enables them by name",
+    )
+
+    @field_validator("phone_regions")
+    @classmethod
+    def _region_codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        upper = tuple(region.upper() for region in value)
+        bad = [region for region in upper if len(region) != 2 or not region.isalpha()]
+        if bad:
+            raise ValueError(f"phone regions are two-letter country codes, not {', '.join(bad)}")
+        return upper
 
     def worker_count(self) -> int:
         """The effective number of worker processes."""

@@ -13,12 +13,18 @@ class DetectionRequest:
     """One free-text value to analyze.
 
     ``entities`` limits detection to these entity types (``None``: every type the engine knows);
-    ``score_threshold`` overrides the engine default for this text.
+    ``score_threshold`` overrides the engine default for this text. ``allow_list`` terms are
+    never reported (case-insensitive, whole span); ``deny_list`` terms are always reported as
+    ``DENIED_TERM`` whatever ``entities`` says; ``recognizers`` names the custom recognizers of
+    ``AnalyzerSettings.custom_recognizers`` to run on this text (the contract's own).
     """
 
     text: str
     entities: tuple[str, ...] | None = None
     score_threshold: float | None = None
+    allow_list: tuple[str, ...] = ()
+    deny_list: tuple[str, ...] = ()
+    recognizers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from aiohttp import web
 
 from proxy.audit import MemorySink
 from proxy.contract_loader import LoadedConfig, load_config
+from proxy.http_server import make_runner
 from proxy.server import build_app
 from proxy.testing import RecordingVendor
 from recognizers import AnalyzerSettings, DetectionPool
@@ -63,6 +64,7 @@ class RunningProxy:
     audit: MemorySink
     config: LoadedConfig
     session: aiohttp.ClientSession
+    app: web.Application
 
     def audit_lines(self) -> list[dict]:
         return self.audit.records
@@ -93,7 +95,7 @@ async def start_proxy(
         audit = MemorySink()
         overrides = {"*": upstream} if upstream else None
         app = build_app(config, detector or detection_pool, audit, upstream_overrides=overrides)
-        runner = web.AppRunner(app, access_log=None)
+        runner = make_runner(app, config.settings.limits)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
@@ -102,7 +104,7 @@ async def start_proxy(
         session = aiohttp.ClientSession()
         sessions.append(session)
         return RunningProxy(url=f"http://127.0.0.1:{port}", audit=audit, config=config,
-                            session=session)
+                            session=session, app=app)
 
     yield factory
     for session in sessions:

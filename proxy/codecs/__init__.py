@@ -5,17 +5,42 @@ by the request's ``Content-Type`` among those, never by sniffing the body. Every
 strictly and re-encodes from the checked document: the received bytes are never forwarded.
 
 To add a codec: implement ``BodyCodec`` in a module of this package and register it in
-``CODECS``.
+``CODECS``. A codec that keeps state between decode and encode (form list styles, multipart
+files) also has ``bind(contract, report)``, which returns a fresh instance for one message.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from proxy.codecs.base import BodyCodec, CodecError, parse_media_type
+from proxy.codecs.form import FormCodec
 from proxy.codecs.json import JsonCodec
+from proxy.codecs.multipart import MultipartCodec, UnsupportedPart
+from proxy.codecs.text import TEXT_KEY, TextCodec
+
+if TYPE_CHECKING:
+    from proxy.contract import MessageContract
+    from proxy.report import MessageReport
 
 CODECS: dict[str, BodyCodec] = {
     "json": JsonCodec(),
+    "form": FormCodec(),  # application/x-www-form-urlencoded, bracket nesting
+    "multipart": MultipartCodec(),  # multipart/form-data; files per the route's `files`
+    "text": TextCodec(),  # text/plain as the single field $text
 }
+
+
+def bind_codec(
+    codec: BodyCodec, contract: MessageContract, report: MessageReport
+) -> BodyCodec:
+    """The codec instance for one message.
+
+    Codecs that keep state between decode and encode (form list styles, multipart files) have a
+    ``bind(contract, report)`` method returning a fresh instance; the others are shared.
+    """
+    bind = getattr(codec, "bind", None)
+    return bind(contract, report) if bind is not None else codec  # type: ignore[no-any-return]
 
 
 def find_codec(names: tuple[str, ...], content_type: str | None) -> BodyCodec | None:
@@ -30,4 +55,5 @@ def find_codec(names: tuple[str, ...], content_type: str | None) -> BodyCodec | 
     return None
 
 
-__all__ = ["CODECS", "BodyCodec", "CodecError", "find_codec", "parse_media_type"]
+__all__ = ["CODECS", "TEXT_KEY", "BodyCodec", "CodecError", "UnsupportedPart", "bind_codec",
+           "find_codec", "parse_media_type"]

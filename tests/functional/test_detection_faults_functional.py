@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import time
 from collections.abc import AsyncIterator
 
@@ -107,3 +108,25 @@ async def test_hung_worker_is_503_timeout_and_a_full_queue_is_503_at_once(
     for record in proxy.audit_lines():
         assert NAME not in orjson.dumps(record).decode()
     await wait_ready(faulty_pool)
+
+
+async def test_worker_killed_by_the_kernel_is_503_then_replaced(
+    start_proxy: ProxyFactory, vendor: RecordingVendor, faulty_pool: DetectionPool
+) -> None:
+    """SIGKILL is what the OOM killer sends: the same path as a crash, seen from outside."""
+    await wait_ready(faulty_pool)
+    proxy = await start_proxy({"acme": CONTRACT}, upstream=vendor.url, detector=faulty_pool)
+    url = f"{proxy.url}/acme/v1/notes"
+    headers = {"Content-Type": "application/json"}
+    [pid] = faulty_pool.worker_pids()
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    await asyncio.sleep(0.2)
+    resp = await proxy.session.post(url, data=body(f"hi {NAME}"), headers=headers)
+    assert resp.status == 503
+    assert vendor.received == []
+    await wait_ready(faulty_pool)
+    assert faulty_pool.worker_pids() != [pid]
+    resp = await proxy.session.post(url, data=body(f"hi {NAME}"), headers=headers)
+    assert resp.status == 200
+    assert vendor.received[-1].json()["text"] == "hi <PERSON>"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -117,3 +118,79 @@ def test_duplicates_and_blanks_are_analyzed_once(detector: Detector) -> None:
 
 def test_warm_runs(detector: Detector) -> None:
     detector.warm()
+
+
+# -- our engine: normalization, one label per span, allow and deny lists, custom recognizers ----
+
+
+def _labels(detector: Detector, text: str, **options: Any) -> list[tuple[str, str]]:
+    [spans] = detector.analyze_batch([DetectionRequest(text, **options)])
+    return [(span.entity_type, text[span.start : span.end]) for span in spans]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # fullwidth digits and a zero-width space: the span covers the original characters
+        ("Ｃａｌｌ ２１２\u200b-５５５-０１９８ please", ("PHONE_NUMBER", "２１２\u200b-５５５-０１９８")),
+        ("mail jo\u200bhn.doe@example.com", ("EMAIL_ADDRESS", "jo\u200bhn.doe@example.com")),
+        ("SSN 078-05-1120", ("US_SSN", "078-05-1120")),
+        ("card 4111\u00a01111\u00a01111\u00a01111", ("CREDIT_CARD", "4111\u00a01111\u00a01111\u00a01111")),
+    ],
+)
+def test_spans_land_on_the_original_text(
+    detector: Detector, text: str, expected: tuple[str, str]
+) -> None:
+    assert expected in _labels(detector, text)
+
+
+def test_spans_do_not_overlap(detector: Detector) -> None:
+    text = ("Mail john.smith@example.com, call 212-555-0198, card 4111 1111 1111 1111, "
+            "ship to 1600 Pennsylvania Avenue NW, Washington, DC 20500. Thanks, Barack Obama")
+    [spans] = detector.analyze_batch([DetectionRequest(text)])
+    for left, right in itertools.pairwise(spans):
+        assert left.end <= right.start
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Call 212-555-0198 today", "UK_NHS"),  # passes the NHS mod-11 check
+        ("Write to jane.doe@example.com", "URL"),
+        ("Write to jane.doe@example.com", "ORGANIZATION"),
+        ("Order 2024031512345 shipped", "DATE_TIME"),
+        ("user_id=48213 svc.billing status=200", "PERSON"),
+        ("user_id=48213 svc.billing status=200", "URL"),
+    ],
+)
+def test_default_misfires_are_gone(detector: Detector, text: str, absent: str) -> None:
+    assert absent not in {label for label, _ in _labels(detector, text)}
+
+
+def test_allow_list_keeps_terms_and_what_they_contain(detector: Detector) -> None:
+    text = "Write to support@shop.example or to jane.doe@example.com"
+    labels = _labels(detector, text, allow_list=("SUPPORT@shop.example",))
+    assert labels == [("EMAIL_ADDRESS", "jane.doe@example.com")]
+
+
+def test_deny_list_is_always_reported(detector: Detector) -> None:
+    text = "Project Bluebird launches with jane.doe@example.com"
+    labels = _labels(detector, text, entities=("EMAIL_ADDRESS",), deny_list=("project bluebird",))
+    assert labels == [("DENIED_TERM", "Project Bluebird"), ("EMAIL_ADDRESS", "jane.doe@example.com")]
+
+
+def test_custom_recognizers_run_when_a_request_names_them(detector: Detector) -> None:
+    from recognizers.settings import AnalyzerSettings
+
+    settings = AnalyzerSettings.model_validate(
+        {"custom_recognizers": [{"name": "shop/customer_number", "entity": "CUSTOMER_NUMBER",
+                                 "patterns": [{"regex": r"\bCUST-\d{8}\b", "score": 0.9}]}]}
+    )
+    shared = Detector(settings, analyzer=detector.analyzer)
+    text = "customer CUST-12345678 called"
+    with_custom = _labels(shared, text, recognizers=("shop/customer_number",))
+    assert ("CUSTOMER_NUMBER", "CUST-12345678") in with_custom
+    assert "CUSTOMER_NUMBER" not in {label for label, _ in _labels(shared, text)}
+    with pytest.raises(KeyError):
+        shared.analyze_batch([DetectionRequest(text, recognizers=("other/unknown",))])
+

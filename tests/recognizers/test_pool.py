@@ -216,3 +216,73 @@ async def test_start_fails_closed_when_the_model_is_missing() -> None:
     assert "RuntimeError" in str(error)
     assert not pool.ready and pool.worker_pids() == [None]
     await pool.close()
+
+
+# -- micro-batching window (no worker processes: the dispatcher's batch collection alone) -------
+
+
+def _queued_job(pool: DetectionPool, loop: asyncio.AbstractEventLoop, text: str) -> object:
+    from recognizers.pool import _Job
+
+    return _Job(requests=[DetectionRequest(text)], future=loop.create_future(), loop=loop)
+
+
+async def test_batch_window_waits_for_jobs_that_arrive_late() -> None:
+    import threading
+
+    pool = DetectionPool(AnalyzerSettings(workers=1, batch_window_ms=50))
+    loop = asyncio.get_running_loop()
+    first, late = _queued_job(pool, loop, "a"), _queued_job(pool, loop, "b")
+    threading.Timer(0.01, pool._jobs.put, args=(late,)).start()
+
+    jobs, stop = pool._collect_batch(first)  # type: ignore[arg-type]
+
+    assert jobs == [first, late] and not stop
+
+
+async def test_without_a_window_only_queued_jobs_join() -> None:
+    import threading
+
+    pool = DetectionPool(AnalyzerSettings(workers=1))
+    loop = asyncio.get_running_loop()
+    first, queued, late = (_queued_job(pool, loop, t) for t in "abc")
+    pool._jobs.put(queued)  # type: ignore[arg-type]
+    timer = threading.Timer(0.05, pool._jobs.put, args=(late,))
+    timer.start()
+
+    started = time.monotonic()
+    jobs, _ = pool._collect_batch(first)  # type: ignore[arg-type]
+
+    assert jobs == [first, queued]
+    assert time.monotonic() - started < 0.04
+    timer.join()
+
+
+async def test_batch_window_stops_at_max_batch_texts() -> None:
+    pool = DetectionPool(AnalyzerSettings(workers=1, batch_window_ms=50, max_batch_texts=2))
+    loop = asyncio.get_running_loop()
+    first, second, third = (_queued_job(pool, loop, t) for t in "abc")
+    pool._jobs.put(second)  # type: ignore[arg-type]
+    pool._jobs.put(third)  # type: ignore[arg-type]
+
+    jobs, _ = pool._collect_batch(first)  # type: ignore[arg-type]
+
+    assert jobs == [first, second]
+    assert pool.queue_depth == 1  # the third waits for the next batch
+
+
+async def test_a_job_that_would_wait_too_long_is_refused_at_once() -> None:
+    # No worker processes: jobs stay queued, and the batch timing is set by hand.
+    pool = DetectionPool(AnalyzerSettings(workers=2, timeout_s=1.0, queue_size=100))
+    pool._started = True
+    loop = asyncio.get_running_loop()
+    for text in "abcd":
+        pool._jobs.put(_queued_job(pool, loop, text))  # type: ignore[arg-type]
+    pool._seconds_per_job = 0.2  # 4 queued x 0.2 s / 2 workers = 0.4 s: under half of 1 s
+
+    assert pool.expected_wait_s() == pytest.approx(0.4)
+    for text in "ef":
+        pool._jobs.put(_queued_job(pool, loop, text))  # type: ignore[arg-type]
+    started = time.monotonic()
+    await _expect(pool.detect([DetectionRequest("g")]), DetectionOverloaded)  # 0.6 s predicted
+    assert time.monotonic() - started < 0.1

@@ -1,0 +1,43 @@
+"""API keys and access tokens of common providers, recognized by their documented prefixes.
+
+AWS access key IDs, GitHub, GitLab, Slack, Stripe, Google, OpenAI, SendGrid, Twilio, npm and
+PyPI tokens, and Slack webhook URLs. The formats are distinctive enough to need no context; a key
+must still contain a digit or a capital letter past its prefix (no ``sk_live_example``).
+"""
+
+from __future__ import annotations
+
+from recognizers.base import RegexRecognizer
+
+_E = r"(?![A-Za-z0-9_-])"
+
+
+class ApiKeyRecognizer(RegexRecognizer):
+    """Provider API keys and tokens."""
+
+    ENTITY = "API_KEY"
+    PATTERNS = (
+        ("aws_access_key_id", r"(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}(?![A-Za-z0-9])", 0.95),
+        ("github", r"(?<![\w])(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}" + _E, 0.95),
+        ("github_fine_grained", r"(?<![\w])github_pat_[A-Za-z0-9_]{60,255}" + _E, 0.95),
+        ("gitlab", r"(?<![\w])gl(?:pat|dt|rt|ptt|cbt|oas)-[A-Za-z0-9_-]{20,64}" + _E, 0.95),
+        ("slack", r"(?<![\w])xox[abposr]-[A-Za-z0-9-]{10,250}" + _E, 0.95),
+        ("slack_webhook", r"https://hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9/_-]{20,}", 0.95),
+        ("stripe", r"(?<![\w])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,247}" + _E, 0.95),
+        ("stripe_webhook", r"(?<![\w])whsec_[A-Za-z0-9]{24,}" + _E, 0.95),
+        ("google", r"(?<![\w-])AIza[0-9A-Za-z_-]{35}" + _E, 0.9),
+        ("openai", r"(?<![\w-])sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,200}" + _E, 0.85),
+        ("anthropic", r"(?<![\w-])sk-ant-[A-Za-z0-9_-]{32,200}" + _E, 0.95),
+        ("sendgrid", r"(?<![\w])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}" + _E, 0.95),
+        ("twilio", r"(?<![\w])SK[0-9a-f]{32}" + _E, 0.8),
+        ("npm", r"(?<![\w])npm_[A-Za-z0-9]{36}" + _E, 0.95),
+        ("pypi", r"(?<![\w])pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}" + _E, 0.95),
+    )
+    CONTEXT = ("key", "token", "api", "secret", "credential")
+
+    def validate(self, value: str) -> bool | None:
+        """The random part carries a digit or a capital letter (not a placeholder word)."""
+        tail = value.split("_", 2)[-1] if "_" in value else value[4:]
+        if value.startswith("https://"):
+            return None
+        return None if any(ch.isdigit() or ch.isupper() for ch in tail) else False

@@ -1,0 +1,40 @@
+"""Spanish personal tax numbers: DNI (``12345678Z``) and NIE (``X1234567L``), letter checked.
+
+The control letter is ``TRWAGMYFPDXBNJZSQVHLCKE[n % 23]`` where ``n`` is the DNI number, or the
+NIE number with its first letter X, Y, Z read as 0, 1, 2. The check is strong (one in 23), so no
+context is needed. A dash or space before the letter is allowed.
+"""
+
+from __future__ import annotations
+
+from recognizers.base import RegexRecognizer
+
+_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+
+
+def nif_valid(value: str) -> bool:
+    """The control letter of a DNI or NIE (separators allowed)."""
+    compact = value.replace("-", "").replace(" ", "").upper()
+    if len(compact) != 9:
+        return False
+    head = compact[:8]
+    if head[0] in "XYZ":
+        head = str("XYZ".index(head[0])) + head[1:]
+    if not head.isdigit():
+        return False
+    return _LETTERS[int(head) % 23] == compact[8]
+
+
+class EsNifRecognizer(RegexRecognizer):
+    """Spanish DNI and NIE numbers with a valid control letter."""
+
+    ENTITY = "ES_NIF"
+    PATTERNS = (
+        ("dni", r"(?<![\w-])\d{8}[- ]?[A-Za-z](?![\w])", 0.3),
+        ("nie", r"(?<![\w-])[XYZxyz][- ]?\d{7}[- ]?[A-Za-z](?![\w])", 0.3),
+    )
+    CONTEXT = ("dni", "nie", "nif", "documento", "identidad")
+
+    def validate(self, value: str) -> bool | None:
+        """Control letter."""
+        return nif_valid(value)

@@ -1,0 +1,132 @@
+"""spaCy NER results, with the misfires of a small model on business text filtered out.
+
+A small English model tags log tokens, SKUs and numbers as PERSON or ORGANIZATION and order
+numbers as DATE_TIME. This recognizer reads the same NER entities as Presidio's
+``SpacyRecognizer`` and drops:
+
+- PERSON, ORGANIZATION, LOCATION and NRP spans that contain a digit, ``@``, ``_``, ``/``, ``=``,
+  ``#`` or ``://``, look like code (``camelCase``, ``dotted.names``, ``ABC-``) or are glued to
+  an identifier (``user=alice``, ``order_id``);
+- DATE_TIME spans that are bare numbers or identifiers (``48213377``, ``#2024031512``,
+  ``INV-2024-0042``) rather than dates or times;
+- spans made only of field labels that a small model takes for names (``SSN``, ``DOB``,
+  ``IBAN``, ``Bearer``, ...), PERSON spans holding such a label or a lower-case word (an English
+  model reading Dutch or Spanish: ``Mijn BSN``, ``mon dossier``), and a single capitalized word
+  that opens a line as a label (``Config: ...``);
+- DATE_TIME spans that are durations (``40-hour``, ``two-year``), weekdays, times of day, bare
+  years, or pieces of a longer token (``2026-03`` of an ISO timestamp): not a person's date;
+- spans of one character.
+
+Surrounding quotes and punctuation are trimmed from what is kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+
+NER_ENTITIES: tuple[str, ...] = ("PERSON", "LOCATION", "ORGANIZATION", "NRP", "DATE_TIME")
+
+_NAME_LIKE = ("PERSON", "ORGANIZATION", "LOCATION", "NRP")
+_CODE_CHARS = re.compile(r"[\d@_/=#\\{}<>\[\]|]|://")
+_CODE_SHAPE = re.compile(r"[a-z][A-Z]|[A-Za-z]\.[A-Za-z]|^[A-Z0-9]{2,}-|[A-Z]{2,}\d")
+_DATE_WORDS = re.compile(
+    r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
+    r"today|yesterday|tomorrow|tonight|morning|afternoon|evening|night|noon|midnight|week|month|"
+    r"year|day|hour|minute|am|pm|spring|summer|autumn|fall|winter|ago|last|next)"
+)
+_DATE_SHAPE = re.compile(
+    r"^\d{1,4}[-/.:]\d{1,2}(?:[-/.:]\d{1,4})?(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?(?:\s*[ap]\.?m\.?)?$|^(?:19|20)\d{2}s?$|^\d{1,2}\s*[ap]\.?m\.?$",
+    re.IGNORECASE,
+)
+_FIELD_LABELS = frozenset(
+    ["ssn", "dob", "d.o.b", "iban", "bic", "swift", "id", "pin", "nhs", "nino", "bsn", "dni", "nie", "nir", "nif", "tin", "itin", "vat", "api", "ip", "ipv4", "ipv6", "mac", "url", "jwt", "sku", "bearer", "basic", "token", "password", "passwd", "pwd", "otp", "cvv", "cvc", "iban:", "zip", "postcode", "plz", "acct", "a/c", "ref", "sms", "email", "e-mail", "tel", "fax", "mobile", "ext", "dl", "config", "gift", "kyc", "mijn"]
+)
+_TRIM = " \t\n\"'`()[]{}<>.,;:!?*-"
+
+
+class NerRecognizer(SpacyRecognizer):
+    """Presidio's spaCy recognizer with the misfire filters of the module docstring."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        """NER results that survive the filters, trimmed."""
+        kept: list[RecognizerResult] = []
+        for result in super().analyze(text, entities, nlp_artifacts):
+            value = text[result.start : result.end]
+            stripped = value.strip(_TRIM)
+            if len(stripped) < 2:
+                continue
+            lead = len(value) - len(value.lstrip(_TRIM))
+            result.start += lead
+            result.end = result.start + len(stripped)
+            if result.entity_type in _NAME_LIKE and (
+                _looks_like_code(stripped, text, result)
+                or all(word.casefold() in _FIELD_LABELS for word in stripped.split())
+                or _is_line_label(text, result)
+            ):
+                continue
+            if result.entity_type == "PERSON" and not _name_shaped(stripped):
+                continue
+            if result.entity_type == "DATE_TIME" and not _is_calendar_date(stripped, text, result):
+                continue
+            kept.append(result)
+        return kept
+
+
+def _looks_like_code(value: str, text: str, result: RecognizerResult) -> bool:
+    if _CODE_CHARS.search(value) or _CODE_SHAPE.search(value):
+        return True
+    before = text[result.start - 1] if result.start > 0 else " "
+    after = text[result.end] if result.end < len(text) else " "
+    # Part of an identifier or key: `user=alice`, `svc.billing`, `order_id`.
+    if before in "_=.:/-" and result.start > 1 and text[result.start - 2].isalnum():
+        return True
+    if after in "_=(" or (after in ".:/" and result.end + 1 < len(text) and text[result.end + 1].isalnum()):
+        return True
+    return result.entity_type == "PERSON" and value.isupper() and len(value) <= 5
+
+
+_PARTICLES = frozenset(["de", "del", "la", "van", "der", "von", "da", "di", "du", "le", "dos", "bin", "al", "y", "e"])
+_DURATION = re.compile(
+    r"(?i)^(?:\w+|\d+)[- ](?:year|hour|day|week|month|minute|second)s?(?:[- ]old)?$|"
+    r"^(?i:a|one|two|three|\d+)\s+(?:years?|hours?|days?|weeks?|months?|minutes?)$"
+)
+_WEEKDAY_OR_TIME = re.compile(
+    r"(?i)^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|yesterday|tonight|"
+    r"morning|afternoon|evening|night|noon|midnight|\d{1,2}(?::\d{2}){1,2}(?:\s*[ap]\.?m\.?)?|"
+    r"\d{1,2}\s*[ap]\.?m\.?|(?:19|20)\d{2})$"
+)
+
+
+def _is_line_label(text: str, result: RecognizerResult) -> bool:
+    """``Config:`` at the start of a line is a label."""
+    if " " in text[result.start : result.end]:
+        return False  # "Barack Obama: ..." in a chat transcript is a speaker
+    line_start = text.rfind("\n", 0, result.start) + 1
+    return not text[line_start : result.start].strip() and text[result.end : result.end + 1] == ":"
+
+
+def _name_shaped(value: str) -> bool:
+    words = value.split()
+    if any(word.casefold() in _FIELD_LABELS for word in words):
+        return False
+    return all(word[0].isupper() or word in _PARTICLES for word in words)
+
+
+def _is_calendar_date(value: str, text: str, result: RecognizerResult) -> bool:
+    after = text[result.end : result.end + 2]
+    before = text[result.start - 1] if result.start > 0 else " "
+    if (after[:1].isalnum() or (after[:1] in "-:T" and after[1:2].isdigit())
+            or before.isalnum() or before in "-:"):
+        return False  # a piece of a timestamp or identifier
+    if _DURATION.match(value) or _WEEKDAY_OR_TIME.match(value):
+        return False
+    if _DATE_WORDS.search(value):
+        return True
+    return bool(_DATE_SHAPE.match(value))

@@ -1,0 +1,53 @@
+"""Payment card numbers: 13-19 digits, optional space or dash separators, Luhn and brand checked.
+
+A number must pass the Luhn check *and* start with the prefix of a known brand at a length that
+brand issues (Visa, Mastercard, American Express, Discover, JCB, Diners Club, UnionPay, Maestro);
+separators must be used consistently (one kind). That keeps order numbers that happen to pass
+Luhn (one in ten) out.
+"""
+
+from __future__ import annotations
+
+from recognizers.base import RegexRecognizer, digits_of, luhn_valid
+
+# (prefix ranges, allowed lengths) per brand; a range is (low, high) over the first N digits.
+_BRANDS: tuple[tuple[tuple[tuple[int, int], ...], frozenset[int]], ...] = (
+    (((4, 4),), frozenset({13, 16, 19})),  # Visa
+    (((51, 55), (2221, 2720)), frozenset({16})),  # Mastercard
+    (((34, 34), (37, 37)), frozenset({15})),  # American Express
+    (((6011, 6011), (644, 649), (65, 65)), frozenset({16, 17, 18, 19})),  # Discover
+    # JCB issues 3528-3589; generators and test cards use all of 35xx.
+    (((35, 35),), frozenset({16, 17, 18, 19})),  # JCB
+    (((2131, 2131), (1800, 1800)), frozenset({15})),  # JCB (old 15-digit)
+    (((300, 305), (36, 36), (38, 39)), frozenset({14, 15, 16, 17, 18, 19})),  # Diners Club
+    (((62, 62),), frozenset({16, 17, 18, 19})),  # UnionPay
+    (((50, 50), (56, 58), (63, 63), (67, 67)), frozenset({12, 13, 14, 15, 16, 17, 18, 19})),
+)
+
+
+def known_brand(number: str) -> bool:
+    """Whether ``number`` (digits only) has the prefix and length of a known card brand."""
+    for ranges, lengths in _BRANDS:
+        if len(number) not in lengths:
+            continue
+        for low, high in ranges:
+            width = len(str(low))
+            if low <= int(number[:width]) <= high:
+                return True
+    return False
+
+
+class PaymentCardRecognizer(RegexRecognizer):
+    """Card numbers of known brands that pass the Luhn check."""
+
+    ENTITY = "CREDIT_CARD"
+    PATTERNS = (("card", r"(?<![\w.-])\d(?:[ -]?\d){11,18}(?![\w]|[.-]\d)", 0.3),)
+    CONTEXT = ("credit", "card", "visa", "mastercard", "amex", "discover", "cc", "payment")
+
+    def validate(self, value: str) -> bool | None:
+        """Luhn, brand prefix and length, one kind of separator."""
+        separators = {ch for ch in value if not ch.isdigit()}
+        if len(separators) > 1:
+            return False
+        number = digits_of(value)
+        return luhn_valid(number) and known_brand(number) and len(set(number)) > 1

@@ -1,0 +1,102 @@
+"""Street addresses in US, UK and German styles, with an optional unit, city, state and ZIP.
+
+US / UK: a house number, one to four capitalized name words and a street suffix
+(``1600 Pennsylvania Avenue NW``, ``221B Baker Street``, ``12 Elm Rd.``), then optionally a unit
+(``Apt 4``, ``Suite 200``, ``Flat 3``) and ``, City, ST 12345``. The suffixes are USPS street
+suffixes; the common ones (Street, Avenue, Road, ...) are enough on their own, the rare ones that
+are also ordinary words (Pass, Key, Union, Mall, ...) count only when a unit or a city follows or
+an address word (``address``, ``ship to``, ``live at``, ...) is near.
+
+German: ``Musterstraße 12a``, ``Hauptstr. 5``, ``Am Ring 3`` style names ending in a street
+word, then the number.
+"""
+
+from __future__ import annotations
+
+import regex
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from recognizers.base import RegexRecognizer
+
+COMMON_SUFFIXES = (
+    "Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Way|"
+    "Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Crescent|Cres|Close|"
+    "Gardens|Grove|Mews|Row|Walk|Hill|Heights|Plaza|Alley|Expressway|Freeway|Turnpike|Crossing|"
+    "Xing|Loop|Path|Pike|Green|Park|Rise|Vale|Wharf|Embankment"
+)
+RARE_SUFFIXES = (
+    "Branch|Bridge|Brook|Brooks|Burg|Burgs|Bypass|Camp|Canyon|Cape|Causeway|Center|Centers|"
+    "Circles|Cliff|Cliffs|Club|Common|Commons|Corner|Corners|Course|Courts|Cove|Coves|Creek|"
+    "Crest|Crossroad|Curve|Dale|Dam|Divide|Drives|Estate|Estates|Extension|Extensions|Fall|"
+    "Falls|Ferry|Field|Fields|Flat|Flats|Ford|Fords|Forest|Forge|Forges|Fork|Forks|Fort|Garden|"
+    "Gateway|Glen|Glens|Greens|Groves|Harbor|Harbors|Haven|Hills|Hollow|Inlet|Island|Islands|"
+    "Isle|Junction|Junctions|Key|Keys|Knoll|Knolls|Lake|Lakes|Land|Landing|Light|Lights|Loaf|"
+    "Lock|Locks|Lodge|Mall|Manor|Manors|Meadow|Meadows|Mill|Mills|Mission|Motorway|Mount|"
+    "Mountain|Mountains|Neck|Orchard|Oval|Overpass|Parks|Parkways|Pass|Passage|Pine|Pines|"
+    "Plain|Plains|Point|Points|Port|Ports|Prairie|Radial|Ramp|Ranch|Rapid|Rapids|Rest|Ridge|"
+    "Ridges|River|Roads|Route|Rue|Run|Shoal|Shoals|Shore|Shores|Skyway|Spring|Springs|Spur|"
+    "Spurs|Squares|Station|Stravenue|Stream|Streets|Summit|Throughway|Trace|Track|Trafficway|"
+    "Trailer|Tunnel|Underpass|Union|Unions|Valley|Valleys|Via|Viaduct|View|Views|Village|"
+    "Villages|Ville|Vista|Wall|Ways|Well|Wells"
+)
+_NAME = r"(?:[A-Z][A-Za-z'’.-]*|\d{1,3}(?:st|nd|rd|th))"
+_DIRECTION = r"(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\.?(?![\w]))?"
+_UNIT = (
+    r"(?:,?\s+(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Building|Bldg|#)\.?\s*"
+    r"#?[A-Za-z0-9-]{1,6}(?![\w]))"
+)
+_CITY_TAIL = (
+    r"(?:(?:,\s*|\s*\n\s*)(?:[A-Z][A-Za-z'.-]+\s?){1,3},?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?"
+    r"(?![\w]))"
+)
+_UK_TAIL = r"(?:(?:,\s*|\s*\n\s*)(?:[A-Z][A-Za-z'.-]+\s?){1,3},?\s+[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}(?![\w]))"
+
+
+def _street(suffixes: str) -> str:
+    return (
+        r"(?<![\w-])\d{1,6}[A-Za-z]?(?:-\d{1,4})?,?\s+" + _DIRECTION.replace(r"(?:\s+", r"(?:")
+        + r"(?:" + _NAME + r"\s+){1,4}(?:" + suffixes + r")\.?(?![\w'’-])" + _DIRECTION
+    )
+
+
+_GERMAN = (
+    r"(?<![\w-])(?:(?:Am|An der|Auf dem|Im|Zum|Zur)\s+)?[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)*"
+    r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee|steig|-Straße|"
+    r"-Allee|-Weg|-Platz| Straße| Allee| Weg| Platz)\s+\d{1,4}\s?[a-z]?(?![\w])"
+)
+_ADDRESS_WORDS = regex.compile(
+    r"\b(?:address|addr|ship(?:ping|ped)?|deliver(?:y|ed)?|live[sd]?|living|moved?|located|"
+    r"resides?|residence|street|send|mail(?:ing)?|home|office|at|to)\b",
+    regex.IGNORECASE,
+)
+
+
+class StreetAddressRecognizer(RegexRecognizer):
+    """Street addresses (see the module docstring for the accepted shapes)."""
+
+    ENTITY = "STREET_ADDRESS"
+    PATTERNS = (
+        ("common", _street(COMMON_SUFFIXES) + _UNIT + "?" + f"(?:{_CITY_TAIL}|{_UK_TAIL})?", 0.7),
+        ("rare_with_tail", _street(RARE_SUFFIXES) + f"(?:{_UNIT}|{_CITY_TAIL}|{_UK_TAIL})"
+         + f"(?:{_CITY_TAIL}|{_UK_TAIL})?", 0.65),
+        ("rare", _street(RARE_SUFFIXES) + _UNIT + "?", 0.55),
+        ("german", _GERMAN, 0.6),
+    )
+    CONTEXT = ("address", "street", "ship", "deliver", "live", "resides")
+    CONTEXT_PATTERNS = frozenset({"rare"})
+    CONTEXT_WINDOW = 25
+
+    def has_context(self, text: str, start: int, end: int) -> bool:
+        """An address word shortly before the match."""
+        return bool(_ADDRESS_WORDS.search(text[max(0, start - self.CONTEXT_WINDOW) : start]))
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        """Addresses; a match never spans more than two lines."""
+        if not any(ch.isdigit() for ch in text):
+            return []
+        return super().analyze(text, entities, nlp_artifacts)
+
+

@@ -1,0 +1,99 @@
+"""Hot reload under load: a good change applies, a bad one is refused, no request fails."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from proxy.reload import ConfigReloader
+from proxy.server import LIVE_KEY
+from proxy.testing import RecordingVendor
+from tests.conftest import ProxyFactory, write_config
+
+pytestmark = pytest.mark.functional
+
+V1 = """
+vendor: acme
+upstream: https://api.acme.example
+routes:
+  - method: POST
+    path: /v1/m
+    request:
+      body:
+        a: keep
+"""
+V2 = V1.replace("        a: keep", "        a: keep\n        b: keep")
+BROKEN = V1.replace("a: keep", "a: kepe")
+ALLOW_ALL_ATTEMPT = "vendor: acme\nupstream: https://api.acme.example\nroutes: []\n"
+
+
+async def load(proxy_url: str, session: object, stop: asyncio.Event,
+               statuses: list[int]) -> None:
+    while not stop.is_set():
+        resp = await session.post(f"{proxy_url}/acme/v1/m",  # type: ignore[attr-defined]
+                                  json={"a": 1, "b": 2, "c": 3})
+        statuses.append(resp.status)
+        await resp.read()
+
+
+async def test_reload_good_then_bad_under_load(
+    start_proxy: ProxyFactory, vendor: RecordingVendor, tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    directory = write_config(tmp_path / "cfg", {"acme": V1})
+    proxy = await start_proxy(config_dir=directory, upstream=vendor.url)
+    live = proxy.app[LIVE_KEY]
+    reloader = ConfigReloader(live, interval_s=0.1)
+    reloader.start()
+    stop = asyncio.Event()
+    statuses: list[int] = []
+    workers = [asyncio.create_task(load(proxy.url, proxy.session, stop, statuses))
+               for _ in range(4)]
+    try:
+        await asyncio.sleep(0.3)
+        v1 = live.config.version
+        (directory / "vendors" / "acme.yaml").write_text(V2)
+        for _ in range(50):
+            await asyncio.sleep(0.1)
+            if live.config.version != v1:
+                break
+        v2 = live.config.version
+        assert v2 != v1
+        await asyncio.sleep(0.3)
+        for bad in (BROKEN, ALLOW_ALL_ATTEMPT):
+            (directory / "vendors" / "acme.yaml").write_text(bad)
+            await asyncio.sleep(0.5)
+            assert live.config.version == v2  # refused: the last good set keeps serving
+        await asyncio.sleep(0.2)
+    finally:
+        stop.set()
+        await asyncio.gather(*workers)
+        await reloader.stop()
+    assert statuses and set(statuses) == {200}
+    bodies = [r.json() for r in vendor.received]
+    assert bodies[0] == {"a": 1} and bodies[-1] == {"a": 1, "b": 2}
+    assert all("c" not in b for b in bodies)
+    versions = [r["contract_version"] for r in proxy.audit_lines()]
+    assert versions[0] == v1 and versions[-1] == v2 and set(versions) == {v1, v2}
+    for record, body in zip(proxy.audit_lines(), bodies):  # each exchange saw one version
+        assert ("body:b" in record["request"]["kept"]) == ("b" in body)
+    assert live.reloads == {"applied": 1, "refused": 2}
+    refused = [r for r in caplog.records if r.getMessage().startswith("configuration change ref")]
+    assert any("unknown action 'kepe'" in " ".join(r.problems) for r in refused)  # type: ignore
+
+
+async def test_reload_keeps_last_good_when_secret_disappears(
+    start_proxy: ProxyFactory, vendor: RecordingVendor, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    directory = write_config(tmp_path / "cfg", {"acme": V1})
+    proxy = await start_proxy(config_dir=directory, upstream=vendor.url)
+    live = proxy.app[LIVE_KEY]
+    reloader = ConfigReloader(live)
+    monkeypatch.delenv("PROXY_PSEUDONYMIZE_KEY")
+    (directory / "vendors" / "acme.yaml").write_text(V1.replace("a: keep", "a: pseudonymize"))
+    assert await reloader.reload("test") is False
+    resp = await proxy.session.post(f"{proxy.url}/acme/v1/m", json={"a": "cus_1"})
+    assert resp.status == 200 and vendor.received[-1].json() == {"a": "cus_1"}

@@ -1,0 +1,109 @@
+"""Graceful shutdown: SIGTERM with 100 exchanges in flight.
+
+Readiness turns false first, new connections are refused, every in-flight exchange completes
+(none lost, none half-forwarded), and the process exits 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from pathlib import Path
+
+import aiohttp
+import orjson
+import pytest
+from aiohttp import web
+
+from proxy.testing import ReceivedRequest, RecordingVendor
+from tests.conftest import REPO, write_config
+
+pytestmark = pytest.mark.functional
+
+CONTRACT = """
+vendor: acme
+upstream: https://api.acme.example
+routes:
+  - method: POST
+    path: /v1/m
+    request:
+      body:
+        n: keep
+    response:
+      body:
+        n: keep
+"""
+IN_FLIGHT = 100
+
+
+async def test_sigterm_with_100_in_flight(tmp_path: Path) -> None:
+    release = asyncio.Event()
+
+    async def slow(_: web.Request, received: ReceivedRequest) -> web.StreamResponse:
+        await release.wait()
+        return web.json_response({"n": received.json()["n"]})
+
+    vendor = await RecordingVendor(responder=slow).start()
+    audit_file = tmp_path / "audit.jsonl"
+    config = write_config(tmp_path / "cfg", {"acme": CONTRACT},
+                          f"analyzer: {{workers: 1}}\naudit: {{sink: {audit_file}}}\n"
+                          "limits: {shutdown_grace_s: 20}\n")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "proxy", "serve", "--config", str(config), "--port", "0",
+        "--upstream-override", f"*={vendor.url}", cwd=REPO,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )
+    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+    try:
+        assert proc.stderr is not None
+        while True:
+            line = await asyncio.wait_for(proc.stderr.readline(), 90)
+            assert line, "the proxy exited before it was ready"
+            entry = orjson.loads(line)
+            if entry["message"] == "ready":
+                port = int(entry["listen"].rsplit(":", 1)[1])
+                admin = entry["admin"]
+                break
+        base = f"http://127.0.0.1:{port}"
+        assert (await session.get(f"http://{admin}/readyz")).status == 200
+
+        async def call(n: int) -> tuple[int, dict]:
+            resp = await session.post(f"{base}/acme/v1/m", json={"n": n, "drop": "x"})
+            return resp.status, await resp.json()
+
+        calls = [asyncio.create_task(call(n)) for n in range(IN_FLIGHT)]
+        while len(vendor.received) < IN_FLIGHT:  # every exchange is now waiting at the vendor
+            await asyncio.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+
+        for _ in range(40):  # readiness turns false while the exchanges are still in flight
+            await asyncio.sleep(0.05)
+            try:
+                if (await session.get(f"http://{admin}/readyz")).status == 503:
+                    break
+            except aiohttp.ClientConnectionError:
+                pytest.fail("the admin port closed before the drain")
+        else:
+            pytest.fail("readiness did not turn false")
+        with pytest.raises(aiohttp.ClientConnectionError):  # new connections are refused
+            async with aiohttp.ClientSession() as fresh:
+                await fresh.post(f"{base}/acme/v1/m", json={"n": -1})
+        assert proc.returncode is None  # still draining
+
+        release.set()
+        results = await asyncio.wait_for(asyncio.gather(*calls), 30)
+        assert [status for status, _ in results] == [200] * IN_FLIGHT
+        assert sorted(body["n"] for _, body in results) == list(range(IN_FLIGHT))
+        assert await asyncio.wait_for(proc.wait(), 30) == 0
+    finally:
+        release.set()
+        await session.close()
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        await vendor.stop()
+    assert len(vendor.received) == IN_FLIGHT
+    assert all(r.json() == {"n": r.json()["n"]} for r in vendor.received)  # "drop" never sent
+    records = [orjson.loads(x) for x in audit_file.read_bytes().splitlines()]
+    assert len(records) == IN_FLIGHT and {r["status"] for r in records} == {200}

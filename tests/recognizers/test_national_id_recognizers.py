@@ -1,0 +1,44 @@
+"""Non-US national ID recognizers: UK NINO, DE Steuer-ID, FR NIR, NL BSN, ES DNI/NIE."""
+
+from __future__ import annotations
+
+import pytest
+from presidio_analyzer import EntityRecognizer
+
+from recognizers.de_tax_id_recognizer import DeTaxIdRecognizer
+from recognizers.es_nif_recognizer import EsNifRecognizer
+from recognizers.fr_nir_recognizer import FrNirRecognizer
+from recognizers.nl_bsn_recognizer import NlBsnRecognizer
+from recognizers.uk_nino_recognizer import UkNinoRecognizer
+
+CASES: list[tuple[type[EntityRecognizer], str, list[str]]] = [
+    (UkNinoRecognizer, "NI number AB 12 34 56 C", ["AB 12 34 56 C"]),
+    (UkNinoRecognizer, "AB123456C", ["AB123456C"]),
+    (UkNinoRecognizer, "ZZ123456C", []),  # prefix never issued
+    (UkNinoRecognizer, "DA123456C", []),  # D is not a first letter
+    (UkNinoRecognizer, "AB123456E", []),  # suffix A-D only
+    (DeTaxIdRecognizer, "Steuer-ID 65929970489", ["65929970489"]),
+    (DeTaxIdRecognizer, "Steuer-ID: 65 929 970 489", ["65 929 970 489"]),
+    (DeTaxIdRecognizer, "Steuer-ID 65929970488", []),  # check digit
+    (DeTaxIdRecognizer, "call 65929970489", []),  # no tax word
+    (DeTaxIdRecognizer, "tax id 12345678901", []),  # digit frequency rule
+    (FrNirRecognizer, "NIR 2 84 05 73 512 116 48", ["2 84 05 73 512 116 48"]),
+    (FrNirRecognizer, "sécu 184127645108946", ["184127645108946"]),
+    (FrNirRecognizer, "184127645108947", []),  # key
+    (NlBsnRecognizer, "BSN 111222333", ["111222333"]),
+    (NlBsnRecognizer, "bsn: 123456782", ["123456782"]),
+    (NlBsnRecognizer, "BSN 123456789", []),  # 11-proof fails
+    (NlBsnRecognizer, "order 111222333", []),  # no BSN word
+    (EsNifRecognizer, "DNI 12345678Z", ["12345678Z"]),
+    (EsNifRecognizer, "NIE X1234567L", ["X1234567L"]),
+    (EsNifRecognizer, "12345678-Z", ["12345678-Z"]),
+    (EsNifRecognizer, "DNI 12345678A", []),  # control letter
+    (EsNifRecognizer, "X1234567A", []),
+]
+
+
+@pytest.mark.parametrize(("cls", "text", "expected"), CASES)
+def test_national_ids(cls: type[EntityRecognizer], text: str, expected: list[str]) -> None:
+    recognizer = cls()
+    results = recognizer.analyze(text, recognizer.supported_entities)
+    assert [text[r.start : r.end] for r in results] == expected

@@ -1,0 +1,48 @@
+"""normalize: invisible characters, Unicode digits, odd separators; offsets map back."""
+
+from __future__ import annotations
+
+import pytest
+
+from recognizers.normalize import normalize
+
+
+@pytest.mark.parametrize(
+    ("original", "normalized"),
+    [
+        ("plain ascii 212-555-0198", "plain ascii 212-555-0198"),
+        ("４１１１ １１１１", "4111 1111"),  # fullwidth digits, ideographic space
+        ("٠١٢٣", "0123"),  # Arabic-Indic digits
+        ("jo\u200bhn@exa\u200dmple.com", "john@example.com"),  # zero-width space and joiner
+        ("ｊｏｈｎ＠ｅｘａｍｐｌｅ．ｃｏｍ", "john@example.com"),
+        ("212\u2013555\u20140198", "212-555-0198"),  # en and em dash
+        ("4111\u00a01111", "4111 1111"),  # no-break space
+        ("caf\u00e9 \u00fcber", "caf\u00e9 \u00fcber"),  # letters are left alone
+    ],
+)
+def test_normalized_text(original: str, normalized: str) -> None:
+    assert normalize(original).text == normalized
+
+
+def test_unchanged_text_has_no_map() -> None:
+    result = normalize("café 212-555-0198")
+    assert not result.changed
+    assert result.to_original(5, 17) == (5, 17)
+
+
+def test_spans_map_back_to_the_original_characters() -> None:
+    original = "mail: jo\u200bhn@example.com, card ４１１１ １１１１"
+    result = normalize(original)
+    start = result.text.index("john@example.com")
+    mapped = result.to_original(start, start + len("john@example.com"))
+    assert original[mapped[0] : mapped[1]] == "jo\u200bhn@example.com"
+    start = result.text.index("4111 1111")
+    mapped = result.to_original(start, start + len("4111 1111"))
+    assert original[mapped[0] : mapped[1]] == "４１１１ １１１１"
+
+
+def test_removed_characters_at_the_edges_stay_outside() -> None:
+    original = "\u200b\u200b42\u200b"
+    result = normalize(original)
+    assert result.text == "42"
+    assert result.to_original(0, 2) == (2, 4)

@@ -1,0 +1,41 @@
+"""resolve_overlaps: one label per span, by priority level, then score, then length."""
+
+from __future__ import annotations
+
+from recognizers.overlaps import resolve_overlaps
+from recognizers.types import Span
+
+TEXT = "John Smith 212-555-0198 at john@example.com"
+
+
+def test_pattern_beats_ner_and_person_is_cut() -> None:
+    spans = [Span(0, 23, "PERSON", 0.85), Span(11, 23, "PHONE_NUMBER", 0.4)]
+    assert resolve_overlaps(spans, TEXT) == [
+        Span(0, 10, "PERSON", 0.85),
+        Span(11, 23, "PHONE_NUMBER", 0.4),
+    ]
+
+
+def test_validated_beats_pattern_and_contained_loser_is_dropped() -> None:
+    spans = [Span(27, 43, "EMAIL_ADDRESS", 1.0), Span(32, 43, "URL", 0.5)]
+    assert resolve_overlaps(spans, TEXT) == [Span(27, 43, "EMAIL_ADDRESS", 1.0)]
+
+
+def test_ner_labels_other_than_person_are_dropped_not_cut() -> None:
+    spans = [Span(0, 23, "ORGANIZATION", 0.85), Span(11, 23, "PHONE_NUMBER", 0.4)]
+    assert resolve_overlaps(spans, TEXT) == [Span(11, 23, "PHONE_NUMBER", 0.4)]
+
+
+def test_same_level_higher_score_wins_and_order_does_not_matter() -> None:
+    a, b = Span(11, 23, "PHONE_NUMBER", 0.75), Span(11, 23, "US_SSN", 0.5)
+    assert resolve_overlaps([a, b], TEXT) == resolve_overlaps([b, a], TEXT) == [a]
+
+
+def test_deny_list_beats_everything() -> None:
+    spans = [Span(27, 43, "EMAIL_ADDRESS", 1.0), Span(27, 31, "DENIED_TERM", 1.0)]
+    assert resolve_overlaps(spans, TEXT)[0] == Span(27, 31, "DENIED_TERM", 1.0)
+
+
+def test_custom_levels_override() -> None:
+    spans = [Span(11, 23, "PHONE_NUMBER", 0.75), Span(11, 23, "CUSTOMER_NUMBER", 0.6)]
+    assert resolve_overlaps(spans, TEXT, {"CUSTOMER_NUMBER": 3}) == [spans[1]]

@@ -1,0 +1,37 @@
+"""PaymentCardRecognizer: Luhn, brand prefixes and lengths, separators."""
+
+from __future__ import annotations
+
+import pytest
+
+from recognizers.payment_card_recognizer import PaymentCardRecognizer
+
+RECOGNIZER = PaymentCardRecognizer()
+
+
+def found(text: str) -> list[str]:
+    return [text[r.start : r.end] for r in RECOGNIZER.analyze(text, ["CREDIT_CARD"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("card 4111 1111 1111 1111 thanks", ["4111 1111 1111 1111"]),
+        ("card 4111-1111-1111-1111.", ["4111-1111-1111-1111"]),
+        ("4111111111111111", ["4111111111111111"]),
+        ("amex 3782 822463 10005", ["3782 822463 10005"]),
+        ("mc 5555555555554444", ["5555555555554444"]),
+        ("mc 2221000000000009", ["2221000000000009"]),
+        ("discover 6011111111111117", ["6011111111111117"]),
+        ("jcb 3530111333300000", ["3530111333300000"]),
+        ("diners 30569309025904", ["30569309025904"]),
+        # near misses
+        ("4111 1111 1111 1112", []),  # Luhn fails
+        ("1234 5678 9012 3452", []),  # Luhn passes, no brand starts with 1
+        ("4111 1111-1111 1111", []),  # mixed separators
+        ("order 4111111111111111-2", []),  # glued to an identifier
+        ("0000 0000 0000 0000", []),
+    ],
+)
+def test_cards(text: str, expected: list[str]) -> None:
+    assert found(text) == expected

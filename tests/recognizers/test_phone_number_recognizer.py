@@ -1,0 +1,44 @@
+"""PhoneNumberRecognizer: configured regions, formats, and numbers that are not phones."""
+
+from __future__ import annotations
+
+import pytest
+
+from recognizers.phone_number_recognizer import PhoneNumberRecognizer
+
+RECOGNIZER = PhoneNumberRecognizer()
+
+
+def found(text: str) -> list[str]:
+    return [text[r.start : r.end] for r in RECOGNIZER.analyze(text, ["PHONE_NUMBER"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("call me at 212-555-0198", ["212-555-0198"]),
+        ("(212) 555-0198 x123", ["(212) 555-0198 x123"]),
+        ("+44 20 7946 0958", ["+44 20 7946 0958"]),
+        ("Tel. 030 901820", ["030 901820"]),
+        ("+33 1 83 41 77 76", ["+33 1 83 41 77 76"]),
+        ("04 15 39 15 00", ["04 15 39 15 00"]),
+        ("+49 (0) 9141 777631", ["+49 (0) 9141 777631"]),
+        ("phone 2025550143", ["2025550143"]),
+        ("+81 3-1234-5678", ["+81 3-1234-5678"]),  # any region with a + prefix
+        # near misses
+        ("order 2025550143 shipped", []),
+        ("ORD-2024031512345", []),
+        ("on 2024-03-15", []),
+        ("from 203.0.113.75", []),
+        ("SSN 078-05-1120", []),
+        ("v1.2.3", []),
+    ],
+)
+def test_phones(text: str, expected: list[str]) -> None:
+    assert found(text) == expected
+
+
+def test_regions_are_configurable() -> None:
+    us_only = PhoneNumberRecognizer(regions=("US",))
+    text = "Tel. 030 901820"
+    assert [text[r.start : r.end] for r in us_only.analyze(text, ["PHONE_NUMBER"])] == []

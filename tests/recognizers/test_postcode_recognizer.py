@@ -1,0 +1,31 @@
+"""PostcodeRecognizer: UK and Canadian shapes alone; five-digit codes only with context."""
+
+from __future__ import annotations
+
+import pytest
+
+from recognizers.postcode_recognizer import PostcodeRecognizer
+
+RECOGNIZER = PostcodeRecognizer()
+
+
+def found(text: str) -> list[str]:
+    return [text[r.start : r.end] for r in RECOGNIZER.analyze(text, ["POSTCODE"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("London SW1A 1AA", ["SW1A 1AA"]),
+        ("Ottawa K1A 0B1", ["K1A 0B1"]),
+        ("Springfield, IL 62704", ["62704"]),
+        ("zip code 90210-1234", ["90210-1234"]),
+        ("PLZ 10115 Berlin", ["10115"]),
+        ("postcode 1012 AB", ["1012 AB"]),
+        ("order 12345 shipped", []),
+        ("in 62704 cases", []),
+        ("room 1012 AB", []),
+    ],
+)
+def test_postcodes(text: str, expected: list[str]) -> None:
+    assert found(text) == expected

@@ -1,0 +1,35 @@
+"""StreetAddressRecognizer: US, UK and German addresses; product text is not an address."""
+
+from __future__ import annotations
+
+import pytest
+
+from recognizers.street_address_recognizer import StreetAddressRecognizer
+
+RECOGNIZER = StreetAddressRecognizer()
+
+
+def found(text: str) -> list[str]:
+    return [text[r.start : r.end] for r in RECOGNIZER.analyze(text, ["STREET_ADDRESS"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1600 Pennsylvania Avenue NW, Washington, DC 20500",
+         ["1600 Pennsylvania Avenue NW, Washington, DC 20500"]),
+        ("I live at 221B Baker Street, London NW1 6XE.", ["221B Baker Street, London NW1 6XE"]),
+        ("ship to 12 Elm Rd. Apt 4 please", ["12 Elm Rd. Apt 4"]),
+        ("9838 Washington Knolls Suite 508", ["9838 Washington Knolls Suite 508"]),
+        ("deliver to 675 Reed Plain", ["675 Reed Plain"]),  # rare suffix, address word near
+        ("Musterstraße 12a", ["Musterstraße 12a"]),
+        ("Hauptstr. 5", ["Hauptstr. 5"]),
+        # near misses
+        ("Buy the 10 Day Pass now", []),
+        ("675 Reed Plain", []),  # rare suffix without context
+        ("we sold 3 Green Apples", []),
+        ("Q3 revenue grew 12 percent", []),
+    ],
+)
+def test_addresses(text: str, expected: list[str]) -> None:
+    assert found(text) == expected
