@@ -107,6 +107,10 @@ class AuditRecord:
     detection_ms: float | None = None
     # The X-Request-Id sent to the vendor when it differs from ``request_id`` (see exchange).
     upstream_request_id: str | None = None
+    # Shadow mode: the contract was evaluated but not applied; what enforcement would have done.
+    mode: str = "enforce"
+    would_reject: str | None = None
+    would_reject_response: str | None = None
     # The privacy-policy step (proxy.policy_gate.Screening.audit): purposes, record counts,
     # blocked records per reason. Keys and counts only.
     policy: dict[str, Any] | None = None
@@ -142,6 +146,10 @@ class AuditRecord:
             out["detection_ms"] = round(self.detection_ms, 3)
         if self.upstream_request_id is not None:
             out["upstream_request_id"] = self.upstream_request_id
+        if self.mode != "enforce":
+            out["mode"] = self.mode
+            out["would_reject"] = self.would_reject
+            out["would_reject_response"] = self.would_reject_response
         if self.policy is not None:
             out["policy"] = self.policy
         if self.stream is not None:

@@ -74,7 +74,13 @@ def analyzer_settings_for(config: LoadedConfig) -> AnalyzerSettings:
     The union of the ``entities`` of every redact rule; None (every entity) if any redact rule
     names none. Recognizers no contract needs are then not built, so they cost nothing.
     """
-    wanted: set[str] = set()
+    # Custom recognizers of every contract, named vendor/name so two contracts cannot clash.
+    custom = tuple(spec.qualified(name) for name, vendor in sorted(config.vendors.items())
+                   for spec in vendor.contract.detection.recognizers)
+    analyzer = config.settings.analyzer.model_copy(update={"custom_recognizers": custom})
+    wanted: set[str] = {spec.entity for spec in custom}
+    if any(v.contract.detection.deny_list for v in config.vendors.values()):
+        wanted.add("DENIED_TERM")
     for vendor in config.vendors.values():
         for route in vendor.routes:
             for message in (route.route.request, route.route.response):
@@ -86,9 +92,22 @@ def analyzer_settings_for(config: LoadedConfig) -> AnalyzerSettings:
                         if rule.action is not Action.REDACT:
                             continue
                         if rule.entities is None:
-                            return config.settings.analyzer
+                            return analyzer
                         wanted.update(rule.entities)
-    return config.settings.analyzer.model_copy(update={"entities": tuple(sorted(wanted))})
+    return analyzer.model_copy(update={"entities": tuple(sorted(wanted))})
+
+
+def entities_problems(running: tuple[str, ...] | None, new: LoadedConfig) -> list[str]:
+    """Why the running detection workers cannot serve ``new`` (they load recognizers at start)."""
+    if running is None:
+        return []  # the workers know every entity type
+    wanted = analyzer_settings_for(new).entities
+    missing = sorted(set(wanted or ()) - set(running)) if wanted is not None else ["(all types)"]
+    if not missing:
+        return []
+    return [f"{new.directory}: the new contracts redact entity types the running detection "
+            f"workers were not started for ({', '.join(missing)}); restart the proxy to apply "
+            "them"]
 
 
 def _bound_port(site: web.TCPSite, asked: int) -> int:
@@ -128,7 +147,8 @@ async def _serve(config: LoadedConfig, host: str, port: int, overrides: dict[str
         app = build_app(config, pool, audit, upstream_overrides=overrides, metrics=metrics)
         policy_admin = await start_policy_admin(app[POLICY_KEY], config)
         app[LIVE_KEY].on_swap.append(lambda loaded: setattr(admin, "config", loaded))
-        reloader = ConfigReloader(app[LIVE_KEY])
+        reloader = ConfigReloader(app[LIVE_KEY], check=lambda new: entities_problems(
+            analyzer_settings_for(config).entities, new))
         reloader.start()
         runner = make_runner(app, config.settings.limits)
         await runner.setup()

@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from recognizers.custom import DetectionConfig
+
 from proxy.settings import SecretSource
 
 
@@ -296,6 +298,13 @@ class SubjectSpec(BaseModel):
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 
+class Mode(StrEnum):
+    """``enforce`` applies the contract; ``shadow`` forwards as before and audits what it would do."""
+
+    ENFORCE = "enforce"
+    SHADOW = "shadow"
+
+
 class Route(BaseModel):
     """One endpoint of the vendor: method, path template and the contract of each direction.
 
@@ -315,6 +324,7 @@ class Route(BaseModel):
     credentials: CredentialSpec | None = None  # overrides the vendor's
     purposes: tuple[str, ...] | None = None  # default: the vendor's; must be among them
     subject: SubjectSpec | None = None  # whose data this is: opt-outs, minors, regions, ledger
+    mode: Mode | None = None  # default: the vendor's mode
 
     @field_validator("method")
     @classmethod
@@ -340,6 +350,9 @@ class VendorContract(BaseModel):
     region: str | None = None
     transfer_mechanisms: tuple[str, ...] = ()  # safeguards signed with the vendor (policy ids)
     credentials: CredentialSpec | None = None  # injected on every route that sets none itself
+    mode: Mode = Mode.ENFORCE  # shadow: roll a new contract out without breaking the vendor
+    # Allow list, deny list and custom recognizers for this vendor's free text.
+    detection: DetectionConfig = Field(default_factory=DetectionConfig)
     routes: tuple[Route, ...] = Field(min_length=1)
 
     @field_validator("vendor")

@@ -23,6 +23,7 @@ from proxy.contract import (
     CredentialSpec,
     FieldRule,
     MessageContract,
+    Mode,
     Route,
     VendorContract,
 )
@@ -122,7 +123,8 @@ def _check_upstream(upstream: str) -> str | None:
 
 
 def _compile_message(
-    prefix: str, where: str, message: MessageContract, problems: list[str]
+    prefix: str, where: str, message: MessageContract, problems: list[str],
+    custom_entities: frozenset[str] = frozenset(),
 ) -> CompiledMessage:
     for name in message.headers:
         if name in FRAMING_HEADERS:
@@ -150,10 +152,10 @@ def _compile_message(
                              ("body", message.body or {}), ("cookies", message.cookies)):
         for key, rule in mapping.items():
             for entity in rule.entities or ():
-                if entity not in KNOWN_ENTITIES:
+                if entity not in KNOWN_ENTITIES and entity not in custom_entities:
                     problems.append(
                         f"{prefix}: {where}.{section}.'{key}': unknown entity '{entity}'; known: "
-                        + ", ".join(sorted(KNOWN_ENTITIES))
+                        + ", ".join(sorted(KNOWN_ENTITIES | custom_entities))
                     )
     return CompiledMessage(
         contract=message,
@@ -225,6 +227,23 @@ def _check_route_extras(prefix: str, where: str, route: Route, template: RouteTe
                                 f"'{credentials.field}' from its credentials; remove this rule")
 
 
+def _shadow_problems(prefix: str, where: str, route: Route,
+                     credential: CredentialSpec | None) -> list[str]:
+    """Shadow mode forwards the caller's bytes; what cannot be true of such a route."""
+    problems = []
+    if route.subject is not None:
+        problems.append(f"{prefix}: {where}.mode: shadow would disclose data without the policy "
+                        "checks its subject section asks for; enforce this route")
+    if getattr(route.request, "stream", None) is not None or (
+            route.response is not None and getattr(route.response, "stream", None) is not None):
+        problems.append(f"{prefix}: {where}.mode: shadow mode is not available on streamed "
+                        "routes; enforce this route")
+    if credential is not None and credential.field is not None:
+        problems.append(f"{prefix}: {where}.mode: shadow forwards the caller's body as sent, so "
+                        "a credential field cannot be injected; inject a header instead")
+    return problems
+
+
 def compile_vendor(path: Path, contract: VendorContract, problems: list[str]) -> CompiledVendor:
     """Turn a validated contract into routes ready to match; append problems found."""
     prefix = f"{path}: vendor '{contract.vendor}'"
@@ -251,11 +270,14 @@ def compile_vendor(path: Path, contract: VendorContract, problems: list[str]) ->
         _check_route_extras(prefix, where, route, template,
                             route.credentials or contract.credentials, problems)
         credential = route.credentials or contract.credentials
+        if (route.mode or contract.mode) is Mode.SHADOW:
+            problems.extend(_shadow_problems(prefix, where, route, credential))
         problems.extend(f"{prefix}: {where}{p}" for p in route_stream_problems(
             route, credential.field if credential is not None else None))
-        request = _compile_message(prefix, f"{where}.request", route.request, problems)
+        custom = contract.detection.entities
+        request = _compile_message(prefix, f"{where}.request", route.request, problems, custom)
         response = (
-            _compile_message(prefix, f"{where}.response", route.response, problems)
+            _compile_message(prefix, f"{where}.response", route.response, problems, custom)
             if route.response is not None
             else None
         )

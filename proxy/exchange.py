@@ -23,6 +23,7 @@ from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from proxy.audit import AuditRecord, AuditSink
+from proxy.contract import Mode
 from proxy.codecs import (
     CODECS,
     BodyCodec,
@@ -179,6 +180,8 @@ class ExchangeHandler:
         match = self._router.match(request.method, request.rel_url.raw_path)
         record.vendor = match.vendor.contract.vendor
         record.route = match.route.name
+        if (match.route.route.mode or match.vendor.contract.mode) is Mode.SHADOW:
+            return await self._run_shadow(request, match, record)
         upstream_url = checked_upstream_url(match, self._pseudonymizer, record.request)
         if streams(match.route):  # records pass as they arrive: proxy.streaming runs it
             return await StreamingExchange(self, match, upstream_url, record).run(request)
@@ -226,6 +229,57 @@ class ExchangeHandler:
         record.outcome = "forwarded"
         record.bytes_to_client = len(out.body or b"") if isinstance(out.body, bytes) else 0
         return out
+
+    async def _run_shadow(
+        self, request: web.Request, match: RouteMatch, record: AuditRecord
+    ) -> web.StreamResponse:
+        """Forward what the caller sent, unchanged; audit and count what enforcement would do.
+
+        For rolling a contract out: the vendor integration keeps working while the audit
+        (``mode: shadow``, ``would_reject``, and the usual kept/dropped/redacted report) and the
+        metrics show what the contract would change. Limits still apply (they protect the proxy).
+        """
+        record.mode = "shadow"
+        log.warning("shadow mode: forwarded WITHOUT enforcement",
+                    extra={"vendor": record.vendor, "route": record.route})
+        body = await self._read_body(request)
+        record.bytes_from_client = len(body)
+        try:
+            checked_upstream_url(match, self._pseudonymizer, record.request)
+            outgoing = await self._check_request(match, request, body, record)
+            await self._detect(outgoing, record)
+        except ProxyError as exc:
+            record.would_reject = exc.reason
+        # The caller's own message, less what is hop-by-hop; Content-Encoding stays with its body.
+        skip = (FRAMING_HEADERS - {"content-encoding"}) | connection_nominated(request.headers)
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in skip}
+        message = CheckedMessage(headers=headers, query=[])
+        self._inject_credentials(match, message)
+        prefix = "/" + match.vendor.contract.vendor
+        target = self._target_url(match, match.vendor.upstream_base
+                                  + request.rel_url.raw_path[len(prefix):])
+        if request.rel_url.raw_query_string:
+            target += "?" + request.rel_url.raw_query_string
+        record.bytes_to_vendor = len(body)
+        answer = await self._upstream.send(request.method, target, [], message.headers,
+                                           body or None)
+        record.upstream_ms = answer.elapsed_ms
+        record.bytes_from_vendor = len(answer.body)
+        if match.route.response is not None:
+            try:
+                checked = await self._check_response(match, answer.headers, answer.body, record)
+                if checked is not None:
+                    await self._detect(checked, record)
+            except ProxyError as exc:
+                record.would_reject_response = exc.reason
+        # aiohttp decoded the answer: its Content-Encoding and framing no longer apply.
+        out_headers = CIMultiDict(
+            (k, v) for k, v in answer.headers.items()
+            if k.lower() not in FRAMING_HEADERS | connection_nominated(answer.headers)
+        )
+        record.outcome = "shadow"
+        record.bytes_to_client = len(answer.body)
+        return web.Response(status=answer.status, body=answer.body, headers=out_headers)
 
     def _target_url(self, match: RouteMatch, upstream_url: str) -> str:
         override = self._overrides.get(match.vendor.contract.vendor) or self._overrides.get("*")
@@ -392,7 +446,10 @@ class ExchangeHandler:
             return
         started = self._clock()
         try:
-            results = await self._detector.detect(detection_requests(message.pending))
+            vendor = self._router.vendors.get(record.vendor or "")
+            options = vendor.contract.detection if vendor is not None else None
+            results = await self._detector.detect(detection_requests(
+                message.pending, options=options, vendor=record.vendor or ""))
         except DetectionOverloaded as exc:
             raise DetectionUnavailable("the detection engine is overloaded; retry later",
                                        reason=exc.reason) from None

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from proxy.minimize import PendingRedaction
 from proxy.report import MessageReport
+from recognizers.custom import DetectionConfig
 from recognizers.types import DetectionRequest, Span
 
 
@@ -44,14 +45,27 @@ def redact_text(text: str, spans: Sequence[Span]) -> tuple[str, list[str]]:
 
 
 def detection_requests(
-    pending: Sequence[PendingRedaction], default_entities: tuple[str, ...] | None = None
+    pending: Sequence[PendingRedaction],
+    default_entities: tuple[str, ...] | None = None,
+    options: DetectionConfig | None = None,
+    vendor: str = "",
 ) -> list[DetectionRequest]:
-    """The detector's input for a list of pending redactions, in the same order."""
+    """The detector's input for a list of pending redactions, in the same order.
+
+    ``options`` is the vendor contract's ``detection:`` section: its allow and deny lists, and
+    its custom recognizers (registered with the workers as ``vendor/name``).
+    """
+    allow = options.allow_list if options is not None else ()
+    deny = options.deny_list if options is not None else ()
+    custom = tuple(f"{vendor}/{spec.name}" for spec in options.recognizers) if options else ()
     return [
         DetectionRequest(
             text=item.text,
             entities=item.rule.entities if item.rule.entities is not None else default_entities,
             score_threshold=item.rule.score_threshold,
+            allow_list=allow,
+            deny_list=deny,
+            recognizers=custom,
         )
         for item in pending
     ]

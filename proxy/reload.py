@@ -72,8 +72,12 @@ def fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
 class ConfigReloader:
     """Reloads ``live`` from its directory on SIGHUP and when the files change."""
 
-    def __init__(self, live: LiveHandler, interval_s: float = 1.0) -> None:
+    def __init__(self, live: LiveHandler, interval_s: float = 1.0,
+                 check: Callable[[LoadedConfig], list[str]] | None = None) -> None:
+        """``check`` returns problems that make a valid configuration unusable by this process
+        (e.g. it asks for entity types the running detection workers were not built for)."""
         self._live = live
+        self._check = check
         self._interval_s = interval_s
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
@@ -88,6 +92,9 @@ class ConfigReloader:
                 config = await asyncio.to_thread(load_config, directory)
                 if config.version == self._live.config.version:
                     return False
+                problems = self._check(config) if self._check is not None else []
+                if problems:
+                    raise ConfigError(problems)
                 old = self._live.config.version
                 self._live.swap(config)
             except ConfigError as exc:

@@ -161,6 +161,11 @@ class Router:
     def __init__(self, vendors: dict[str, CompiledVendor]) -> None:
         self._vendors = vendors
 
+    @property
+    def vendors(self) -> dict[str, CompiledVendor]:
+        """The compiled vendors by name."""
+        return self._vendors
+
     def match(self, method: str, raw_path: str) -> RouteMatch:
         """Return the match, or raise NotFound / BadRequest (nothing is forwarded then)."""
         try:

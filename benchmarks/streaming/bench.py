@@ -131,9 +131,11 @@ async def send(url: str, size: int) -> dict[str, Any]:
 
 
 def run_one(name: str, server: Server, vendor: Server, path: str, size: int) -> dict[str, Any]:
+    root = psutil.Process(server.process.pid)
+    idle = (root.memory_info().rss + sum(c.memory_info().rss
+                                         for c in root.children(recursive=True))) / 2**20
     sampler = RssSampler(server.process.pid)
     sampler.start()
-    idle = sampler.peak_total
     result = asyncio.run(send(server.url + path, size))
     rss = sampler.stop()
     with urllib_open(vendor.url + "/_stats") as stats:
@@ -147,7 +149,7 @@ def run_one(name: str, server: Server, vendor: Server, path: str, size: int) -> 
         "records_per_s": round(result["records"] / seconds),
         "records_at_vendor": vendor_stats.get("records"),
         "first_byte_ms": round((vendor_stats["first_byte"] - result["first_sent"]) * 1000, 1),
-        "rss": {k: round(v, 1) for k, v in rss.items()}, "idle_rss_mb": idle,
+        "rss": {k: round(v, 1) for k, v in rss.items()}, "idle_rss_mb": round(idle, 1),
         "leaked_values": leaked,
         "bytes_at_vendor_mb": round(vendor_stats.get("bytes", 0) / 1e6, 1),
     }

@@ -97,3 +97,20 @@ async def test_reload_keeps_last_good_when_secret_disappears(
     assert await reloader.reload("test") is False
     resp = await proxy.session.post(f"{proxy.url}/acme/v1/m", json={"a": "cus_1"})
     assert resp.status == 200 and vendor.received[-1].json() == {"a": "cus_1"}
+
+
+def test_reload_refuses_entities_the_workers_lack(tmp_path: Path) -> None:
+    from proxy.cli import entities_problems
+    from proxy.contract_loader import load_config
+
+    narrow = V1.replace("a: keep", "a: {action: redact, entities: [PERSON]}")
+    wide = V1.replace("a: keep", "a: {action: redact, entities: [PERSON, EMAIL_ADDRESS]}")
+    everything = V1.replace("a: keep", "a: redact")
+    assert entities_problems(("PERSON",), load_config(write_config(tmp_path / "n",
+                                                                   {"acme": narrow}))) == []
+    [problem] = entities_problems(("PERSON",), load_config(write_config(tmp_path / "w",
+                                                                        {"acme": wide})))
+    assert "EMAIL_ADDRESS" in problem and "restart" in problem
+    assert entities_problems(("PERSON",), load_config(write_config(tmp_path / "e",
+                                                                   {"acme": everything})))
+    assert entities_problems(None, load_config(write_config(tmp_path / "x", {"acme": wide}))) == []

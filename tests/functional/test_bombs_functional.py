@@ -1,0 +1,96 @@
+"""Decompression bombs and oversized input against a real proxy process: refused with bounded
+memory and time (peak RSS of the proxy process measured from /proc)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import aiohttp
+import brotli
+import orjson
+import pytest
+
+from proxy.testing import RecordingVendor
+from tests.conftest import REPO, write_config
+
+pytestmark = pytest.mark.functional
+
+CONTRACT = """
+vendor: acme
+upstream: https://api.acme.example
+routes:
+  - method: POST
+    path: /v1/m
+    request:
+      body:
+        a: keep
+"""
+
+
+def deflate_stream(total: int, wbits: int) -> bytes:
+    """``total`` zero bytes compressed, generated in chunks (the test must not hold them)."""
+    comp = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    chunk = b"\0" * (1 << 20)
+    out = [comp.compress(b'{"a": "')]
+    for _ in range(total // len(chunk)):
+        out.append(comp.compress(chunk))
+    out.append(comp.compress(b'"}') + comp.flush())
+    return b"".join(out)
+
+
+def peak_rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmHWM")
+
+
+async def test_bombs_and_oversized_bodies_keep_memory_bounded(tmp_path: Path) -> None:
+    vendor = await RecordingVendor().start()
+    config = write_config(tmp_path / "cfg", {"acme": CONTRACT}, "analyzer: {workers: 1}\n")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "proxy", "serve", "--config", str(config), "--port", "0",
+        "--upstream-override", f"*={vendor.url}", cwd=REPO,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )
+    gzip_bomb = deflate_stream(512 << 20, 16 + 15)     # 512 MiB of zeros as gzip
+    deflate_bomb = deflate_stream(512 << 20, 15)       # ... as zlib deflate
+    br_bomb = brotli.compress(b'{"a": "' + b"\0" * (64 << 20) + b'"}', quality=5)
+    try:
+        assert proc.stderr is not None
+        while True:
+            entry = orjson.loads(await asyncio.wait_for(proc.stderr.readline(), 90))
+            if entry["message"] == "ready":
+                url = f"http://{entry['listen']}/acme/v1/m"
+                break
+        async with aiohttp.ClientSession() as session:
+            resp = await session.post(url, json={"a": 1})
+            assert resp.status == 200
+            baseline = peak_rss_kib(proc.pid)
+            cases = [
+                ("gzip", gzip_bomb, 413), ("deflate", deflate_bomb, 413), ("br", br_bomb, 413),
+                ("gzip, br", gzip_bomb, 400),  # br is undone first: these bytes are not br
+                ("x-unknown", b"{}", 415),
+            ]
+            for coding, body, status in cases:
+                started = time.monotonic()
+                resp = await session.post(url, data=body, headers={
+                    "Content-Type": "application/json", "Content-Encoding": coding})
+                assert resp.status == status, coding
+                assert time.monotonic() - started < 5, coding
+            # A body far over the limit: refused from its Content-Length, before it is read.
+            started = time.monotonic()
+            resp = await session.post(url, data=b"{" + b" " * (50 << 20) + b"}",
+                                      headers={"Content-Type": "application/json"})
+            assert resp.status == 413 and time.monotonic() - started < 5
+            growth_mib = (peak_rss_kib(proc.pid) - baseline) / 1024
+        assert growth_mib < 64, f"peak RSS grew by {growth_mib:.0f} MiB"
+        assert len(vendor.received) == 1  # only the first, legitimate request
+    finally:
+        proc.terminate()
+        await proc.wait()
+        await vendor.stop()

@@ -1,0 +1,74 @@
+"""A contract's detection section through the proxy: allow list, deny list, custom recognizer."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from proxy.cli import analyzer_settings_for
+from proxy.contract_loader import load_config
+from proxy.testing import RecordingVendor
+from recognizers import DetectionPool
+from tests.conftest import ProxyFactory, write_config
+
+pytestmark = pytest.mark.functional
+
+CONTRACT = r"""
+vendor: crm
+upstream: https://api.crm.example
+detection:
+  allow_list: [support@shop.example]
+  deny_list: [Project Bluebird]
+  recognizers:
+    - name: customer_number
+      entity: CUSTOMER_NUMBER
+      patterns:
+        - {regex: '\bCUST-\d{8}\b', score: 0.9}
+      context: [customer, account]
+routes:
+  - method: POST
+    path: /v1/notes
+    request:
+      body:
+        text: {action: redact, entities: [EMAIL_ADDRESS, CUSTOMER_NUMBER]}
+"""
+
+
+@pytest.fixture(scope="module")
+def config_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_config(tmp_path_factory.mktemp("detect"), {"crm": CONTRACT})
+
+
+@pytest.fixture(scope="module")
+async def contract_pool(config_dir: Path) -> AsyncIterator[DetectionPool]:
+    settings = analyzer_settings_for(load_config(config_dir)).model_copy(update={"workers": 1})
+    assert settings.entities == ("CUSTOMER_NUMBER", "DENIED_TERM", "EMAIL_ADDRESS")
+    async with DetectionPool(settings) as pool:
+        yield pool
+
+
+async def test_allow_deny_and_custom_recognizer(
+    start_proxy: ProxyFactory, vendor: RecordingVendor, config_dir: Path,
+    contract_pool: DetectionPool,
+) -> None:
+    proxy = await start_proxy(config_dir=config_dir, upstream=vendor.url, detector=contract_pool)
+    text = ("Mail support@shop.example or jane.roe@example.com about Project Bluebird, "
+            "customer account CUST-12345678.")
+    resp = await proxy.session.post(f"{proxy.url}/crm/v1/notes", json={"text": text})
+    assert resp.status == 200
+    assert vendor.received[0].json() == {
+        "text": "Mail support@shop.example or <EMAIL_ADDRESS> about <DENIED_TERM>, "
+                "customer account <CUSTOMER_NUMBER>."}
+    assert proxy.audit_lines()[0]["request"]["entities"] == {
+        "CUSTOMER_NUMBER": 1, "DENIED_TERM": 1, "EMAIL_ADDRESS": 1}
+
+
+def test_unknown_entity_lists_the_contracts_own(tmp_path: Path) -> None:
+    from proxy.errors import ConfigError
+    write_config(tmp_path, {"crm": CONTRACT.replace("CUSTOMER_NUMBER]}", "CUSTOMER_NUMBR]}")})
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert "unknown entity 'CUSTOMER_NUMBR'" in info.value.problems[0]
+    assert "CUSTOMER_NUMBER" in info.value.problems[0]
