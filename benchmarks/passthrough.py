@@ -14,6 +14,8 @@ import asyncio
 import aiohttp
 from aiohttp import web
 
+from proxy.loop import run as run_loop
+
 
 def build_app(upstream: str) -> web.Application:
     app = web.Application()
@@ -57,7 +59,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
     try:
-        asyncio.run(_serve(args.upstream, args.port))
+        run_loop(_serve(args.upstream, args.port))
     except KeyboardInterrupt:
         pass
 

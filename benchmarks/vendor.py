@@ -16,6 +16,7 @@ import itertools
 import orjson
 from aiohttp import web
 
+from proxy.loop import run as run_loop
 from proxy.testing import ReceivedRequest, RecordingVendor
 
 _ids = itertools.count(1)
@@ -52,7 +53,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
     try:
-        asyncio.run(_serve(args.port))
+        run_loop(_serve(args.port))
     except KeyboardInterrupt:
         pass
 

@@ -26,6 +26,7 @@ from proxy.credentials import CredentialStore
 from proxy.errors import ConfigError
 from proxy.http_server import make_runner
 from proxy.logs import setup_logging
+from proxy.loop import run as run_loop
 from proxy.metrics import ProxyMetrics
 from proxy.policy_cli import add_policy_commands, start_policy_admin
 from proxy.reload import ConfigReloader
@@ -191,7 +192,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     admin_port = args.admin_port
     if admin_port is None and port == 0:
         admin_port = 0  # --port 0 (tests): the admin listener takes a free port too
-    asyncio.run(_serve(config, host, port, _parse_overrides(args.upstream_override), admin_port))
+    run_loop(_serve(config, host, port, _parse_overrides(args.upstream_override), admin_port))
     return 0
 
 

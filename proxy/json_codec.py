@@ -32,18 +32,18 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _depth_exceeds(document: Any, limit: int) -> bool:
-    # Iterative, so a hostile document cannot reach the recursion limit here.
+    # Iterative, so a hostile document cannot reach the recursion limit here; only containers
+    # are pushed (scalars are most of a document and cannot be deeper than their parent).
+    if not isinstance(document, (dict, list)):
+        return False
     stack: list[tuple[Any, int]] = [(document, 1)]
     while stack:
         value, depth = stack.pop()
-        if isinstance(value, dict):
-            if depth > limit:
-                return True
-            stack.extend((v, depth + 1) for v in value.values())
-        elif isinstance(value, list):
-            if depth > limit:
-                return True
-            stack.extend((v, depth + 1) for v in value)
+        if depth > limit:
+            return True
+        for child in value.values() if isinstance(value, dict) else value:
+            if isinstance(child, (dict, list)):
+                stack.append((child, depth + 1))
     return False
 
 

@@ -160,6 +160,16 @@ class ProxyMetrics:
                          for name in ("dropped", "transformed", "unlisted", "wrong_shape")}
         self._version: str | None = None
         self._version_lock = threading.Lock()
+        # Label children by (metric, label values): prometheus_client's labels() validates and
+        # locks on every call, which showed in profiles; label sets are bounded by the budgets.
+        self._children: dict[tuple[object, tuple[str, ...]], Any] = {}
+
+    def _child(self, metric: Any, *labels: str) -> Any:
+        key = (metric, labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*labels)
+        return child
 
     # -- wiring ---------------------------------------------------------------------------------
 
@@ -187,16 +197,14 @@ class ProxyMetrics:
     def _observe(self, record: AuditRecord) -> None:
         vendor = record.vendor or NO_LABEL
         route = record.route or NO_LABEL
-        self.requests.labels(vendor=vendor, route=route, status=str(record.status),
-                             outcome=record.outcome).inc()
+        self._child(self.requests, vendor, route, str(record.status), record.outcome).inc()
         if record.outcome == "rejected":
-            self.rejected.labels(vendor=vendor, reason=record.reason or "error").inc()
-        self.exchange_seconds.labels(vendor=vendor).observe(record.duration_ms / 1000)
+            self._child(self.rejected, vendor, record.reason or "error").inc()
+        self._child(self.exchange_seconds, vendor).observe(record.duration_ms / 1000)
         if record.detection_ms is not None:
-            self.detection_seconds.labels(vendor=vendor).observe(record.detection_ms / 1000)
+            self._child(self.detection_seconds, vendor).observe(record.detection_ms / 1000)
         if record.upstream_ms is not None:
-            self.upstream_seconds.labels(vendor=vendor, route=route).observe(
-                record.upstream_ms / 1000)
+            self._child(self.upstream_seconds, vendor, route).observe(record.upstream_ms / 1000)
         self._observe_report(vendor, route, "request", record.request)
         if record.response is not None:
             self._observe_report(vendor, route, "response", record.response)
@@ -212,14 +220,13 @@ class ProxyMetrics:
         ):
             budget = self._budgets[name]
             for path in paths:
-                counter.labels(vendor, route, direction, budget.label(key, path)).inc()
+                self._child(counter, vendor, route, direction, budget.label(key, path)).inc()
         budget = self._budgets["transformed"]
         for path, action in report.transformed.items():
-            self.transformed.labels(vendor, route, direction, budget.label(key + (action,), path),
-                                    action).inc()
+            self._child(self.transformed, vendor, route, direction,
+                        budget.label(key + (action,), path), action).inc()
         for entity_type, count in report.entities.items():
-            self.entities.labels(vendor=vendor, direction=direction,
-                                 entity_type=entity_type).inc(count)
+            self._child(self.entities, vendor, direction, entity_type).inc(count)
 
     # -- exposition -----------------------------------------------------------------------------
 

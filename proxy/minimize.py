@@ -70,6 +70,7 @@ class BodyMinimizer:
         self._report = report
         self._carrier = carrier
         self.pending: list[PendingRedaction] = []
+        self._rule_labels: dict[str, str] = {}
 
     def minimize(self, document: Any) -> Any:
         """Return the minimized copy of ``document`` (an object or a list)."""
@@ -86,9 +87,17 @@ class BodyMinimizer:
         self, obj: dict[str, Any], nodes: list[TrieNode[FieldRule]], path: tuple[str | int, ...]
     ) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        single = nodes[0] if len(nodes) == 1 else None
         for key, value in obj.items():
-            children = [c for n in nodes for c in n.children_for_key(key)]
-            self._place(out, key, value, children, path + (key,))
+            if single is not None:  # the common case, without building lists per key
+                exact, wild = single.keys.get(key), single.any_key
+                children = ([exact, wild] if exact and wild else [exact] if exact
+                            else [wild] if wild else [])
+            else:
+                children = [c for n in nodes for c in n.children_for_key(key)]
+            result = self._visit(value, children, path + (key,))
+            if result is not SKIP:
+                self._store(out, key, result)
         return out
 
     def _walk_list(
@@ -103,18 +112,6 @@ class BodyMinimizer:
             out.append(None)
             self._store(out, len(out) - 1, result)
         return out
-
-    def _place(
-        self,
-        out: dict[str, Any],
-        key: str,
-        value: Any,
-        nodes: list[TrieNode[FieldRule]],
-        path: tuple[str | int, ...],
-    ) -> None:
-        result = self._visit(value, nodes, path)
-        if result is not SKIP:
-            self._store(out, key, result)
 
     def _store(self, out: dict[str, Any] | list[Any], key: str | int, result: Any) -> None:
         if isinstance(result, Deferred):
@@ -135,16 +132,17 @@ class BodyMinimizer:
             if isinstance(value, dict):
                 return self._walk_object(value, deeper, path)
             return self._walk_list(value, deeper, path)
-        found = best_rule(nodes)
+        found = nodes[0].rule if len(nodes) == 1 else best_rule(nodes)
         if found is None:
             # Selectors name keys below this point, but the value is a scalar.
             self._report.shape_mismatch(self._label(path))
             return SKIP
         selector, rule = found
-        return apply_scalar_rule(
-            rule, value, f"{self._carrier}:{selector.text}", self._vendor, self._pseudonymizer,
-            self._report,
-        )
+        label = self._rule_labels.get(selector.text)
+        if label is None:
+            label = self._rule_labels[selector.text] = f"{self._carrier}:{selector.text}"
+        return apply_scalar_rule(rule, value, label, self._vendor, self._pseudonymizer,
+                                 self._report)
 
 
 def apply_scalar_rule(
