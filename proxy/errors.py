@@ -8,7 +8,9 @@
      |    +-- RequestTimeout         408 body not received in time
      |    +-- PayloadTooLarge        413 body over the limit
      |    +-- UnsupportedMediaType   415 content type or encoding the route does not accept
+     |    +-- policy_gate.SubjectBlocked   403 the privacy policy forbids sending this record
      +-- DetectionUnavailable        503 analyzer error, timeout or overload (Retry-After)
+     +-- stores.StoreUnavailable     503 the consent store / ledger / vault cannot be reached
      +-- UpstreamError               502 vendor unreachable, broken or unparseable answer
           +-- UpstreamTimeout        504 vendor too slow
 

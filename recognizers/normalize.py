@@ -11,7 +11,10 @@ recognizers see a normalized copy of the text:
   reads as an address;
 - unusual spaces (no-break, thin, ideographic, ...) become a plain space and dash-like
   characters (hyphen, en/em dash, minus, ...) a plain ``-``, so separators inside numbers match
-  the ordinary patterns.
+  the ordinary patterns;
+- percent-escapes and HTML character references of printable ASCII (``jane%40example.com``,
+  ``jane&#64;example.com``, ``&commat;``) are decoded, so an escaped ``@`` or ``.`` does not hide
+  an address.
 
 Each character of the normalized text remembers the original index it came from, so a span found
 on the normalized text maps back to exactly the characters to replace in the original. A text that
@@ -20,8 +23,14 @@ needs no change is returned as is (the common case costs one scan).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
+
+# %XX, &#NN; / &#xNN; and a few named references, when they stand for printable ASCII.
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})|&#(\d{2,3});|&#[xX]([0-9A-Fa-f]{2});|&(commat|period|"
+                     r"plus|lowbar|hyphen|colon);")
+_NAMED = {"commat": "@", "period": ".", "plus": "+", "lowbar": "_", "hyphen": "-", "colon": ":"}
 
 _DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u2043")
 
@@ -49,13 +58,15 @@ def _replacement(char: str) -> str | None:
 class NormalizedText:
     """A normalized text and, when it differs from the original, the origin of each character.
 
-    ``origins[i]`` is the index in the original text of normalized character ``i``; one extra
-    entry holds the original length so an end offset maps too.
+    ``origins[i]`` is the index in the original text of normalized character ``i`` and
+    ``ends[i]`` the end of what produced it (more than one character for a decoded escape); one
+    extra entry in ``origins`` holds the original length so an empty span at the end maps too.
     """
 
     original: str
     text: str
     origins: tuple[int, ...] | None = None
+    ends: tuple[int, ...] | None = None
 
     @property
     def changed(self) -> bool:
@@ -68,31 +79,61 @@ class NormalizedText:
         The span covers every original character that produced a normalized character inside
         it; removed invisible characters between them fall inside the span too.
         """
-        if self.origins is None:
+        if self.origins is None or self.ends is None:
             return start, end
         if end <= start:
             position = self.origins[start]
             return position, position
-        return self.origins[start], self.origins[end - 1] + 1
+        return self.origins[start], self.ends[end - 1]
+
+
+def _decoded_escape(match: re.Match[str]) -> str | None:
+    hex_pct, dec, hex_ref, name = match.groups()
+    if name is not None:
+        return _NAMED[name]
+    code = int(hex_pct or hex_ref, 16) if (hex_pct or hex_ref) else int(dec)
+    return chr(code) if 0x20 <= code <= 0x7E else None
 
 
 def normalize(text: str) -> NormalizedText:
     """Return the normalized form of ``text`` with its offset map (see the module docstring)."""
-    if text.isascii():
+    has_escape = ("%" in text or "&" in text) and _ESCAPE.search(text) is not None
+    if text.isascii() and not has_escape:
         return NormalizedText(text, text)
+    escapes: dict[int, tuple[int, str]] = {}
+    if has_escape:
+        for match in _ESCAPE.finditer(text):
+            decoded = _decoded_escape(match)
+            if decoded is not None:
+                escapes[match.start()] = (match.end(), decoded)
     parts: list[str] = []
     origins: list[int] = []
+    ends: list[int] = []
     changed = False
-    for index, char in enumerate(text):
+    index = 0
+    while index < len(text):
+        escape = escapes.get(index)
+        if escape is not None:
+            end, decoded = escape
+            changed = True
+            parts.append(decoded)
+            origins.append(index)
+            ends.append(end)
+            index = end
+            continue
+        char = text[index]
         replacement = _replacement(char)
         if replacement is None:
             parts.append(char)
             origins.append(index)
-            continue
-        changed = True
-        parts.append(replacement)
-        origins.extend([index] * len(replacement))
+            ends.append(index + 1)
+        else:
+            changed = True
+            parts.append(replacement)
+            origins.extend([index] * len(replacement))
+            ends.extend([index + 1] * len(replacement))
+        index += 1
     if not changed:
         return NormalizedText(text, text)
     origins.append(len(text))
-    return NormalizedText(text, "".join(parts), tuple(origins))
+    return NormalizedText(text, "".join(parts), tuple(origins), tuple(ends))

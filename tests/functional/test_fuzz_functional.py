@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import os
 from typing import Any
+from urllib.parse import parse_qsl
 
 import orjson
 import pytest
@@ -161,6 +163,61 @@ async def _fuzz_headers(start_proxy: ProxyFactory, vendor: RecordingVendor,
     for received in vendor.received:
         assert set(received.headers) <= {"host", "content-type", "content-length",
                                          "x-request-id"}
+
+
+FORM_CONTRACT = """
+vendor: forms
+upstream: https://api.forms.example
+routes:
+  - method: POST
+    path: /v1/f
+    request:
+      content_types: [form]
+      body:
+        a: keep
+        b.c: keep
+        list[*].x: keep
+"""
+# Keys the vendor may receive, in the canonical bracket form the proxy writes.
+FORM_ALLOWED = re.compile(r"a|b\[c\]|list\[\d+\]\[x\]")
+form_key_parts = st.sampled_from(["a", "b", "c", "x", "list", "[c]", "[x]", "[0]", "[1]", "[]",
+                                  "%5B", "%5D", "%61", "s%73n", "[", "]", ";", "+", "%", "%2", ".",
+                                  "A", "\u0061", "\x00", "ｂ"])
+
+
+async def _fuzz_forms(start_proxy: ProxyFactory, vendor: RecordingVendor, examples: int) -> None:
+    proxy = await start_proxy({"forms": FORM_CONTRACT}, upstream=vendor.url)
+    loop = asyncio.get_running_loop()
+    keys = st.lists(form_key_parts, min_size=1, max_size=4).map("".join)
+    values = st.text(alphabet="abcLEAK019%+;&=[]", max_size=8)
+
+    @settings(max_examples=examples, deadline=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(pairs=st.lists(st.tuples(keys, values), max_size=6))
+    def case(pairs: list[tuple[str, str]]) -> None:
+        body = "&".join(f"{k}={v}" for k, v in pairs).encode()
+        async def post() -> int:
+            resp = await proxy.session.post(f"{proxy.url}/forms/v1/f", data=body, headers={
+                "Content-Type": "application/x-www-form-urlencoded"})
+            await resp.read()
+            return resp.status
+        status = asyncio.run_coroutine_threadsafe(post(), loop).result(30)
+        assert status in DOCUMENTED
+
+    await asyncio.to_thread(case)
+    assert len(vendor.received) > examples // 10  # enough valid forms reached the vendor
+    for received in vendor.received:
+        for key, _ in parse_qsl(received.body.decode(), keep_blank_values=True):
+            assert FORM_ALLOWED.fullmatch(key), key
+
+
+async def test_fuzz_form_bodies(start_proxy: ProxyFactory, vendor: RecordingVendor) -> None:
+    await _fuzz_forms(start_proxy, vendor, SAMPLE)
+
+
+@pytest.mark.fuzz_full
+async def test_fuzz_form_bodies_full(start_proxy: ProxyFactory, vendor: RecordingVendor) -> None:
+    await _fuzz_forms(start_proxy, vendor, 10_000)
 
 
 async def test_fuzz_json_documents(start_proxy: ProxyFactory, vendor: RecordingVendor) -> None:

@@ -46,3 +46,27 @@ def test_removed_characters_at_the_edges_stay_outside() -> None:
     result = normalize(original)
     assert result.text == "42"
     assert result.to_original(0, 2) == (2, 4)
+
+
+@pytest.mark.parametrize(
+    ("original", "normalized"),
+    [
+        ("jane%40example.com", "jane@example.com"),
+        ("jane&#64;example.com", "jane@example.com"),
+        ("jane&#x40;example&period;com", "jane@example.com"),
+        ("jane&commat;example.com", "jane@example.com"),
+        ("100%25 sure", "100% sure"),
+        ("50%off and %zz", "50%off and %zz"),   # not escapes: left alone
+        ("%00 and %7F", "%00 and %7F"),          # only printable ASCII is decoded
+    ],
+)
+def test_escapes_are_decoded(original: str, normalized: str) -> None:
+    assert normalize(original).text == normalized
+
+
+def test_decoded_escapes_map_back_to_the_whole_escape() -> None:
+    result = normalize("mail jane%40example.com now")
+    start = result.text.index("jane")
+    end = result.text.index(" now")
+    assert result.to_original(start, end) == (5, 23)
+    assert result.to_original(start + 4, start + 5) == (9, 12)  # "@" came from "%40"
