@@ -114,3 +114,29 @@ def test_reload_refuses_entities_the_workers_lack(tmp_path: Path) -> None:
     assert entities_problems(("PERSON",), load_config(write_config(tmp_path / "e",
                                                                    {"acme": everything})))
     assert entities_problems(None, load_config(write_config(tmp_path / "x", {"acme": wide}))) == []
+
+
+async def test_sighup_reloads(start_proxy: ProxyFactory, vendor: RecordingVendor,
+                              tmp_path: Path) -> None:
+    import os
+    import signal
+
+    directory = write_config(tmp_path / "cfg", {"acme": V1})
+    proxy = await start_proxy(config_dir=directory, upstream=vendor.url)
+    live = proxy.app[LIVE_KEY]
+    reloader = ConfigReloader(live, interval_s=3600)  # no polling: only the signal can reload
+    reloader.start()
+    try:
+        v1 = live.config.version
+        (directory / "vendors" / "acme.yaml").write_text(V2)
+        os.kill(os.getpid(), signal.SIGHUP)
+        for _ in range(50):
+            await asyncio.sleep(0.05)
+            if live.config.version != v1:
+                break
+        assert live.config.version != v1
+        resp = await proxy.session.post(f"{proxy.url}/acme/v1/m", json={"a": 1, "b": 2})
+        assert resp.status == 200 and vendor.received[-1].json() == {"a": 1, "b": 2}
+    finally:
+        await reloader.stop()
+        asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
