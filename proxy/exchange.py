@@ -212,10 +212,18 @@ class ExchangeHandler:
         record.bytes_from_vendor = len(answer.body)
         check_response_encoding(answer.headers.getall("Content-Encoding", []))
 
-        checked = await self._check_response(match, answer.headers, answer.body, record)
+        return await self.answer(match, answer.status, answer.headers, answer.body, record)
+
+    async def answer(self, match: RouteMatch, status: int, headers: CIMultiDictProxy[str],
+                     body: bytes, record: AuditRecord) -> web.Response:
+        """The caller's answer from the vendor's whole answer, per the route's response contract.
+
+        Also used by the streaming path when only the request streams.
+        """
+        checked = await self._check_response(match, headers, body, record)
         if checked is None:  # no response contract: body passes unchanged (documented)
-            out = web.Response(status=answer.status, body=answer.body, headers=CIMultiDict(
-                self._default_response_headers(answer.headers, record)))
+            out = web.Response(status=status, body=body, headers=CIMultiDict(
+                self._default_response_headers(headers, record)))
         else:
             await self._detect(checked, record)
             encoded = checked.encoded_body()
@@ -225,7 +233,7 @@ class ExchangeHandler:
             payload = None
             if encoded is not None:
                 payload, out_headers["Content-Type"] = encoded
-            out = web.Response(status=answer.status, body=payload, headers=out_headers)
+            out = web.Response(status=status, body=payload, headers=out_headers)
         record.outcome = "forwarded"
         record.bytes_to_client = len(out.body or b"") if isinstance(out.body, bytes) else 0
         return out

@@ -6,13 +6,16 @@ to start, so one is shared by the session. Everything else is cheap and made per
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sys
 import textwrap
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
+import orjson
 import pytest
 from aiohttp import web
 
@@ -27,6 +30,30 @@ PSEUDONYMIZE_KEY = "test-secret-0123456789abcdef"
 os.environ.setdefault("PROXY_PSEUDONYMIZE_KEY", PSEUDONYMIZE_KEY)
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+async def serve_subprocess(
+    config_dir: Path, upstream: str, stdout: int = asyncio.subprocess.DEVNULL
+) -> tuple[asyncio.subprocess.Process, dict]:
+    """``python -m proxy serve`` on free ports; return the process and its ``ready`` log entry.
+
+    stderr stays a pipe the caller may read further (JSON log lines); the caller stops the
+    process.
+    """
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "proxy", "serve", "--config", str(config_dir), "--port", "0",
+        "--upstream-override", f"*={upstream}", cwd=REPO, stdout=stdout,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert proc.stderr is not None
+    while True:
+        line = await asyncio.wait_for(proc.stderr.readline(), 90)
+        if not line:
+            await proc.wait()
+            raise AssertionError("the proxy exited before it was ready")
+        entry = orjson.loads(line)
+        if entry["message"] == "ready":
+            return proc, entry
 
 
 @pytest.fixture(scope="session")

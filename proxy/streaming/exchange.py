@@ -384,20 +384,4 @@ class StreamingExchange:
         except TimeoutError:
             raise UpstreamTimeout("the vendor did not answer in time") from None
         record.bytes_from_vendor = len(data)
-        checked = await h._check_response(match, resp.headers, data, record)
-        if checked is None:
-            out = web.Response(status=resp.status, body=data, headers=CIMultiDict(
-                h._default_response_headers(resp.headers, record)))
-        else:
-            await h._detect(checked, record)
-            encoded = checked.encoded_body()
-            out_headers = CIMultiDict(checked.headers)
-            for value in checked.set_cookies:
-                out_headers.add("Set-Cookie", value)
-            payload = None
-            if encoded is not None:
-                payload, out_headers["Content-Type"] = encoded
-            out = web.Response(status=resp.status, body=payload, headers=out_headers)
-        record.outcome = "forwarded"
-        record.bytes_to_client = len(out.body) if isinstance(out.body, bytes) else 0
-        return out
+        return await h.answer(match, resp.status, resp.headers, data, record)

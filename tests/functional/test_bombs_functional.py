@@ -3,19 +3,16 @@ memory and time (peak RSS of the proxy process measured from /proc)."""
 
 from __future__ import annotations
 
-import asyncio
-import sys
 import time
 import zlib
 from pathlib import Path
 
 import aiohttp
 import brotli
-import orjson
 import pytest
 
 from proxy.testing import RecordingVendor
-from tests.conftest import REPO, write_config
+from tests.conftest import serve_subprocess, write_config
 
 pytestmark = pytest.mark.functional
 
@@ -52,21 +49,12 @@ def peak_rss_kib(pid: int) -> int:
 async def test_bombs_and_oversized_bodies_keep_memory_bounded(tmp_path: Path) -> None:
     vendor = await RecordingVendor().start()
     config = write_config(tmp_path / "cfg", {"acme": CONTRACT}, "analyzer: {workers: 1}\n")
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "proxy", "serve", "--config", str(config), "--port", "0",
-        "--upstream-override", f"*={vendor.url}", cwd=REPO,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )
+    proc, entry = await serve_subprocess(config, vendor.url)
+    url = f"http://{entry['listen']}/acme/v1/m"
     gzip_bomb = deflate_stream(512 << 20, 16 + 15)     # 512 MiB of zeros as gzip
     deflate_bomb = deflate_stream(512 << 20, 15)       # ... as zlib deflate
     br_bomb = brotli.compress(b'{"a": "' + b"\0" * (64 << 20) + b'"}', quality=5)
     try:
-        assert proc.stderr is not None
-        while True:
-            entry = orjson.loads(await asyncio.wait_for(proc.stderr.readline(), 90))
-            if entry["message"] == "ready":
-                url = f"http://{entry['listen']}/acme/v1/m"
-                break
         async with aiohttp.ClientSession() as session:
             resp = await session.post(url, json={"a": 1})
             assert resp.status == 200

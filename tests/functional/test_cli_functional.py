@@ -14,7 +14,7 @@ import orjson
 import pytest
 
 from proxy.testing import RecordingVendor
-from tests.conftest import REPO, write_config
+from tests.conftest import REPO, serve_subprocess, write_config
 
 pytestmark = pytest.mark.functional
 
@@ -73,21 +73,10 @@ async def test_serve_forwards_audits_and_stops_on_sigterm(tmp_path: Path) -> Non
     (config / "proxy.yaml").write_text(
         f"analyzer: {{workers: 1}}\naudit: {{sink: {audit_file}}}\n"
     )
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "proxy", "serve", "--config", str(config), "--port", "0",
-        "--upstream-override", f"*={vendor.url}", cwd=REPO,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )
+    proc, entry = await serve_subprocess(config, vendor.url, stdout=asyncio.subprocess.PIPE)
     try:
-        port = None
-        assert proc.stderr is not None
-        while port is None:
-            line = await asyncio.wait_for(proc.stderr.readline(), 90)
-            assert line, "the proxy exited before it was ready"
-            entry = orjson.loads(line)
-            if entry["message"] == "ready":
-                port = int(entry["listen"].rsplit(":", 1)[1])
-                assert entry["startup_s"] > 0
+        port = int(entry["listen"].rsplit(":", 1)[1])
+        assert entry["startup_s"] > 0
         async with aiohttp.ClientSession() as session:
             resp = await session.get(f"http://127.0.0.1:{port}/_/readyz")
             assert resp.status == 200

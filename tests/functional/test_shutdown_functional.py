@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sys
 from pathlib import Path
 
 import aiohttp
@@ -17,7 +16,7 @@ import pytest
 from aiohttp import web
 
 from proxy.testing import ReceivedRequest, RecordingVendor
-from tests.conftest import REPO, write_config
+from tests.conftest import serve_subprocess, write_config
 
 pytestmark = pytest.mark.functional
 
@@ -49,22 +48,11 @@ async def test_sigterm_with_100_in_flight(tmp_path: Path) -> None:
     config = write_config(tmp_path / "cfg", {"acme": CONTRACT},
                           f"analyzer: {{workers: 1}}\naudit: {{sink: {audit_file}}}\n"
                           "limits: {shutdown_grace_s: 20}\n")
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "proxy", "serve", "--config", str(config), "--port", "0",
-        "--upstream-override", f"*={vendor.url}", cwd=REPO,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )
+    proc, entry = await serve_subprocess(config, vendor.url)
     session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
     try:
-        assert proc.stderr is not None
-        while True:
-            line = await asyncio.wait_for(proc.stderr.readline(), 90)
-            assert line, "the proxy exited before it was ready"
-            entry = orjson.loads(line)
-            if entry["message"] == "ready":
-                port = int(entry["listen"].rsplit(":", 1)[1])
-                admin = entry["admin"]
-                break
+        port = int(entry["listen"].rsplit(":", 1)[1])
+        admin = entry["admin"]
         base = f"http://127.0.0.1:{port}"
         assert (await session.get(f"http://{admin}/readyz")).status == 200
 
