@@ -116,6 +116,9 @@ class AuditRecord:
     policy: dict[str, Any] | None = None
     # Streaming routes (proxy.streaming): per direction, records in / forwarded / dropped.
     stream: dict[str, Any] | None = None
+    # Partner listener (proxy.partner): the partner that called our API; ``vendor`` holds the
+    # same name. Such records also carry ``"direction": "inbound"``.
+    partner: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -154,4 +157,7 @@ class AuditRecord:
             out["policy"] = self.policy
         if self.stream is not None:
             out["stream"] = self.stream
+        if self.partner is not None:
+            out["partner"] = self.partner
+            out["direction"] = "inbound"
         return out

@@ -64,8 +64,21 @@ def cmd_check(args: argparse.Namespace) -> int:
         build_pseudonymizer(config)
     except ConfigError as exc:  # a deployment matter, not a contract error: warn only
         print(f"warning: {exc.problems[0]}", file=sys.stderr)
+    for line in config.warnings:
+        print(f"warning: {line}", file=sys.stderr)
     print(f"OK: {len(config.vendors)} vendor contract(s), {routes} route(s), "
           f"version {config.version}: {', '.join(sorted(config.vendors))}")
+    if config.partners:
+        from proxy.partner import read_api_keys
+
+        try:
+            read_api_keys(config.partners)
+        except ConfigError as exc:  # secrets are a deployment matter: warn only
+            for line in exc.problems:
+                print(f"warning: {line}", file=sys.stderr)
+        partner_routes = sum(len(p.vendor.routes) for p in config.partners.values())
+        print(f"OK: {len(config.partners)} partner contract(s), {partner_routes} route(s): "
+              f"{', '.join(sorted(config.partners))}")
     return 0
 
 
@@ -82,7 +95,8 @@ def analyzer_settings_for(config: LoadedConfig) -> AnalyzerSettings:
     wanted: set[str] = {spec.entity for spec in custom}
     if any(v.contract.detection.deny_list for v in config.vendors.values()):
         wanted.add("DENIED_TERM")
-    for vendor in config.vendors.values():
+    partner_vendors = [p.vendor for p in config.partners.values()]  # proxy.partner
+    for vendor in [*config.vendors.values(), *partner_vendors]:
         for route in vendor.routes:
             for message in (route.route.request, route.route.response):
                 if message is None:
@@ -134,6 +148,8 @@ async def _serve(config: LoadedConfig, host: str, port: int, overrides: dict[str
     admin = AdminState(metrics=metrics, detector=pool, config=config)
     admin_listen = None
     policy_admin: tuple[web.AppRunner, str] | None = None
+    partner_runner: web.AppRunner | None = None
+    partner_listen = None
     try:
         admin_settings = config.settings.admin
         if admin_settings.enabled:  # up first: /healthz answers while the workers warm
@@ -156,8 +172,12 @@ async def _serve(config: LoadedConfig, host: str, port: int, overrides: dict[str
         site = web.TCPSite(runner, host, port)
         await site.start()
         bound = _bound_port(site, port)
+        if config.settings.partners.enabled:  # partners calling our APIs (proxy.partner)
+            partner_runner, partner_listen = await _start_partners(
+                config, pool, audit, app, metrics, overrides)
         log.info("ready", extra={"listen": f"{host}:{bound}", "admin": admin_listen,
                                  "policy_admin": policy_admin[1] if policy_admin else None,
+                                 "partners": partner_listen,
                                  "vendors": sorted(config.vendors),
                                  "contract_version": config.version,
                                  "workers": pool.worker_count,
@@ -168,6 +188,8 @@ async def _serve(config: LoadedConfig, host: str, port: int, overrides: dict[str
         if reloader is not None:
             await reloader.stop()
         admin.start_draining()
+        if partner_runner is not None:
+            await partner_runner.cleanup()
         if runner is not None:
             await runner.cleanup()
         if admin_runner is not None:
@@ -178,11 +200,39 @@ async def _serve(config: LoadedConfig, host: str, port: int, overrides: dict[str
         audit.close()
 
 
+async def _start_partners(config: LoadedConfig, pool: object, audit: object,
+                          app: web.Application, metrics: ProxyMetrics,
+                          overrides: dict[str, str]) -> tuple[web.AppRunner, str]:
+    """The partner listener, sharing the main app's upstream client, detector, audit, metrics."""
+    from proxy.partner import build_partner_app, server_ssl_context
+    from proxy.server import UPSTREAM_KEY
+
+    settings = config.settings.partners
+    built = build_partner_app(
+        config.partners, settings, config.settings.limits, pool, app[UPSTREAM_KEY],  # type: ignore[arg-type]
+        audit, build_pseudonymizer(config), config.version, metrics=metrics,  # type: ignore[arg-type]
+        upstream_overrides=overrides)
+    runner = make_runner(built.app, config.settings.limits)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port,
+                       ssl_context=server_ssl_context(settings))
+    await site.start()
+    return runner, f"{settings.host}:{_bound_port(site, settings.port)}"
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.config)
         build_pseudonymizer(config)
         CredentialStore.load(config.vendors.values())  # vendor secrets: refuse to start if absent
+        if config.settings.partners.enabled and config.partners:
+            from proxy.partner import read_api_keys
+
+            read_api_keys(config.partners)  # partner keys: refuse to start if absent
+            for partner in config.partners.values():  # credentials toward our own APIs
+                CredentialStore.load([partner.vendor])
+        for line in config.warnings:
+            log.warning(line)
     except ConfigError as exc:
         _print_problems(exc.problems)
         print("refusing to start on an invalid configuration", file=sys.stderr)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -46,6 +46,9 @@ class LoadedConfig:
     version: str
     directory: Path
     policy: PrivacyPolicy | None = None  # config/policy.yaml; None when the file is absent
+    # config/partners/*.yaml (proxy.partner.CompiledPartner by name); empty without the directory.
+    partners: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()  # worth saying, not worth refusing (e.g. partner defaults)
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -340,7 +343,7 @@ def load_config(directory: str | Path) -> LoadedConfig:
 
     vendor_dir = root / "vendors"
     files = sorted(vendor_dir.glob("*.yaml")) + sorted(vendor_dir.glob("*.yml"))
-    if not files:
+    if not files and not (root / "partners").is_dir():  # a partners-only set-up is fine
         problems.append(f"{vendor_dir}: no vendor contracts (*.yaml) found")
     vendors: dict[str, CompiledVendor] = {}
     for path in files:
@@ -367,9 +370,14 @@ def load_config(directory: str | Path) -> LoadedConfig:
         vendors[contract.vendor] = compile_vendor(path, contract, problems)
         check_contract(prefix, contract, policy, str(policy_path), problems)
 
+    from proxy.partner import load_partners  # proxy.partner imports this module
+
+    warnings: list[str] = []
+    partners = load_partners(root, settings, policy, policy_path, set(vendors), problems,
+                             warnings, digest)
     if problems:
         raise ConfigError(problems)
     return LoadedConfig(
         settings=settings, vendors=vendors, version=digest.hexdigest()[:12], directory=root,
-        policy=policy,
+        policy=policy, partners=partners, warnings=tuple(warnings),
     )

@@ -126,6 +126,28 @@ class PolicyAdminSettings(BaseModel):
     )
 
 
+class PartnerTLSSettings(BaseModel):
+    """TLS of the partner listener; with ``client_ca_file`` a client certificate is required."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    cert_file: str
+    key_file: str
+    client_ca_file: str | None = None
+
+
+class PartnerSettings(BaseModel):
+    """The listener partners call (``config/partners/*.yaml``, see ``proxy.partner``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(default=8443, ge=0, le=65535)
+    api_key_header: str = Field(default="x-api-key", pattern=r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+    tls: PartnerTLSSettings | None = None
+
+
 class ProxySettings(BaseModel):
     """The whole of ``proxy.yaml``."""
 
@@ -139,3 +161,4 @@ class ProxySettings(BaseModel):
     admin: AdminSettings = Field(default_factory=AdminSettings)
     stores: StoreSettings = Field(default_factory=StoreSettings)
     policy_admin: PolicyAdminSettings = Field(default_factory=PolicyAdminSettings)
+    partners: PartnerSettings = Field(default_factory=PartnerSettings)
