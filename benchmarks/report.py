@@ -171,6 +171,18 @@ def _loadavg(meta: dict[str, Any], when: str) -> str:
     return "/".join(f"{v:.1f}" for v in values) if values else "-"
 
 
+def _leak_share(scenario: dict[str, Any]) -> float:
+    leaks = scenario["leaks"]
+    return leaks["leaked"] / leaks["checked"] if leaks["checked"] else 0.0
+
+
+def _leak_rate(scenario: dict[str, Any] | None) -> str:
+    if not scenario or not scenario.get("leaks"):
+        return "-"
+    leaks = scenario["leaks"]
+    return f"{leaks['leaked']}/{leaks['checked']} ({100 * _leak_share(scenario):.2f} %)"
+
+
 def _verdict(value: float | None, target: float, higher_is_better: bool) -> str:
     if value is None:
         return "not measured"
@@ -213,9 +225,11 @@ def render(results: dict[str, Any], images: list[str]) -> str:
         f"{_verdict(ratios['c_over_b'], TARGETS['c_over_b'], True)} |",
         f"| (d) throughput >= 20 x (e) | {_f(ratios['d_over_e'], 1)} x | "
         f"{_verdict(ratios['d_over_e'], TARGETS['d_over_e'], True)} |",
-        f"| (d) leaks <= (e) leaks | {sc.get('d', {}).get('leaks', {}).get('leaked', '-')} vs "
-        f"{naive.get('leaks', {}).get('leaked', '-')} | "
-        + (("met" if sc["d"]["leaks"]["leaked"] <= naive["leaks"]["leaked"] else "NOT met")
+        # (d) and (e) send different numbers of requests over the same payloads: compare the
+        # share of checked values that leaked, not raw counts.
+        f"| (d) leaks <= (e) leaks (share of checked values) | {_leak_rate(sc.get('d'))} vs "
+        f"{_leak_rate(naive)} | "
+        + (("met" if _leak_share(sc["d"]) <= _leak_share(naive) else "NOT met")
            if "d" in sc and naive else "not measured") + " |",
         f"| (d) CPU/request <= 1.5 x (f) | {_f(ratios['d_cpu_over_f'], 2)} x "
         f"({_f(sc.get('d', {}).get('server_cpu_ms_per_request'), 2)} ms vs "
