@@ -137,8 +137,8 @@ class ExchangeHandler:
         self._router = router
         self._gate = gate  # opt-outs, erasure, minors, regions, ledger (proxy.policy_gate)
         self._vault = vault  # tokenize / detokenize (proxy.vault)
-        # Vendor secrets are read at start: a missing one is a ConfigError naming the variable.
-        # TODO(lead): build_app could pass CredentialStore.load(config.vendors.values()).
+        # Vendor secrets are read at start (build_app passes them; a missing one is a ConfigError
+        # naming the variable); handlers built directly read them here.
         self._credentials = credentials if credentials is not None else CredentialStore.load(
             router._vendors.values()
         )

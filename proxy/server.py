@@ -15,6 +15,7 @@ from aiohttp import web
 from proxy.audit import AuditSink
 from proxy.contract import Action
 from proxy.contract_loader import LoadedConfig, uses_action
+from proxy.credentials import CredentialStore
 from proxy.errors import ConfigError
 from proxy.exchange import ExchangeHandler, SupportsDetect
 from proxy.metrics import ProxyMetrics
@@ -81,6 +82,7 @@ def build_app(
             contract_version=loaded.version,
             upstream_overrides=upstream_overrides,
             metrics=metrics,
+            credentials=CredentialStore.load(loaded.vendors.values()),
             gate=policy.gate if loaded is config else gate_for(policy, loaded),
             vault=policy.vault if loaded is config else vault_for(policy, loaded),
         )
