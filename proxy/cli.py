@@ -127,7 +127,7 @@ def entities_problems(running: tuple[str, ...] | None, new: LoadedConfig) -> lis
 
 def _bound_port(site: web.TCPSite, asked: int) -> int:
     server = site._server  # the bound port, when port 0 asked for any free one
-    return server.sockets[0].getsockname()[1] if server else asked  # type: ignore[union-attr]
+    return server.sockets[0].getsockname()[1] if server else asked  # type: ignore[attr-defined]
 
 
 async def _serve(config: LoadedConfig, host: str, port: int, overrides: dict[str, str],

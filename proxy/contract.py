@@ -14,9 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from recognizers.custom import DetectionConfig
-
 from proxy.settings import SecretSource
+from recognizers.custom import DetectionConfig
 
 
 class Action(StrEnum):

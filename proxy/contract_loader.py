@@ -28,8 +28,8 @@ from proxy.contract import (
     VendorContract,
 )
 from proxy.errors import ConfigError
-from proxy.policy import PrivacyPolicy, check_contract
 from proxy.headers import FRAMING_HEADERS
+from proxy.policy import PrivacyPolicy, check_contract
 from proxy.routing import CompiledMessage, CompiledRoute, CompiledVendor, RouteTemplate
 from proxy.selectors import SelectorSyntaxError, build_trie, parse_selector
 from proxy.settings import ProxySettings

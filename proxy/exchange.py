@@ -23,7 +23,6 @@ from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from proxy.audit import AuditRecord, AuditSink
-from proxy.contract import Mode
 from proxy.codecs import (
     CODECS,
     BodyCodec,
@@ -40,14 +39,15 @@ from proxy.content_encoding import (
     parse_codings,
     request_error,
 )
+from proxy.contract import Mode
 from proxy.cookies import filter_cookies, filter_set_cookies
 from proxy.credentials import CredentialStore
 from proxy.errors import (
     BadRequest,
     DetectionUnavailable,
     PayloadTooLarge,
-    RequestTimeout,
     ProxyError,
+    RequestTimeout,
     UnsupportedMediaType,
     UpstreamError,
 )

@@ -167,7 +167,7 @@ class TrafficReader:
             try:
                 item = json.loads(line)
             except json.JSONDecodeError:
-                raise SuggestError(f"line {number}: not JSON; expected one exchange a line")
+                raise SuggestError(f"line {number}: not JSON; expected one exchange a line") from None
             if not isinstance(item, dict):
                 raise SuggestError(f"line {number}: expected a JSON object")
             if "route" in item and isinstance(item.get("request"), dict) \
