@@ -53,7 +53,7 @@ class PhoneNumberRecognizer(LocalRecognizer):
     def __init__(
         self, regions: Sequence[str] = DEFAULT_REGIONS, supported_language: str = "en"
     ) -> None:
-        self.regions = tuple(regions)
+        self.regions = _one_region_per_calling_code(regions)
         super().__init__(
             supported_entities=[self.ENTITY],
             supported_language=supported_language,
@@ -127,6 +127,19 @@ class PhoneNumberRecognizer(LocalRecognizer):
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
             },
         )
+
+
+def _one_region_per_calling_code(regions: Sequence[str]) -> tuple[str, ...]:
+    """Regions that share a calling code (US and CA: +1) parse national numbers alike, and the
+    matcher is the costliest recognizer: scan once per calling code, not once per region."""
+    seen: set[int] = set()
+    kept: list[str] = []
+    for region in regions:
+        code = phonenumbers.country_code_for_region(region)
+        if code not in seen:
+            seen.add(code)
+            kept.append(region)
+    return tuple(kept)
 
 
 def _longest_first(results: list[RecognizerResult]) -> list[RecognizerResult]:

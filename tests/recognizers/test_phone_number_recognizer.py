@@ -42,3 +42,11 @@ def test_regions_are_configurable() -> None:
     us_only = PhoneNumberRecognizer(regions=("US",))
     text = "Tel. 030 901820"
     assert [text[r.start : r.end] for r in us_only.analyze(text, ["PHONE_NUMBER"])] == []
+
+
+def test_regions_sharing_a_calling_code_are_scanned_once_and_still_found() -> None:
+    recognizer = PhoneNumberRecognizer(regions=("US", "GB", "CA"))
+    assert recognizer.regions == ("US", "GB")
+    text = "call our Toronto office at (416) 234-5678 today"
+    [result] = recognizer.analyze(text, ["PHONE_NUMBER"])
+    assert text[result.start:result.end] == "(416) 234-5678"
