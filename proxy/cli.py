@@ -112,6 +112,19 @@ def analyzer_settings_for(config: LoadedConfig) -> AnalyzerSettings:
     return analyzer.model_copy(update={"entities": tuple(sorted(wanted))})
 
 
+def partner_key_problems(running: LoadedConfig, new: LoadedConfig) -> list[str]:
+    """Partner keys of ``new`` that cannot be read (only when the partner listener runs)."""
+    if not running.settings.partners.enabled:
+        return []
+    from proxy.partner import read_api_keys
+
+    try:
+        read_api_keys(new.partners)
+    except ConfigError as exc:
+        return exc.problems
+    return []
+
+
 def entities_problems(running: tuple[str, ...] | None, new: LoadedConfig) -> list[str]:
     """Why the running detection workers cannot serve ``new`` (they load recognizers at start)."""
     if running is None:
@@ -165,7 +178,7 @@ async def _serve(config: LoadedConfig, host: str, port: int, overrides: dict[str
         policy_admin = await start_policy_admin(app[POLICY_KEY], config)
         app[LIVE_KEY].on_swap.append(lambda loaded: setattr(admin, "config", loaded))
         reloader = ConfigReloader(app[LIVE_KEY], check=lambda new: entities_problems(
-            analyzer_settings_for(config).entities, new))
+            analyzer_settings_for(config).entities, new) + partner_key_problems(config, new))
         reloader.start()
         runner = make_runner(app, config.settings.limits)
         await runner.setup()
@@ -212,6 +225,10 @@ async def _start_partners(config: LoadedConfig, pool: object, audit: object,
         config.partners, settings, config.settings.limits, pool, app[UPSTREAM_KEY],  # type: ignore[arg-type]
         audit, build_pseudonymizer(config), config.version, metrics=metrics,  # type: ignore[arg-type]
         upstream_overrides=overrides)
+    # Hot reload: the partner contracts of each new configuration (keys checked before the swap).
+    app[LIVE_KEY].on_swap.append(
+        lambda loaded: built.reload(loaded.partners, loaded.version)  # type: ignore[misc]
+    )
     runner = make_runner(built.app, config.settings.limits)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port,

@@ -33,6 +33,7 @@ import re
 import ssl
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -334,10 +335,15 @@ class PartnerExchangeHandler(ExchangeHandler):
 
 @dataclass
 class PartnerApp:
-    """What ``build_partner_app`` built, for tests and the CLI."""
+    """What ``build_partner_app`` built, for tests and the CLI.
+
+    ``reload(partners, version)`` puts another set of partner contracts in force (hot reload);
+    an exchange keeps the identities and handler it started with.
+    """
 
     app: web.Application
     handlers: dict[str, PartnerExchangeHandler] = field(default_factory=dict)
+    reload: Callable[[dict[str, CompiledPartner], str], None] | None = None
 
 
 def build_partner_app(
@@ -365,18 +371,29 @@ def build_partner_app(
     if pseudonymizer is None and uses_action(vendors, Action.PSEUDONYMIZE):
         raise ConfigError([("a partner contract uses 'pseudonymize'; set the proxy's "
                             "secrets.pseudonymize_key before starting")])
-    identities = PartnerIdentities(keys, partners, settings.api_key_header)
-    handlers = {
-        name: PartnerExchangeHandler(
-            partner=name, router=PartnerRouter(p.vendor), limits=limits, detector=detector,
-            upstream=upstream, audit=audit, pseudonymizer=pseudonymizer,
-            contract_version=contract_version, upstream_overrides=upstream_overrides,
-            metrics=metrics,
-        )
-        for name, p in partners.items()
-    }
+    def build(found: dict[str, CompiledPartner], version: str,
+              api_keys: Any) -> tuple[PartnerIdentities, dict[str, PartnerExchangeHandler]]:
+        built_handlers = {
+            name: PartnerExchangeHandler(
+                partner=name, router=PartnerRouter(p.vendor), limits=limits, detector=detector,
+                upstream=upstream, audit=audit, pseudonymizer=pseudonymizer,
+                contract_version=version, upstream_overrides=upstream_overrides,
+                metrics=metrics,
+            )
+            for name, p in found.items()
+        }
+        return PartnerIdentities(api_keys, found, settings.api_key_header), built_handlers
+
+    # Swapped whole on reload; each request reads it once.
+    state = {"current": build(partners, contract_version, keys)}
+
+    def reload(found: dict[str, CompiledPartner], version: str) -> None:
+        state["current"] = build(found, version, read_api_keys(found))
+        built.handlers.clear()
+        built.handlers.update(state["current"][1])
 
     async def handle(request: web.Request) -> web.StreamResponse:
+        identities, handlers = state["current"]
         partner = identities.identify(request)
         if partner is not None:
             return await handlers[partner].handle(request)
@@ -413,7 +430,8 @@ def build_partner_app(
         app.on_startup.append(start)
         app.on_cleanup.append(stop)
     app.router.add_route("*", "/{tail:.*}", handle)
-    return PartnerApp(app=app, handlers=handlers)
+    built = PartnerApp(app=app, handlers=dict(state["current"][1]), reload=reload)
+    return built
 
 
 def server_ssl_context(settings: PartnerSettings) -> ssl.SSLContext | None:

@@ -58,9 +58,10 @@ class LiveHandler:
 def fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
     """Names, sizes and modification times of the files a configuration is read from."""
     paths = [directory / "proxy.yaml", directory / "policy.yaml"]
-    vendors = directory / "vendors"
-    if vendors.is_dir():
-        paths += sorted(vendors.glob("*.yaml")) + sorted(vendors.glob("*.yml"))
+    for sub in ("vendors", "partners"):
+        folder = directory / sub
+        if folder.is_dir():
+            paths += sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
     out = []
     for path in paths:
         with contextlib.suppress(OSError):

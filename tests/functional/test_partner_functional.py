@@ -374,3 +374,61 @@ async def test_mtls_client_certificate_identifies_the_partner(
     finally:
         await runner.cleanup()
         await api.stop()
+
+
+async def test_partner_contracts_reload(tmp_path: Path, detection_pool: DetectionPool,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reload swaps the partner set: a removed route is refused, a new key is honoured."""
+    from proxy.reload import fingerprint
+
+    monkeypatch.setenv("PARTNER_TEST_KEY", KEY)
+    api = await RecordingVendor(responder=rich_responder).start()
+    root = write_partner(tmp_path / "cfg", PARTNER.format(upstream=api.url))
+    config = load_config(root)
+    built = build_partner_app(
+        config.partners, config.settings.partners, config.settings.limits, detection_pool,
+        UpstreamClient(config.settings.limits), MemorySink(), None, config.version,
+        own_upstream=True)
+    runner = make_runner(built.app, config.settings.limits)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
+    try:
+        async with aiohttp.ClientSession() as session:
+            resp = await session.get(f"{url}/v1/orders/ord_1", headers={"X-Api-Key": KEY})
+            assert resp.status == 200
+            before = fingerprint(root)
+            narrowed = PARTNER.split("  - method: GET\n    path: /v1/customers")[0].replace(
+                "/v1/orders/{{id}}", "/v1/orders/{{id}}/status")
+            write_partner(root, narrowed.format(upstream=api.url))
+            assert fingerprint(root) != before  # the reloader's poll sees partner files
+            monkeypatch.setenv("PARTNER_TEST_KEY", OTHER_KEY)
+            new = load_config(root)
+            assert built.reload is not None
+            built.reload(new.partners, new.version)
+            resp = await session.get(f"{url}/v1/orders/ord_1", headers={"X-Api-Key": OTHER_KEY})
+            assert resp.status == 404
+            resp = await session.get(f"{url}/v1/orders/ord_1/status", headers={"X-Api-Key": KEY})
+            assert resp.status == 401  # the old key no longer identifies anyone
+            resp = await session.get(f"{url}/v1/orders/ord_1/status",
+                                     headers={"X-Api-Key": OTHER_KEY})
+            assert resp.status == 200
+            assert [r.path for r in api.received] == ["/v1/orders/ord_1", "/v1/orders/ord_1/status"]
+    finally:
+        await runner.cleanup()
+        await api.stop()
+
+
+def test_reload_refuses_partner_keys_it_cannot_read(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from proxy.cli import partner_key_problems
+
+    monkeypatch.setenv("PARTNER_TEST_KEY", KEY)
+    root = write_partner(tmp_path / "cfg", PARTNER.format(upstream="http://127.0.0.1:9"))
+    (root / "proxy.yaml").write_text("partners: {enabled: true}\n")
+    running = load_config(root)
+    assert partner_key_problems(running, running) == []
+    monkeypatch.delenv("PARTNER_TEST_KEY")
+    [problem] = partner_key_problems(running, load_config(root))
+    assert "PARTNER_TEST_KEY" in problem
