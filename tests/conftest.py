@@ -31,6 +31,18 @@ os.environ.setdefault("PROXY_PSEUDONYMIZE_KEY", PSEUDONYMIZE_KEY)
 
 REPO = Path(__file__).resolve().parent.parent
 
+# One vendor, one route, one kept field: the contract of tests about everything but contracts.
+MINIMAL_CONTRACT = """
+vendor: acme
+upstream: https://api.acme.example
+routes:
+  - method: POST
+    path: /v1/m
+    request:
+      body:
+        a: keep
+"""
+
 
 async def serve_subprocess(
     config_dir: Path, upstream: str, stdout: int = asyncio.subprocess.DEVNULL

@@ -12,20 +12,11 @@ import brotli
 import pytest
 
 from proxy.testing import RecordingVendor
-from tests.conftest import serve_subprocess, write_config
+from tests.conftest import MINIMAL_CONTRACT, serve_subprocess, write_config
 
 pytestmark = pytest.mark.functional
 
-CONTRACT = """
-vendor: acme
-upstream: https://api.acme.example
-routes:
-  - method: POST
-    path: /v1/m
-    request:
-      body:
-        a: keep
-"""
+CONTRACT = MINIMAL_CONTRACT
 
 
 def deflate_stream(total: int, wbits: int) -> bytes:

@@ -11,19 +11,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
-from tests.conftest import ProxyFactory
+from tests.conftest import MINIMAL_CONTRACT, ProxyFactory
 
 pytestmark = pytest.mark.functional
 
-CONTRACT = """
-vendor: acme
-upstream: https://api.acme.example
-routes:
-  - method: POST
-    path: /v1/m
-    request:
-      body:
-        a: keep
+CONTRACT = MINIMAL_CONTRACT + """\
     response:
       body:
         id: keep

@@ -10,20 +10,11 @@ import pytest
 from proxy.reload import ConfigReloader
 from proxy.server import LIVE_KEY
 from proxy.testing import RecordingVendor
-from tests.conftest import ProxyFactory, write_config
+from tests.conftest import MINIMAL_CONTRACT, ProxyFactory, write_config
 
 pytestmark = pytest.mark.functional
 
-V1 = """
-vendor: acme
-upstream: https://api.acme.example
-routes:
-  - method: POST
-    path: /v1/m
-    request:
-      body:
-        a: keep
-"""
+V1 = MINIMAL_CONTRACT
 V2 = V1.replace("        a: keep", "        a: keep\n        b: keep")
 BROKEN = V1.replace("a: keep", "a: kepe")
 ALLOW_ALL_ATTEMPT = "vendor: acme\nupstream: https://api.acme.example\nroutes: []\n"
