@@ -30,6 +30,7 @@ class AgeRecognizer(RegexRecognizer):
     )
     FLAGS = regex.IGNORECASE
     CONTEXT = ("age", "aged", "old", "years")
+    MIN_DIGITS = 1
 
     def validate(self, value: str) -> bool | None:
         """0 < age <= 120."""

@@ -34,6 +34,12 @@ class ApiKeyRecognizer(RegexRecognizer):
         ("pypi", r"(?<![\w])pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}" + _E, 0.95),
     )
     CONTEXT = ("key", "token", "api", "secret", "credential")
+    # The literal prefix of each pattern above, in the same order.
+    GATE = (
+        r"AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|gh[ousr]_|ghp_|github_pat_|"
+        r"gl(?:pat|dt|rt|ptt|cbt|oas)-|xox[abposr]-|hooks\.slack\.com/|k_(?:live|test)_|whsec_|"
+        r"AIza|sk-|SG\.|SK[0-9a-f]|npm_|pypi-"
+    )
 
     def validate(self, value: str) -> bool | None:
         """The random part carries a digit or a capital letter (not a placeholder word)."""

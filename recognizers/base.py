@@ -12,6 +12,9 @@ recognizers need a little more, declared at class level:
   (or ``CONTEXT_AFTER`` after) the match for patterns listed in ``CONTEXT_PATTERNS``; formats that
   look like many other numbers (a bare five-digit postcode) are only reported next to their words.
 - ``CONTEXT``: words for Presidio's context enhancer, as usual.
+- ``MIN_DIGITS`` and ``GATE``: necessary conditions (``recognizers.prefilter``): a text with
+  fewer digits than every match needs, or without the piece every match contains, is skipped
+  before the patterns run.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from typing import ClassVar
 import regex
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from recognizers.prefilter import digits_gate, passes
 
 # Same bound as Presidio's pattern recognizers: a pathological text cannot hang a worker.
 REGEX_TIMEOUT_S = 2.0
@@ -38,12 +43,16 @@ class RegexRecognizer(LocalRecognizer):
     CONTEXT_WINDOW: ClassVar[int] = 40
     CONTEXT_AFTER: ClassVar[int] = 0
     VALIDATED_SCORE: ClassVar[float] = 1.0
+    MIN_DIGITS: ClassVar[int] = 0
+    GATE: ClassVar[str | None] = None
 
     def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
         self._compiled = [
             (pattern_name, regex.compile(pattern, self.FLAGS), score)
             for pattern_name, pattern, score in self.PATTERNS
         ]
+        self._digits_gate = digits_gate(self.MIN_DIGITS)
+        self._gate = regex.compile(self.GATE, self.FLAGS) if self.GATE else None
         self._context_regex = (
             regex.compile(self.REQUIRED_CONTEXT, regex.IGNORECASE)
             if self.REQUIRED_CONTEXT
@@ -63,6 +72,10 @@ class RegexRecognizer(LocalRecognizer):
         """Checksum or structure check of a matched value; ``None``: no opinion."""
         return None
 
+    def may_match(self, text: str) -> bool:
+        """Whether ``text`` meets the gates every match implies (if not, there is no result)."""
+        return passes(self._digits_gate, text) and passes(self._gate, text)
+
     def has_context(self, text: str, start: int, end: int) -> bool:
         """Whether the required context occurs near ``text[start:end]``."""
         if self._context_regex is None:
@@ -76,6 +89,8 @@ class RegexRecognizer(LocalRecognizer):
     ) -> list[RecognizerResult]:
         """Return one result per accepted match (the longest one when matches overlap)."""
         results: list[RecognizerResult] = []
+        if not self.may_match(text):
+            return results
         for pattern_name, compiled, score in self._compiled:
             try:
                 matches = list(compiled.finditer(text, timeout=REGEX_TIMEOUT_S))

@@ -13,6 +13,8 @@ import re
 from presidio_analyzer import EntityRecognizer, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from recognizers.prefilter import context_words_gate, passes
+
 
 class ContextGatedRecognizer(LocalRecognizer):
     """Reports the inner recognizer's results that have a context word within the window."""
@@ -30,6 +32,8 @@ class ContextGatedRecognizer(LocalRecognizer):
         words = context or inner.context or []
         alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
         self._context = re.compile(rf"(?<![a-z])(?:{alternatives})(?![a-z])", re.IGNORECASE)
+        # Most texts hold none of the words: skip the inner patterns (``recognizers.prefilter``).
+        self._gate = context_words_gate(list(words))
         self.window_before = window_before
         self.window_after = window_after
         super().__init__(
@@ -47,6 +51,8 @@ class ContextGatedRecognizer(LocalRecognizer):
     ) -> list[RecognizerResult]:
         """The inner results with context, scored at least ``GATED_SCORE``."""
         kept: list[RecognizerResult] = []
+        if not passes(self._gate, text):
+            return kept
         for result in self.inner.analyze(text, entities, nlp_artifacts) or []:  # type: ignore[arg-type]
             window = text[max(0, result.start - self.window_before) : result.start]
             window += " " + text[result.end : result.end + self.window_after]

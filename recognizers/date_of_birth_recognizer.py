@@ -33,6 +33,7 @@ class DateOfBirthRecognizer(RegexRecognizer):
     )
     FLAGS = regex.IGNORECASE
     CONTEXT = ("born", "birth", "dob", "birthday", "birthdate")
+    MIN_DIGITS = 4  # every format holds a four-digit year or d/m/yy
     REQUIRED_CONTEXT = (
         r"\b(?:born|birth|d\.?o\.?b|birthday|birthdate|bday|geb(?:oren|\.)?|né|née)\b"
     )

@@ -37,6 +37,7 @@ class DeTaxIdRecognizer(RegexRecognizer):
     ENTITY = "DE_TAX_ID"
     PATTERNS = (("steuer_id", r"(?<![\w.-])[1-9]\d(?: ?\d{3}){3}(?![\w]|[.-]\d)", 0.4),)
     CONTEXT = ("steuer", "steueridentifikationsnummer", "identifikationsnummer", "tax", "tin")
+    MIN_DIGITS = 11
     REQUIRED_CONTEXT = r"steuer|\bid-?nr|identifikationsnummer|\btax\b|\btin\b"
     CONTEXT_PATTERNS = frozenset({"steuer_id"})
 

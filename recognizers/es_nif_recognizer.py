@@ -34,6 +34,7 @@ class EsNifRecognizer(RegexRecognizer):
         ("nie", r"(?<![\w-])[XYZxyz][- ]?\d{7}[- ]?[A-Za-z](?![\w])", 0.3),
     )
     CONTEXT = ("dni", "nie", "nif", "documento", "identidad")
+    MIN_DIGITS = 7  # NIE: letter, 7 digits, letter (DNI: 8 digits)
 
     def validate(self, value: str) -> bool | None:
         """Control letter."""

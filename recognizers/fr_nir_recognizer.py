@@ -39,6 +39,7 @@ class FrNirRecognizer(RegexRecognizer):
         ),
     )
     CONTEXT = ("sécurité", "securite", "sociale", "nir", "insee", "vitale", "social")
+    MIN_DIGITS = 14  # 15 digits, or 14 with a Corsican 2A/2B department
 
     def validate(self, value: str) -> bool | None:
         """NIR key."""

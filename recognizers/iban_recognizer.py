@@ -31,12 +31,15 @@ class IbanRecognizer(RegexRecognizer):
         ("iban", r"(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![a-z0-9])", 0.5),
     )
     CONTEXT = ("iban", "bank", "account", "transfer", "sepa")
+    GATE = r"[A-Z]{2}\d{2}"  # country code and check digits open every match
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         """Return IBANs cut at their country's length."""
         results: list[RecognizerResult] = []
+        if not self.may_match(text):
+            return results
         _, compiled, _ = self._compiled[0]
         try:
             matches = list(compiled.finditer(text, timeout=REGEX_TIMEOUT_S))

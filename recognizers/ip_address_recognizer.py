@@ -26,6 +26,7 @@ class IpAddressRecognizer(RegexRecognizer):
         ),
     )
     CONTEXT = ("ip", "ipv4", "ipv6", "address", "host", "client", "remote")
+    GATE = r"\d\.|:[0-9A-Fa-f]{0,4}:"  # IPv4 has a digit before a dot, IPv6 two colons
 
     def validate(self, value: str) -> bool | None:
         """A parseable address that is not ``::``, with at least two hex digits."""

@@ -14,6 +14,7 @@ class MacAddressRecognizer(RegexRecognizer):
         ("cisco", r"(?<![\w.])[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![\w.])", 0.6),
     )
     CONTEXT = ("mac", "hardware", "ethernet", "device", "wifi", "adapter")
+    GATE = r"[0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}"
 
     def validate(self, value: str) -> bool | None:
         """Not all one digit (``00:00:00:00:00:00``) and at least one letter or mixed digits."""

@@ -27,6 +27,7 @@ class NlBsnRecognizer(RegexRecognizer):
     ENTITY = "NL_BSN"
     PATTERNS = (("bsn", r"(?<![\w.-])\d{4}[ .]?\d{2}[ .]?\d{3}(?![\w]|[.-]\d)", 0.4),)
     CONTEXT = ("bsn", "burgerservicenummer", "sofinummer", "citizen", "service")
+    MIN_DIGITS = 9
     REQUIRED_CONTEXT = r"\bbsn\b|burgerservice|sofi|citizen service"
     CONTEXT_PATTERNS = frozenset({"bsn"})
 

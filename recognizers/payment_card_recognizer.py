@@ -43,6 +43,7 @@ class PaymentCardRecognizer(RegexRecognizer):
     ENTITY = "CREDIT_CARD"
     PATTERNS = (("card", r"(?<![\w.-])\d(?:[ -]?\d){11,18}(?![\w]|[.-]\d)", 0.3),)
     CONTEXT = ("credit", "card", "visa", "mastercard", "amex", "discover", "cc", "payment")
+    MIN_DIGITS = 12  # the shortest card number the pattern takes
 
     def validate(self, value: str) -> bool | None:
         """Luhn, brand prefix and length, one kind of separator."""

@@ -32,6 +32,7 @@ class PostcodeRecognizer(RegexRecognizer):
         ("nl", r"(?<![\w-])[1-9]\d{3} ?[A-Z]{2}(?![\w-])", 0.5),
     )
     CONTEXT = ("zip", "postcode", "postal", "plz")
+    MIN_DIGITS = 2  # a UK postcode has two digits, the other formats more
     CONTEXT_PATTERNS = frozenset({"five_digit", "nl"})
     CONTEXT_WINDOW = 30
 

@@ -23,8 +23,6 @@ from collections.abc import Callable
 
 from presidio_analyzer import EntityRecognizer
 from presidio_analyzer.predefined_recognizers import (
-    CryptoRecognizer,
-    EmailRecognizer,
     MedicalLicenseRecognizer,
     NhsRecognizer,
     UsBankRecognizer,
@@ -51,6 +49,7 @@ from recognizers.payment_card_recognizer import PaymentCardRecognizer
 from recognizers.person_cue_recognizer import PersonCueRecognizer
 from recognizers.phone_number_recognizer import PhoneNumberRecognizer
 from recognizers.postcode_recognizer import PostcodeRecognizer
+from recognizers.prefilter import PrefilteredCryptoRecognizer, PrefilteredEmailRecognizer
 from recognizers.secret_recognizer import SecretRecognizer
 from recognizers.settings import AnalyzerSettings
 from recognizers.street_address_recognizer import StreetAddressRecognizer
@@ -86,9 +85,9 @@ RECOGNIZER_FACTORIES: tuple[tuple[str, _Factory], ...] = (
     ("POSTCODE", lambda s: PostcodeRecognizer(s.language)),
     ("API_KEY", lambda s: ApiKeyRecognizer(s.language)),
     ("SECRET", lambda s: SecretRecognizer(s.language)),
-    ("EMAIL_ADDRESS", lambda s: EmailRecognizer(supported_language=s.language)),
+    ("EMAIL_ADDRESS", lambda s: PrefilteredEmailRecognizer(supported_language=s.language)),
     ("URL", lambda s: BoundedUrlRecognizer(supported_language=s.language)),
-    ("CRYPTO", lambda s: CryptoRecognizer(supported_language=s.language)),
+    ("CRYPTO", lambda s: PrefilteredCryptoRecognizer(supported_language=s.language)),
     ("UUID", _gated(UuidRecognizer, ["uuid", "guid", "user", "customer", "account", "member",
                                       "patient", "subscriber", "person", "device", "profile"])),
     ("UK_NHS", _gated(NhsRecognizer, ["nhs", "national health", "health service"])),

@@ -38,6 +38,8 @@ class SecretRecognizer(RegexRecognizer):
         ("password_is", r"(?i)\b(?:password|passcode|pin|pwd)\s+(?:is|was|=|:)\s*(?P<value>(?=\S*[\d!@#$%^&*])\S{4,64}?)(?=[\s.,;!?]*(?:\s|$))", 0.6),
     )
     CONTEXT = ("password", "secret", "token", "key", "credential", "bearer")
+    # A piece of each pattern above: JWT header, PEM armour, scheme words, key names, URL scheme.
+    GATE = r"(?i)eyJ|-----BEGIN|bearer|basic|://|passcode|pin|pwd|" + _KEYS
 
     def validate(self, value: str) -> bool | None:
         """Skip placeholders and masked values."""

@@ -24,6 +24,7 @@ class UkNinoRecognizer(RegexRecognizer):
         ),
     )
     CONTEXT = ("national", "insurance", "nino", "ni")
+    MIN_DIGITS = 6
 
     def validate(self, value: str) -> bool | None:
         """Reject prefixes HMRC never issues."""

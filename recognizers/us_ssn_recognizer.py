@@ -27,12 +27,15 @@ class UsSsnRecognizer(RegexRecognizer):
         ("bare", _B + r"\d{9}" + _E, 0.6),
     )
     CONTEXT = ("ssn", "social", "security", "ss#", "taxpayer")
+    MIN_DIGITS = 9
     REQUIRED_CONTEXT = r"\b(?:ssn|ss#|ss no|social(?:\s+security)?|soc\.? ?sec)"
     CONTEXT_PATTERNS = frozenset({"bare"})
 
     def validate(self, value: str) -> bool | None:
         """SSA structure rules; ``None`` (keep the pattern score) when they hold."""
         number = digits_of(value)
+        if len(number) != 9:
+            return False  # \d also matched non-ASCII digits (the detector normalizes them first)
         area, group, serial = number[:3], number[3:5], number[5:]
         if area in ("000", "666") or area[0] == "9" or group == "00" or serial == "0000":
             return False

@@ -1,0 +1,90 @@
+"""Cheap necessary conditions checked on a text before a recognizer's full patterns run.
+
+Each recognizer scans every text of every request, and most texts cannot hold most types: a
+subject line without digits holds no card number, a sentence without ``@`` no e-mail address.
+A *gate* is a condition that every match of a recognizer implies, so a text that fails it
+would give no result anyway, and the recognizer returns at once:
+
+- ``digits_gate(n)``: at least ``n`` digits (``\\d``, as the patterns count them) in the text;
+- a gate regex: a piece every match must contain (``@`` for an e-mail address, a key prefix
+  for an API key, a context word for a context-gated recognizer).
+
+Gates only skip work; they never add or change a result. ``tests/recognizers/test_prefilter.py``
+checks each gate against the recognizer's own results on the accuracy and benchmark corpora.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import regex
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer.predefined_recognizers import CryptoRecognizer, EmailRecognizer
+
+# Presidio compiles its patterns with these flags; a gate for a Presidio pattern uses the same
+# engine and flags so its character classes mean the same thing.
+PRESIDIO_FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
+
+
+@cache
+def digits_gate(count: int) -> regex.Pattern[str] | None:
+    """A pattern found in a text iff it holds at least ``count`` digits (None for 0)."""
+    if count <= 0:
+        return None
+    # \D and \d are disjoint, so this matches in one linear pass.
+    return regex.compile(r"\d" + r"(?:\D*\d)" * (count - 1) if count > 1 else r"\d")
+
+
+def passes(gate: regex.Pattern[str] | None, text: str) -> bool:
+    """Whether ``text`` satisfies ``gate`` (no gate: always)."""
+    return gate is None or gate.search(text) is not None
+
+
+def context_words_gate(words: list[str]) -> regex.Pattern[str] | None:
+    """A gate for a recognizer that needs one of ``words`` near its match: any word of them,
+    anywhere, as a plain case-insensitive substring (looser than the window check, so it is
+    implied by it even at window edges and across the before/after join)."""
+    parts = sorted({part for word in words for part in word.split() if part}, key=len, reverse=True)
+    if not parts:
+        return None
+    return regex.compile("|".join(regex.escape(part) for part in parts), regex.IGNORECASE)
+
+
+class PrefilteredEmailRecognizer(EmailRecognizer):
+    """Presidio's e-mail recognizer, skipped on texts without ``@`` (its pattern needs one)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("name", "EmailRecognizer")
+        super().__init__(**kwargs)
+
+    def analyze(  # type: ignore[override]
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        """Presidio's results; none without ``@``."""
+        if "@" not in text:
+            return []
+        return super().analyze(text, entities, nlp_artifacts, regex_flags)  # type: ignore[no-any-return]
+
+
+_CRYPTO_GATE = regex.compile(r"[13][a-zA-HJ-NP-Z0-9]{25}", PRESIDIO_FLAGS)
+
+
+class PrefilteredCryptoRecognizer(CryptoRecognizer):
+    """Presidio's Bitcoin address recognizer, skipped on texts without a ``1`` or ``3`` followed
+    by 25 address characters (``(bc1|[13])[...]{25,59}`` implies it)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("name", "CryptoRecognizer")
+        super().__init__(**kwargs)
+
+    def analyze(  # type: ignore[override]
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        """Presidio's results; none without the address shape."""
+        if not _CRYPTO_GATE.search(text):
+            return []
+        return super().analyze(text, entities, nlp_artifacts, regex_flags)  # type: ignore[no-any-return]

@@ -1,0 +1,169 @@
+"""Gates (recognizers.prefilter) only skip texts that could give no result.
+
+Every recognizer of the registry runs twice over the accuracy corpus, the benchmark payloads
+and hand-written edge cases: once as built (gated) and once with its gate removed. The results
+must be identical; a gate that hid one match would fail here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import regex
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.predefined_recognizers import CryptoRecognizer, EmailRecognizer
+
+import recognizers.url_recognizer as url_module
+from benchmarks.accuracy.corpus import labeled_corpus, no_pii_corpus
+from benchmarks.payloads import make_payloads
+from recognizers.base import RegexRecognizer
+from recognizers.context_gated_recognizer import ContextGatedRecognizer
+from recognizers.prefilter import (
+    PrefilteredCryptoRecognizer,
+    PrefilteredEmailRecognizer,
+    context_words_gate,
+    digits_gate,
+    passes,
+)
+from recognizers.registry import build_recognizers
+from recognizers.settings import AnalyzerSettings
+
+# Texts at the edges of the gates: context words at window edges and split across the
+# before/after join, Unicode digits, case-folded letters, separators inside numbers.
+EDGE_CASES = [
+    "xnhs 943 476 5919",
+    "NHS number 943 476 5919",
+    "tax 912-70-1234 id",
+    "driver's license D1234567",
+    "passport no. 912803456",
+    "Routing 021000021 account 123456789012",
+    "uuid 123e4567-e89b-12d3-a456-426614174000",
+    "Card ٤١١١ ١١١١ ١١١١ ١١١١ please",
+    "SSN ١٢٣-٤٥-٦٧٨٩",
+    "visit EXAMPLE.COM or exampleK.com or www.example.org/path",
+    "mail JANE.ROE@EXAMPLE.COM and x@y.z",
+    "wallet 1BoatSLRHtKNngkdXEeobR76b53LETtpyT and bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+    "IBAN DE89 3704 0044 0532 0130 00 and gb82west12345698765432",
+    "ip 10.0.0.1, ::1 and fe80::1ff:fe23:4567:890a, mac 00:1A:2B:3C:4D:5E, 0011.2233.4455",
+    "born 1990-04-12, aged 42, dob 4/12/90, 12th of March 1984",
+    "Steuer-ID 65 929 970 489, BSN 1112.22.333, NIR 2 84 12 2A 123 456 78",
+    "token=abc123XYZ password is hunter2! Bearer abcdefghijklmnopqrstuvwxyz",
+    "key AKIAIOSFODNN7EXAMPLE and ghp_" + "a1B2" * 9 + " and sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc",
+    "SG." + "a" * 22 + "." + "b" * 43,
+    "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----",
+    "NINO QQ 12 34 56 C, NIE X1234567L, DNI 12345678Z",
+    "zip 94103, SW1A 1AA, K1A 0B1, 1012 AB",
+    "12 Main Street, Springfield, IL 62704",
+    "",
+    "no digits and no symbols at all",
+]
+
+
+def _corpus() -> list[str]:
+    texts = [sample.text for sample in labeled_corpus(size=1500)]
+    texts += [sample.text for sample in no_pii_corpus(size=300)]
+    texts += [text for payload in make_payloads(200) for text in payload.free_texts]
+    return texts + EDGE_CASES
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[str]:
+    return _corpus()
+
+
+def _key(results: list[RecognizerResult] | None) -> list[tuple[str, int, int, float]]:
+    return sorted((r.entity_type, r.start, r.end, round(r.score, 6)) for r in results or [])
+
+
+def _ungated(recognizer: EntityRecognizer) -> Any:
+    """A function that runs ``recognizer`` without its gate."""
+    if isinstance(recognizer, RegexRecognizer):
+
+        def run(text: str) -> Any:
+            saved = recognizer._gate, recognizer._digits_gate
+            recognizer._gate = recognizer._digits_gate = None
+            try:
+                return recognizer.analyze(text, recognizer.supported_entities, None)
+            finally:
+                recognizer._gate, recognizer._digits_gate = saved
+
+        return run
+    if isinstance(recognizer, ContextGatedRecognizer):
+
+        def run_gated(text: str) -> Any:
+            saved = recognizer._gate
+            recognizer._gate = None
+            try:
+                return recognizer.analyze(text, recognizer.supported_entities, None)
+            finally:
+                recognizer._gate = saved
+
+        return run_gated
+    if isinstance(recognizer, PrefilteredEmailRecognizer):
+        return lambda text: EmailRecognizer.analyze(recognizer, text, ["EMAIL_ADDRESS"], None)
+    if isinstance(recognizer, PrefilteredCryptoRecognizer):
+        return lambda text: CryptoRecognizer.analyze(recognizer, text, ["CRYPTO"], None)
+    if isinstance(recognizer, url_module.BoundedUrlRecognizer):
+
+        def run_url(text: str) -> Any:
+            saved = url_module._URL_GATE
+            url_module._URL_GATE = regex.compile("")  # matches every text
+            try:
+                return recognizer.analyze(text, ["URL"], None)
+            finally:
+                url_module._URL_GATE = saved
+
+        return run_url
+    return None
+
+
+def _gated_recognizers() -> Iterator[EntityRecognizer]:
+    for recognizer in build_recognizers(AnalyzerSettings()):
+        if _ungated(recognizer) is not None:
+            yield recognizer
+
+
+@pytest.mark.parametrize("recognizer", list(_gated_recognizers()), ids=lambda r: str(r.name))
+def test_gate_never_hides_a_result(recognizer: EntityRecognizer, corpus: list[str]) -> None:
+    ungated = _ungated(recognizer)
+    found = 0
+    for text in corpus:
+        expected = _key(ungated(text))
+        assert _key(recognizer.analyze(text, recognizer.supported_entities, None)) == expected, (
+            f"{recognizer.name}: the gate changed the result on corpus text #{corpus.index(text)}"
+        )
+        found += bool(expected)
+    if recognizer.name not in {"GatedUsItinRecognizer", "GatedMedicalLicenseRecognizer"}:
+        assert found, f"{recognizer.name} found nothing: the comparison proves nothing"
+
+
+def test_every_pattern_recognizer_of_the_registry_is_checked() -> None:
+    names = {str(r.name) for r in _gated_recognizers()}
+    # The two without a gate: spaCy NER and the phone matcher (it has its own digit check).
+    others = {str(r.name) for r in build_recognizers(AnalyzerSettings())} - names
+    assert others == {"NerRecognizer", "PhoneNumberRecognizer"}
+
+
+@pytest.mark.parametrize(
+    ("count", "text", "expected"),
+    [
+        (0, "", True),
+        (1, "", False),
+        (3, "a1b2c3", True),
+        (4, "a1b2c3", False),
+        (2, "١ and 2", True),  # Unicode digits count, as \d counts them in the patterns
+        (9, "123-45-6789", True),
+    ],
+)
+def test_digits_gate(count: int, text: str, expected: bool) -> None:
+    assert passes(digits_gate(count), text) is expected
+
+
+def test_context_words_gate_is_looser_than_any_window() -> None:
+    gate = context_words_gate(["tax id", "itin"])
+    assert gate is not None
+    assert gate.search("TAX") and gate.search("xid") and gate.search("Itinerary")
+    assert not gate.search("nothing here")
+    assert context_words_gate([]) is None
