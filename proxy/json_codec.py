@@ -4,11 +4,18 @@ Parsing refuses what different parsers read differently: invalid UTF-8, a BOM, l
 NaN / Infinity, comments, trailing commas, several documents, integers beyond 64 bits, nesting
 deeper than the limit, and duplicate keys. The output is always re-serialized from the parsed
 document; the bytes we received are never forwarded.
+
+orjson parses every body (fast, in C, strict on UTF-8, surrogates and NaN) but keeps the last of
+duplicate keys and rounds integers beyond 64 bits to floats. The stdlib parser with hooks catches
+both, at several times orjson's cost. It runs only when cheap scans of the raw bytes cannot prove
+it would return the orjson document unchanged (``_orjson_is_exact``), so answers and error
+messages are those of the strict pass whenever it matters.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import orjson
@@ -32,6 +39,7 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _depth_exceeds(document: Any, limit: int) -> bool:
+    """Whether containers nest deeper than ``limit`` (the top-level container is depth 1)."""
     # Iterative, so a hostile document cannot reach the recursion limit here; only containers
     # are pushed (scalars are most of a document and cannot be deeper than their parent).
     if not isinstance(document, (dict, list)):
@@ -62,6 +70,57 @@ def _reject_constant(_: str) -> Any:
     raise JsonRejected("NaN and Infinity are not JSON", reason="invalid_json")
 
 
+# A JSON string literal in a body orjson accepted (so it is well formed): quote, then any run of
+# unescaped bytes or backslash pairs, then the closing quote. Unrolled, so matching is linear.
+_STRING_LITERAL = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+# Maps every digit to "0" and every other byte to " ": a run of 19 digits becomes one find().
+_DIGITS_ONLY = bytes(0x30 if 0x30 <= i <= 0x39 else 0x20 for i in range(256))
+# An integer of at most 18 digits is inside the signed 64-bit range, where orjson is exact.
+_LONG_DIGIT_RUN = b"0" * 19
+
+
+def _object_members(document: Any) -> int:
+    """Members of all objects of an orjson document (duplicates already collapsed by orjson)."""
+    if type(document) is not dict and type(document) is not list:
+        return 0
+    members = 0
+    stack: list[Any] = [document]
+    pop, push = stack.pop, stack.append
+    while stack:
+        value = pop()
+        if type(value) is dict:
+            members += len(value)
+            value = value.values()
+        for child in value:
+            kind = type(child)
+            if kind is dict or kind is list:
+                push(child)
+    return members
+
+
+def _orjson_is_exact(body: bytes, document: Any) -> bool:
+    """True when the strict stdlib pass would return ``document`` as it is.
+
+    ``body`` is what orjson parsed into ``document``. Both parsers accept the same documents and
+    build equal values (same escapes, correctly rounded floats; checked by differential tests)
+    except in two cases: duplicate keys, and integers outside 64 bits. False means "not proven",
+    never "wrong": the caller then runs the strict pass.
+
+    - Duplicates: each member of an object is one ``:`` outside string literals, and orjson keeps
+      one member per distinct key; the counts agree exactly when no key repeats. Colons in the
+      raw bytes are an upper bound of the structural ones, so equal raw counts prove it without
+      looking at strings; otherwise string literals are blanked out first.
+    - Integers: a literal of at most 18 digits is within the signed 64-bit range, which orjson
+      reads exactly; any run of 19 digits anywhere (even inside a string) is inconclusive.
+    """
+    if body.translate(_DIGITS_ONLY).find(_LONG_DIGIT_RUN) >= 0:
+        return False
+    members = _object_members(document)
+    if body.count(b":") == members:
+        return True
+    return _STRING_LITERAL.sub(b'""', body).count(b":") == members
+
+
 def parse_json(body: bytes, max_depth: int) -> Any:
     """Parse a body strictly; raise JsonRejected on anything we do not accept."""
     if body.startswith(b"\xef\xbb\xbf"):
@@ -71,8 +130,11 @@ def parse_json(body: bytes, max_depth: int) -> Any:
         document = orjson.loads(body)
     except orjson.JSONDecodeError:
         raise JsonRejected("the body is not valid JSON") from None
-    if _depth_exceeds(document, max_depth):
+    # Nesting depth cannot exceed the number of containers, bounded by the raw bracket count.
+    if body.count(b"{") + body.count(b"[") > max_depth and _depth_exceeds(document, max_depth):
         raise JsonRejected("JSON nesting is deeper than the limit", reason="json_too_deep")
+    if _orjson_is_exact(body, document):
+        return document
     # Second pass with hooks orjson lacks: duplicate keys and exact 64-bit integers. Its result
     # is the one we use, so large integers are never silently rounded.
     try:
