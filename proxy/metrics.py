@@ -14,6 +14,11 @@ of distinct keys cannot blow up the scrape.
 Each ``ProxyMetrics`` owns its own ``CollectorRegistry`` (never the process-global one), so
 several proxies can run in one process (tests) without clashing.
 
+Counters and histograms are plain numbers updated under one lock per exchange and turned into
+samples at scrape time, with the same names, labels and samples (``_created`` included) as
+prometheus_client's own classes, which lock and validate on each of the dozen increments an
+exchange makes.
+
 Metric names (all prefixed ``privacy_proxy_``):
 
 - ``requests_total{vendor,route,status,outcome}``: exchanges answered.
@@ -37,13 +42,18 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client import CollectorRegistry, Gauge
+from prometheus_client import metrics as _prometheus_metrics
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.registry import Collector
+from prometheus_client.samples import Sample
+from prometheus_client.utils import floatToGoString
 
 from proxy.audit import AuditRecord
 from proxy.report import MessageReport
@@ -99,23 +109,115 @@ class _DetectorCollector(Collector):
                                 value=1.0 if getattr(detector, "ready", True) else 0.0)
 
 
-class _PathBudget:
-    """Caps the distinct label sets of one path-labelled metric."""
+def _created_series() -> bool:
+    # prometheus_client's own switch (PROMETHEUS_DISABLE_CREATED_SERIES), so the output matches
+    # what its Counter and Histogram would print.
+    return bool(getattr(_prometheus_metrics, "_use_created", True))
 
-    def __init__(self, limit: int) -> None:
-        self._limit = limit
-        self._seen: set[tuple[str, ...]] = set()
-        self._lock = threading.Lock()
 
-    def label(self, key: tuple[str, ...], path: str) -> str:
-        full = key + (path,)
-        with self._lock:
-            if full in self._seen:
-                return path
-            if len(self._seen) < self._limit:
-                self._seen.add(full)
-                return path
-        return OTHER_PATH
+class _Counter:
+    """A labelled counter kept as plain numbers, exposed like prometheus_client's ``Counter``.
+
+    prometheus_client takes a lock and validates on every ``inc``; an exchange makes a dozen of
+    them, so the counts live here (updated under ``ProxyMetrics``' one lock per exchange) and are
+    turned into samples at scrape time.
+    """
+
+    def __init__(self, name: str, documentation: str, labelnames: tuple[str, ...],
+                 max_series: int | None = None) -> None:
+        self.name = name
+        self.documentation = documentation
+        self.labelnames = labelnames
+        # label values -> [value, created]; insertion order is the exposition order.
+        self.series: dict[tuple[str, ...], list[float]] = {}
+        # Path-labelled counters: at most this many distinct label sets; later paths are
+        # counted under path="<other>" (label position 3).
+        self._max_series = max_series
+        self._admitted = 0
+
+    def inc(self, labels: tuple[str, ...], amount: float = 1.0) -> None:
+        """Add ``amount``; the caller holds the metrics lock."""
+        cell = self.series.get(labels)
+        if cell is None:
+            self.series[labels] = [amount, time.time()]
+        else:
+            cell[0] += amount
+
+    def inc_path(self, labels: tuple[str, ...]) -> None:
+        """``inc`` for a path-labelled series, within the series budget."""
+        cell = self.series.get(labels)
+        if cell is not None:
+            cell[0] += 1.0
+            return
+        if self._max_series is not None:
+            if self._admitted >= self._max_series:
+                labels = labels[:3] + (OTHER_PATH,) + labels[4:]
+                cell = self.series.get(labels)
+                if cell is not None:
+                    cell[0] += 1.0
+                    return
+            else:
+                self._admitted += 1
+        self.series[labels] = [1.0, time.time()]
+
+    def family(self, series: list[tuple[tuple[str, ...], list[float]]]) -> CounterMetricFamily:
+        out = CounterMetricFamily(self.name, self.documentation, labels=self.labelnames)
+        created = _created_series()
+        for labels, (value, since) in series:
+            out.add_metric(labels, value, created=since if created else None)
+        return out
+
+
+class _Histogram:
+    """A labelled histogram kept as plain numbers, exposed like prometheus_client's."""
+
+    def __init__(self, name: str, documentation: str, labelnames: tuple[str, ...],
+                 buckets: tuple[float, ...]) -> None:
+        self.name = name
+        self.documentation = documentation
+        self.labelnames = labelnames
+        self._bounds = (*buckets, float("inf"))
+        self._le = [floatToGoString(b) for b in self._bounds]
+        # label values -> [per-bucket counts, sum, created]
+        self.series: dict[tuple[str, ...], list[Any]] = {}
+
+    def observe(self, labels: tuple[str, ...], amount: float) -> None:
+        """Count ``amount`` in the first bucket whose bound is >= it; the caller holds the lock."""
+        cell = self.series.get(labels)
+        if cell is None:
+            cell = self.series[labels] = [[0] * len(self._bounds), 0.0, time.time()]
+        cell[0][bisect_left(self._bounds, amount)] += 1
+        cell[1] += amount
+
+    def family(self, series: list[tuple[tuple[str, ...], list[Any]]]) -> HistogramMetricFamily:
+        out = HistogramMetricFamily(self.name, self.documentation, labels=self.labelnames)
+        created = _created_series()
+        for labels, (counts, total, since) in series:
+            cumulative, acc = [], 0.0
+            for le, count in zip(self._le, counts, strict=True):
+                acc += count
+                cumulative.append((le, acc))
+            out.add_metric(labels, cumulative, total)
+            if created:
+                out.samples.append(Sample(self.name + "_created",
+                                          dict(zip(self.labelnames, labels, strict=True)),
+                                          since, None, None))
+        return out
+
+
+class _ExchangeCollector(Collector):
+    """Exposes the counters and histograms of ``ProxyMetrics`` at scrape time."""
+
+    def __init__(self, owner: ProxyMetrics) -> None:
+        self._owner = owner
+
+    def collect(self) -> Iterator[CounterMetricFamily | HistogramMetricFamily]:
+        owner = self._owner
+        with owner._lock:  # a consistent copy; the exchange side never waits on exposition
+            snapshot = [(metric, [(k, list(v)) for k, v in metric.series.items()])
+                        for metric in owner._families]
+        for metric, series in snapshot:
+            yield metric.family(series)  # type: ignore[arg-type]
 
 
 class ProxyMetrics:
@@ -124,52 +226,49 @@ class ProxyMetrics:
     def __init__(self, max_path_series: int = DEFAULT_MAX_PATH_SERIES) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
-        self.requests = Counter(f"{PREFIX}_requests", "Exchanges answered.",
-                                ["vendor", "route", "status", "outcome"], registry=r)
-        self.rejected = Counter(f"{PREFIX}_rejected", "Exchanges refused; nothing forwarded.",
-                                ["vendor", "reason"], registry=r)
-        path_labels = ["vendor", "route", "direction", "path"]
-        self.dropped = Counter(f"{PREFIX}_fields_dropped",
-                               "Messages in which a path was dropped.", path_labels, registry=r)
-        self.transformed = Counter(f"{PREFIX}_fields_transformed",
-                                   "Messages in which a path was transformed.",
-                                   path_labels + ["action"], registry=r)
-        self.unlisted = Counter(f"{PREFIX}_unlisted_fields",
-                                "Schema drift: messages carrying a field no contract names.",
-                                path_labels, registry=r)
-        self.wrong_shape = Counter(f"{PREFIX}_wrong_shape",
-                                   "Values dropped for not having the shape the contract expects.",
-                                   path_labels, registry=r)
-        self.entities = Counter(f"{PREFIX}_entities_redacted", "PII entities replaced.",
-                                ["vendor", "direction", "entity_type"], registry=r)
-        self.exchange_seconds = Histogram(f"{PREFIX}_exchange_duration_seconds",
-                                          "Time from request to answer.", ["vendor"],
-                                          buckets=_LATENCY_BUCKETS, registry=r)
-        self.detection_seconds = Histogram(f"{PREFIX}_detection_duration_seconds",
-                                           "Time spent waiting for detection, per exchange.",
-                                           ["vendor"], buckets=_DETECTION_BUCKETS, registry=r)
-        self.upstream_seconds = Histogram(f"{PREFIX}_upstream_duration_seconds",
-                                          "Time the vendor took to answer.", ["vendor", "route"],
-                                          buckets=_LATENCY_BUCKETS, registry=r)
+        self.requests = _Counter(f"{PREFIX}_requests", "Exchanges answered.",
+                                 ("vendor", "route", "status", "outcome"))
+        self.rejected = _Counter(f"{PREFIX}_rejected", "Exchanges refused; nothing forwarded.",
+                                 ("vendor", "reason"))
+        path_labels = ("vendor", "route", "direction", "path")
+        self.dropped = _Counter(f"{PREFIX}_fields_dropped",
+                                "Messages in which a path was dropped.", path_labels,
+                                max_path_series)
+        self.transformed = _Counter(f"{PREFIX}_fields_transformed",
+                                    "Messages in which a path was transformed.",
+                                    (*path_labels, "action"), max_path_series)
+        self.unlisted = _Counter(f"{PREFIX}_unlisted_fields",
+                                 "Schema drift: messages carrying a field no contract names.",
+                                 path_labels, max_path_series)
+        self.wrong_shape = _Counter(f"{PREFIX}_wrong_shape",
+                                    "Values dropped for not having the shape the contract "
+                                    "expects.", path_labels, max_path_series)
+        self.entities = _Counter(f"{PREFIX}_entities_redacted", "PII entities replaced.",
+                                 ("vendor", "direction", "entity_type"))
+        self.exchange_seconds = _Histogram(f"{PREFIX}_exchange_duration_seconds",
+                                           "Time from request to answer.", ("vendor",),
+                                           _LATENCY_BUCKETS)
+        self.detection_seconds = _Histogram(f"{PREFIX}_detection_duration_seconds",
+                                            "Time spent waiting for detection, per exchange.",
+                                            ("vendor",), _DETECTION_BUCKETS)
+        self.upstream_seconds = _Histogram(f"{PREFIX}_upstream_duration_seconds",
+                                           "Time the vendor took to answer.", ("vendor", "route"),
+                                           _LATENCY_BUCKETS)
+        # Exposition order of the families (the order they were registered in before).
+        self._families: tuple[_Counter | _Histogram, ...] = (
+            self.requests, self.rejected, self.dropped, self.transformed, self.unlisted,
+            self.wrong_shape, self.entities, self.exchange_seconds, self.detection_seconds,
+            self.upstream_seconds)
+        self._lock = threading.Lock()
+        r.register(_ExchangeCollector(self))
         self.contract_info = Gauge(f"{PREFIX}_contract_info",
                                    "1 for the contract version in force.", ["version"],
                                    registry=r)
         self._detector = _DetectorCollector()
         r.register(self._detector)
-        self._budgets = {name: _PathBudget(max_path_series)
-                         for name in ("dropped", "transformed", "unlisted", "wrong_shape")}
         self._version: str | None = None
         self._version_lock = threading.Lock()
-        # Label children by (metric, label values): prometheus_client's labels() validates and
-        # locks on every call, which showed in profiles; label sets are bounded by the budgets.
-        self._children: dict[tuple[object, tuple[str, ...]], Any] = {}
-
-    def _child(self, metric: Any, *labels: str) -> Any:
-        key = (metric, labels)
-        child = self._children.get(key)
-        if child is None:
-            child = self._children[key] = metric.labels(*labels)
-        return child
+        self._status_labels: dict[int, str] = {}
 
     # -- wiring ---------------------------------------------------------------------------------
 
@@ -190,43 +289,43 @@ class ProxyMetrics:
     def observe_exchange(self, record: AuditRecord) -> None:
         """Count one finished exchange; never raises (metrics must not fail an exchange)."""
         try:
-            self._observe(record)
+            with self._lock:
+                self._observe(record)
         except Exception:  # a metrics bug must not turn into a failed request
             log.exception("metrics: could not observe an exchange")
 
     def _observe(self, record: AuditRecord) -> None:
         vendor = record.vendor or NO_LABEL
         route = record.route or NO_LABEL
-        self._child(self.requests, vendor, route, str(record.status), record.outcome).inc()
+        status = self._status_labels.get(record.status)
+        if status is None:
+            status = str(record.status)
+            if len(self._status_labels) < 1000:
+                self._status_labels[record.status] = status
+        self.requests.inc((vendor, route, status, record.outcome))
         if record.outcome == "rejected":
-            self._child(self.rejected, vendor, record.reason or "error").inc()
-        self._child(self.exchange_seconds, vendor).observe(record.duration_ms / 1000)
+            self.rejected.inc((vendor, record.reason or "error"))
+        self.exchange_seconds.observe((vendor,), record.duration_ms / 1000)
         if record.detection_ms is not None:
-            self._child(self.detection_seconds, vendor).observe(record.detection_ms / 1000)
+            self.detection_seconds.observe((vendor,), record.detection_ms / 1000)
         if record.upstream_ms is not None:
-            self._child(self.upstream_seconds, vendor, route).observe(record.upstream_ms / 1000)
+            self.upstream_seconds.observe((vendor, route), record.upstream_ms / 1000)
         self._observe_report(vendor, route, "request", record.request)
         if record.response is not None:
             self._observe_report(vendor, route, "response", record.response)
 
     def _observe_report(self, vendor: str, route: str, direction: str,
                         report: MessageReport) -> None:
-        key = (vendor, route, direction)
         unlisted: Iterable[str] = getattr(report, "unlisted", ())
-        for name, counter, paths in (
-            ("dropped", self.dropped, report.dropped),
-            ("unlisted", self.unlisted, unlisted),
-            ("wrong_shape", self.wrong_shape, report.wrong_shape),
-        ):
-            budget = self._budgets[name]
+        for counter, paths in ((self.dropped, report.dropped), (self.unlisted, unlisted),
+                               (self.wrong_shape, report.wrong_shape)):
+            inc = counter.inc_path
             for path in paths:
-                self._child(counter, vendor, route, direction, budget.label(key, path)).inc()
-        budget = self._budgets["transformed"]
+                inc((vendor, route, direction, path))
         for path, action in report.transformed.items():
-            self._child(self.transformed, vendor, route, direction,
-                        budget.label(key + (action,), path), action).inc()
+            self.transformed.inc_path((vendor, route, direction, path, action))
         for entity_type, count in report.entities.items():
-            self._child(self.entities, vendor, direction, entity_type).inc(count)
+            self.entities.inc((vendor, direction, entity_type), count)
 
     # -- exposition -----------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 
 from prometheus_client.parser import text_string_to_metric_families
@@ -124,3 +125,63 @@ def test_two_instances_do_not_share_a_registry() -> None:
 def test_a_broken_record_does_not_raise() -> None:
     metrics = ProxyMetrics()
     metrics.observe_exchange(None)  # type: ignore[arg-type]
+
+
+def test_transformed_paths_over_the_cap_keep_their_action() -> None:
+    metrics = ProxyMetrics(max_path_series=1)
+    for path, action in (("body:a", "mask"), ("body:b", "redact"), ("body:c", "redact")):
+        report = MessageReport()
+        report.transform(path, action)
+        metrics.observe_exchange(AuditRecord(request_id="r", method="POST", contract_version="v",
+                                             vendor="acme", route="POST /x", status=200,
+                                             outcome="forwarded", request=report))
+    assert value(metrics, "privacy_proxy_fields_transformed_total", path="body:a",
+                 action="mask") == 1
+    assert value(metrics, "privacy_proxy_fields_transformed_total", path=OTHER_PATH,
+                 action="redact") == 2
+
+
+def test_histograms_and_created_series_look_like_prometheus_client() -> None:
+    metrics = ProxyMetrics()
+    record = forwarded_record()
+    record.duration_ms = 5.0  # on a bucket bound: counted in that bucket (le is inclusive)
+    metrics.observe_exchange(record)
+    p = "privacy_proxy_exchange_duration_seconds"
+    assert value(metrics, p + "_bucket", vendor="acme", le="0.005") == 1
+    assert value(metrics, p + "_bucket", vendor="acme", le="+Inf") == 1
+    assert value(metrics, p + "_count", vendor="acme") == 1
+    assert value(metrics, p + "_created", vendor="acme") > 0
+    assert value(metrics, "privacy_proxy_requests_created", vendor="acme") > 0
+    text = metrics.render().decode()
+    assert "# TYPE privacy_proxy_requests_total counter" in text
+    assert "# TYPE privacy_proxy_exchange_duration_seconds histogram" in text
+
+
+def test_scrapes_from_another_thread_while_exchanges_are_counted() -> None:
+    metrics = ProxyMetrics()
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def scrape() -> None:
+        try:
+            while not done.is_set():
+                metrics.render()
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    thread = threading.Thread(target=scrape)
+    thread.start()
+    try:
+        for i in range(3000):
+            report = MessageReport()
+            report.drop_unlisted(f"body:k{i % 500}")
+            metrics.observe_exchange(AuditRecord(
+                request_id="r", method="POST", contract_version="v", vendor="acme",
+                route="POST /x", status=200, outcome="forwarded", request=report,
+                duration_ms=1.0))
+    finally:
+        done.set()
+        thread.join()
+    assert errors == []
+    assert value(metrics, "privacy_proxy_requests_total") == 3000
+    assert value(metrics, "privacy_proxy_unlisted_fields_total") == 3000
