@@ -4,6 +4,12 @@ The walk builds a new document that holds only what a selector names; everything
 out and reported. Values for ``redact`` are not transformed here: they are collected as
 ``PendingRedaction`` so that all free text of an exchange can go to the detector in one batch,
 and their slot in the output holds ``None`` until ``redaction.apply_redactions`` fills it.
+
+The walk runs on every message, so it does not work on the trie directly: each set of trie nodes
+a value can be met at becomes a ``_Step`` once (its rule and audit label resolved, the next steps
+per key and index looked up), kept on the trie's root. ``BodyMinimizer._visit`` is the same walk
+written plainly; subclasses that hook it (``explain``) use it, and the tests check both walks
+agree.
 """
 
 from __future__ import annotations
@@ -48,9 +54,93 @@ def _type_fits(value: object, wanted: ValueType) -> bool:
     return isinstance(value, (str, int, float))
 
 
+# Per declared type, the exact scalar types ``_type_fits`` accepts (None always fits).
+_FITTING_TYPES: dict[ValueType, frozenset[type]] = {
+    ValueType.STRING: frozenset({str, type(None)}),
+    ValueType.BOOLEAN: frozenset({bool, type(None)}),
+    ValueType.INTEGER: frozenset({int, type(None)}),
+    ValueType.NUMBER: frozenset({int, float, type(None)}),
+    ValueType.SCALAR: frozenset({str, int, float, bool, type(None)}),
+}
+
 SKIP = object()  # marks a value left out of the output
 # Actions whose result needs I/O (the detector, the token vault): deferred, not applied in the walk.
 _DEFERRED_ACTIONS = frozenset({Action.REDACT, Action.TOKENIZE, Action.DETOKENIZE})
+
+
+class _Step:
+    """How to treat a value met at one set of trie nodes; built once per contract and carrier.
+
+    ``found`` is the most specific rule among the nodes (for scalars) with its audit label;
+    ``inner`` the children when the value is a container (None: no selector goes deeper).
+    """
+
+    __slots__ = ("_inner", "_nodes", "_plans", "action", "fits", "found", "label", "rule")
+
+    def __init__(self, nodes: list[TrieNode[FieldRule]], plans: _Plans) -> None:
+        self._nodes = nodes
+        self._plans = plans
+        self._inner: _Children | None | bool = False  # False: not built yet
+        self.found = nodes[0].rule if len(nodes) == 1 else best_rule(nodes)
+        self.rule: FieldRule | None = None
+        self.label = ""
+        self.action: Action | None = None
+        # Exact scalar types the rule accepts (a subset of what _type_fits accepts): for these,
+        # keep and drop need no further check.
+        self.fits: frozenset[type] | None = None
+        if self.found is not None:
+            selector, self.rule = self.found
+            self.label = f"{plans.carrier}:{selector.text}"
+            self.action = self.rule.action
+            self.fits = _FITTING_TYPES[self.rule.value_type]
+
+    @property
+    def inner(self) -> _Children | None:
+        if self._inner is False:
+            deeper = [n for n in self._nodes if n.has_children]
+            self._inner = _Children(deeper, self._plans) if deeper else None
+        return self._inner  # type: ignore[return-value]
+
+
+class _Children:
+    """The steps for the members of a container met at a set of trie nodes (``nodes``)."""
+
+    __slots__ = ("any_index", "any_key", "indexes", "keys")
+
+    def __init__(self, nodes: list[TrieNode[FieldRule]], plans: _Plans) -> None:
+        # Same node order as ``children_for_key``: for each node, the exact child, then the
+        # wildcard; ``best_rule`` breaks ties by that order.
+        self.keys = {key: plans.step([c for n in nodes for c in n.children_for_key(key)])
+                     for n in nodes for key in n.keys}
+        self.indexes = {index: plans.step([c for n in nodes for c in n.children_for_index(index)])
+                        for n in nodes for index in n.indexes}
+        wild_keys = [n.any_key for n in nodes if n.any_key is not None]
+        wild_indexes = [n.any_index for n in nodes if n.any_index is not None]
+        self.any_key = plans.step(wild_keys) if wild_keys else None
+        self.any_index = plans.step(wild_indexes) if wild_indexes else None
+
+
+class _Plans:
+    """The steps of one trie for one carrier, shared by node set (a trie is immutable)."""
+
+    def __init__(self, trie: TrieNode[FieldRule], carrier: str) -> None:
+        self.carrier = carrier
+        self._steps: dict[tuple[int, ...], _Step] = {}
+        self.root = _Children([trie], self)  # the document itself is walked at the root
+
+    def step(self, nodes: list[TrieNode[FieldRule]]) -> _Step:
+        key = tuple(id(n) for n in nodes)  # the nodes live as long as the trie holding this
+        found = self._steps.get(key)
+        if found is None:
+            found = self._steps[key] = _Step(nodes, self)
+        return found
+
+
+def _root_children(trie: TrieNode[FieldRule], carrier: str) -> _Children:
+    plans = trie.plans.get(carrier)
+    if plans is None:
+        plans = trie.plans[carrier] = _Plans(trie, carrier)
+    return plans.root  # type: ignore[no-any-return]
 
 
 class BodyMinimizer:
@@ -74,11 +164,88 @@ class BodyMinimizer:
 
     def minimize(self, document: Any) -> Any:
         """Return the minimized copy of ``document`` (an object or a list)."""
+        if not isinstance(document, (dict, list)):
+            raise BodyShapeError("the body must be a JSON object or array")
+        if type(self)._visit is BodyMinimizer._visit:  # not hooked: the compiled walk
+            root = _root_children(self._trie, self._carrier)
+            if isinstance(document, dict):
+                return self._fast_object(document, root, ())
+            return self._fast_list(document, root, ())
         if isinstance(document, dict):
             return self._walk_object(document, [self._trie], ())
-        if isinstance(document, list):
-            return self._walk_list(document, [self._trie], ())
-        raise BodyShapeError("the body must be a JSON object or array")
+        return self._walk_list(document, [self._trie], ())
+
+    # -- the compiled walk (same outcome as _walk_object / _walk_list / _visit below) ----------
+
+    def _fast_object(self, obj: dict[str, Any], children: _Children,
+                     path: tuple[str | int, ...]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        keys, any_key = children.keys, children.any_key
+        for key, value in obj.items():
+            step = keys.get(key, any_key)
+            if step is None:
+                self._report.drop_unlisted(self._label(path + (key,)))
+                continue
+            result = self._fast_value(value, step, path, key)
+            if result is SKIP:
+                continue
+            if type(result) is Deferred:
+                out[key] = None
+                self.pending.append(PendingRedaction(out, key, result.text, result.rule,
+                                                     result.label))
+            else:
+                out[key] = result
+        return out
+
+    def _fast_list(self, items: list[Any], children: _Children,
+                   path: tuple[str | int, ...]) -> list[Any]:
+        out: list[Any] = []
+        indexes, any_index = children.indexes, children.any_index
+        for index, value in enumerate(items):
+            step = indexes.get(index, any_index) if indexes else any_index
+            if step is None:
+                self._report.drop_unlisted(self._label(path + (index,)))
+                continue
+            result = self._fast_value(value, step, path, index)
+            if result is SKIP:
+                continue
+            if type(result) is Deferred:
+                out.append(None)
+                self.pending.append(PendingRedaction(out, len(out) - 1, result.text,
+                                                     result.rule, result.label))
+            else:
+                out.append(result)
+        return out
+
+    def _fast_value(self, value: Any, step: _Step, path: tuple[str | int, ...],
+                    key: str | int) -> Any:
+        fits = step.fits
+        if fits is not None and type(value) in fits:
+            # A scalar of the declared type under keep or drop, the most common rules: the
+            # outcome of apply_scalar_rule without the general call.
+            if step.action is Action.KEEP:
+                self._report.keep(step.label)
+                return value
+            if step.action is Action.DROP:
+                self._report.drop(step.label)
+                return SKIP
+        if isinstance(value, (dict, list)):
+            inner = step.inner
+            if inner is None:
+                self._report.shape_mismatch(self._label(path + (key,)))
+                return SKIP
+            if isinstance(value, dict):
+                return self._fast_object(value, inner, path + (key,))
+            return self._fast_list(value, inner, path + (key,))
+        rule = step.rule
+        if rule is None:
+            # Selectors name keys below this point, but the value is a scalar.
+            self._report.shape_mismatch(self._label(path + (key,)))
+            return SKIP
+        return apply_scalar_rule(rule, value, step.label, self._vendor, self._pseudonymizer,
+                                 self._report)
+
+    # -- the plain walk ---------------------------------------------------------------------------
 
     def _label(self, path: tuple[str | int, ...]) -> str:
         return f"{self._carrier}:{format_path(path)}"

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -168,6 +168,8 @@ class TrieNode(Generic[T]):
     any_key: TrieNode[T] | None = None
     any_index: TrieNode[T] | None = None
     rule: tuple[Selector, T] | None = None
+    # Compiled walks of the trie rooted here, by carrier (``proxy.minimize``); built on first use.
+    plans: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def has_children(self) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from proxy.contract import FieldRule
 from proxy.minimize import BodyMinimizer, BodyShapeError
@@ -107,3 +109,94 @@ def test_scalar_top_level_is_refused() -> None:
 def test_data_shaped_keys_are_masked_in_reports() -> None:
     _, report, _ = minimize({"x": "keep"}, {"jane.doe@example.com": {"tier": "gold"}})
     assert report.dropped == {"body:<key>"}
+
+
+# -- the compiled walk against the plain one -------------------------------------------------------
+
+class PlainWalk(BodyMinimizer):
+    """Hooks ``_visit`` (as explain does), which selects the plain walk."""
+
+    def _visit(self, value: Any, nodes: Any, path: tuple[str | int, ...]) -> Any:
+        return super()._visit(value, nodes, path)
+
+
+def walks(rules: dict[str, Any], document: Any) -> list[Any]:
+    trie = build_trie(
+        [(parse_selector(k), FieldRule.model_validate(v)) for k, v in rules.items()]
+    )
+    outcomes = []
+    for cls in (BodyMinimizer, PlainWalk):
+        report = MessageReport()
+        minimizer = cls(trie, "acme", PSEUDO, report)
+        try:
+            out: Any = minimizer.minimize(document)
+        except BodyShapeError:
+            out = "shape error"
+        pending = [(p.key, p.text, p.path, p.container is out) for p in minimizer.pending]
+        outcomes.append((repr(out), report.to_dict(), report.dropped_count, pending))
+    return outcomes
+
+
+def test_a_trie_without_selectors_drops_everything_in_both_walks() -> None:
+    fast, plain = walks({}, {"a": 1, "b": [1]})
+    assert fast == plain
+    assert fast[1]["unlisted"] == ["body:a", "body:b"]
+
+
+keys = st.one_of(st.sampled_from(["a", "b", "c"]), st.sampled_from(["e-mail", "x y", "1"]))
+selector_steps = st.lists(st.one_of(keys, st.just("*"), st.sampled_from(["[*]", "[0]", "[1]"])),
+                          min_size=1, max_size=4)
+
+
+def as_selector(steps: list[str]) -> str:
+    text = ""
+    for step in steps:
+        if step.startswith("["):
+            text += step
+        else:
+            key = step if step in ("*", "a", "b", "c", "1") else f'"{step}"'
+            text += ("." if text else "") + key
+    return text
+
+
+actions = st.sampled_from([
+    "keep", "drop", "redact", "pseudonymize", {"action": "keep", "type": "integer"},
+    {"action": "keep", "type": "string"}, {"action": "keep", "type": "boolean"},
+    {"action": "keep", "type": "number"}, {"action": "mask", "keep_last": 2},
+])
+values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False),
+              st.text(max_size=5)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3),
+                            st.dictionaries(keys, inner, max_size=4)),
+    max_leaves=15,
+)
+documents = st.one_of(st.dictionaries(keys, values, min_size=1, max_size=5),
+                      st.lists(values, max_size=3), values)
+
+
+def document_paths(value: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every path of ``value`` as selector steps (containers and leaves)."""
+    found = [path] if path else []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found += document_paths(v, path + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found += document_paths(v, path + (f"[{i}]",))
+    return found
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dictionaries(selector_steps.map(as_selector), actions, max_size=4), documents,
+       st.data())
+def test_compiled_walk_matches_the_plain_walk(rules: dict[str, Any], document: Any,
+                                             data: st.DataObject) -> None:
+    # Selectors taken from the document itself (some steps made wildcards) so that rules match.
+    for path in data.draw(st.lists(st.sampled_from(document_paths(document) or [("a",)]),
+                                   max_size=5)):
+        steps = [data.draw(st.sampled_from([step, "[*]" if step.startswith("[") else "*"]))
+                 for step in path]
+        rules[as_selector(steps)] = data.draw(actions)
+    fast, plain = walks(rules, document)
+    assert fast == plain
