@@ -78,6 +78,10 @@ log = logging.getLogger("proxy.exchange")
 
 # A re-serialized body gets its Content-Type from the proxy; a contract listing it has no effect.
 _BUILT_FOR_BODY = FRAMING_HEADERS | {"content-type"}
+# Request headers never copied from the caller (lowercase, as filter_headers expects).
+_REQUEST_SKIP = _BUILT_FOR_BODY | {"x-request-id"}
+_REQUEST_SKIP_COOKIE = _REQUEST_SKIP | {"cookie"}  # a cookies section rebuilds Cookie itself
+_RESPONSE_SKIP_COOKIE = _BUILT_FOR_BODY | {"set-cookie"}
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 # A caller's id goes on to the vendor only when it is opaque (a UUID, or hex digits with at
 # least one letter): a "plain token" may carry data (an order number, a phone number, a name)
@@ -87,6 +91,13 @@ _OPAQUE_ID = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
     r"|(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{16,64}"
 )
+
+
+def _with_nominated(skip: frozenset[str], headers: CIMultiDictProxy[str]) -> frozenset[str]:
+    """``skip`` plus the headers the message's ``Connection`` header declares hop-by-hop."""
+    if "Connection" not in headers:  # the usual case: no set to build
+        return skip
+    return skip | connection_nominated(headers)
 
 
 class SupportsDetect(Protocol):
@@ -342,8 +353,8 @@ class ExchangeHandler:
         cookie_rules = contract.contract.cookies
         headers = filter_headers(
             request.headers, contract.headers, vendor, self._pseudonymizer, report, pending,
-            skip=_BUILT_FOR_BODY | {"x-request-id"} | connection_nominated(request.headers)
-            | ({"cookie"} if cookie_rules else set()),
+            skip=_with_nominated(_REQUEST_SKIP_COOKIE if cookie_rules else _REQUEST_SKIP,
+                                 request.headers),
         )
         if cookie_rules:
             cookie = filter_cookies(request.headers.getall("Cookie", []), cookie_rules, vendor,
@@ -426,10 +437,10 @@ class ExchangeHandler:
         pending: list[PendingRedaction] = []
         vendor = match.vendor.contract.vendor
         cookie_rules = contract.contract.cookies
-        out_headers = filter_headers(headers, contract.headers, vendor, self._pseudonymizer,
-                                     report, pending,
-                                     skip=_BUILT_FOR_BODY | connection_nominated(headers)
-                                     | ({"set-cookie"} if cookie_rules else set()))
+        out_headers = filter_headers(
+            headers, contract.headers, vendor, self._pseudonymizer, report, pending,
+            skip=_with_nominated(_RESPONSE_SKIP_COOKIE if cookie_rules else _BUILT_FOR_BODY,
+                                 headers))
         message = CheckedMessage(headers=out_headers, query=[], pending=pending, report=report)
         if cookie_rules:
             message.set_cookies = filter_set_cookies(headers.getall("Set-Cookie", []),

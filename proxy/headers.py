@@ -62,6 +62,21 @@ def _safe_name(name: str) -> str:
     return format_path((name.lower(),))
 
 
+# Audit labels of header names seen so far: the same few names arrive on every request. Bounded,
+# since callers choose the names; past the bound labels are computed each time.
+_HEADER_LABELS: dict[str, str] = {}
+_MAX_HEADER_LABELS = 1024
+
+
+def _header_label(lowered: str) -> str:
+    label = _HEADER_LABELS.get(lowered)
+    if label is None:
+        label = f"header:{_safe_name(lowered)}"
+        if len(_HEADER_LABELS) < _MAX_HEADER_LABELS:
+            _HEADER_LABELS[lowered] = label
+    return label
+
+
 def filter_headers(
     incoming: CIMultiDictProxy[str] | CIMultiDict[str] | Mapping[str, str],
     rules: Mapping[str, FieldRule],
@@ -71,9 +86,13 @@ def filter_headers(
     pending: list[PendingRedaction],
     skip: Iterable[str] = (),
 ) -> dict[str, str]:
-    """Return the headers that may pass, transformed; a listed header sent twice is refused."""
+    """Return the headers that may pass, transformed; a listed header sent twice is refused.
+
+    ``skip`` names headers never copied; a frozenset is taken as already lowercase (the
+    exchange's constant sets are), anything else is lowercased here.
+    """
     out: dict[str, str] = {}
-    skipped = {s.lower() for s in skip}
+    skipped = skip if isinstance(skip, frozenset) else {s.lower() for s in skip}
     seen: set[str] = set()
     items = incoming.items()
     for name, value in items:
@@ -81,7 +100,7 @@ def filter_headers(
         if lowered in skipped:
             continue
         rule = rules.get(lowered)
-        label = f"header:{_safe_name(lowered)}"
+        label = _header_label(lowered)
         if rule is None:
             report.drop(label)
             continue
