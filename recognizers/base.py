@@ -25,7 +25,7 @@ import regex
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from recognizers.prefilter import digits_gate, passes
+from recognizers.prefilter import digits_gate, loosened_context_gate, passes
 
 # Same bound as Presidio's pattern recognizers: a pathological text cannot hang a worker.
 REGEX_TIMEOUT_S = 2.0
@@ -53,6 +53,19 @@ class RegexRecognizer(LocalRecognizer):
         ]
         self._digits_gate = digits_gate(self.MIN_DIGITS)
         self._gate = regex.compile(self.GATE, self.FLAGS) if self.GATE else None
+        # When every pattern needs the required context (and the class checks it the usual
+        # way), a text without it anywhere gives nothing.
+        every_pattern_needs_context = bool(self.PATTERNS) and {
+            name for name, _, _ in self.PATTERNS
+        } <= self.CONTEXT_PATTERNS
+        self._context_gate = (
+            loosened_context_gate(self.REQUIRED_CONTEXT)
+            if self.REQUIRED_CONTEXT
+            and every_pattern_needs_context
+            and type(self).has_context is RegexRecognizer.has_context
+            and not self.CONTEXT_AFTER
+            else None
+        )
         self._context_regex = (
             regex.compile(self.REQUIRED_CONTEXT, regex.IGNORECASE)
             if self.REQUIRED_CONTEXT
@@ -74,7 +87,11 @@ class RegexRecognizer(LocalRecognizer):
 
     def may_match(self, text: str) -> bool:
         """Whether ``text`` meets the gates every match implies (if not, there is no result)."""
-        return passes(self._digits_gate, text) and passes(self._gate, text)
+        return (
+            passes(self._digits_gate, text)
+            and passes(self._gate, text)
+            and passes(self._context_gate, text)
+        )
 
     def has_context(self, text: str, start: int, end: int) -> bool:
         """Whether the required context occurs near ``text[start:end]``."""

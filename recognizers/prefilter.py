@@ -52,6 +52,32 @@ def context_words_gate(words: list[str]) -> regex.Pattern[str] | None:
     return regex.compile("|".join(regex.escape(part) for part in parts), regex.IGNORECASE)
 
 
+# Word-boundary assertions that `loosened_context_gate` may drop: without them a regex matches
+# in more places, never fewer.
+_BOUNDARIES = (r"\b", r"(?<!\w)", r"(?!\w)")
+# What it cannot loosen safely: other assertions and anchors (they depend on text outside the
+# window the context is checked in) and character classes (``[\b]`` is a backspace).
+_UNSAFE = ("(?<", "(?=", "(?!", "^", "$", "\\A", "\\Z", "\\B", "[")
+
+
+def loosened_context_gate(required_context: str) -> regex.Pattern[str] | None:
+    """A gate for a recognizer whose every match needs ``required_context`` (a regex searched,
+    case-insensitively, in a window of the text): the same regex without its word boundaries,
+    searched in the whole text. A window match is a text match of the loosened regex, so the
+    gate is implied. None when the regex holds something this cannot loosen."""
+    if "\\\\" in required_context:
+        return None  # an escaped backslash before a ``b`` would read as a boundary
+    loosened = required_context
+    for boundary in _BOUNDARIES:
+        loosened = loosened.replace(boundary, "")
+    if any(piece in loosened for piece in _UNSAFE):
+        return None
+    try:
+        return regex.compile(loosened, regex.IGNORECASE)
+    except regex.error:
+        return None
+
+
 class PrefilteredEmailRecognizer(EmailRecognizer):
     """Presidio's e-mail recognizer, skipped on texts without ``@`` (its pattern needs one)."""
 

@@ -20,11 +20,13 @@ from benchmarks.accuracy.corpus import labeled_corpus, no_pii_corpus
 from benchmarks.payloads import make_payloads
 from recognizers.base import RegexRecognizer
 from recognizers.context_gated_recognizer import ContextGatedRecognizer
+from recognizers.custom import CustomRecognizerSpec, build_custom_recognizer
 from recognizers.prefilter import (
     PrefilteredCryptoRecognizer,
     PrefilteredEmailRecognizer,
     context_words_gate,
     digits_gate,
+    loosened_context_gate,
     passes,
 )
 from recognizers.registry import build_recognizers
@@ -82,12 +84,12 @@ def _ungated(recognizer: EntityRecognizer) -> Any:
     if isinstance(recognizer, RegexRecognizer):
 
         def run(text: str) -> Any:
-            saved = recognizer._gate, recognizer._digits_gate
-            recognizer._gate = recognizer._digits_gate = None
+            saved = recognizer._gate, recognizer._digits_gate, recognizer._context_gate
+            recognizer._gate = recognizer._digits_gate = recognizer._context_gate = None
             try:
                 return recognizer.analyze(text, recognizer.supported_entities, None)
             finally:
-                recognizer._gate, recognizer._digits_gate = saved
+                recognizer._gate, recognizer._digits_gate, recognizer._context_gate = saved
 
         return run
     if isinstance(recognizer, ContextGatedRecognizer):
@@ -167,3 +169,35 @@ def test_context_words_gate_is_looser_than_any_window() -> None:
     assert gate.search("TAX") and gate.search("xid") and gate.search("Itinerary")
     assert not gate.search("nothing here")
     assert context_words_gate([]) is None
+
+
+@pytest.mark.parametrize(
+    ("required", "loosened"),
+    [
+        (r"\bbsn\b|sofi", "bsn|sofi"),
+        (r"(?<!\w)(?:tax id|vat)(?!\w)", "(?:tax id|vat)"),
+        (r"^born", None),  # an anchor depends on text outside the window
+        (r"(?<=x)born", None),
+        (r"[\b]born", None),  # inside a class \b is a backspace
+        (r"a\\b", None),  # an escaped backslash, then a letter b
+    ],
+)
+def test_loosened_context_gate(required: str, loosened: str | None) -> None:
+    gate = loosened_context_gate(required)
+    assert (gate.pattern if gate is not None else None) == loosened
+
+
+def test_custom_recognizer_with_required_context_is_gated_and_unchanged() -> None:
+    spec = CustomRecognizerSpec(
+        name="member-id", entity="MEMBER_ID", patterns=[{"regex": r"\bM\d{7}\b"}],
+        context=["member", "membership no."], context_required=True,
+    )
+    recognizer = build_custom_recognizer(spec, "en")
+    assert recognizer._context_gate is not None
+    texts = ["member M1234567", "xmember M1234567", "M1234567 alone", "Membership No. M7654321",
+             "membership noM1234567"]
+    ungated = _ungated(recognizer)
+    for text in texts:
+        assert _key(recognizer.analyze(text, ["MEMBER_ID"], None)) == _key(ungated(text))
+    assert _key(recognizer.analyze("member M1234567", ["MEMBER_ID"], None))
+    assert not recognizer.analyze("M1234567 alone", ["MEMBER_ID"], None)
