@@ -7,7 +7,7 @@ redirects are not followed; a body larger than the limit (after decompression) i
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterable, Iterable
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
@@ -29,6 +29,18 @@ class UpstreamResponse:
     elapsed_ms: float
 
 
+class _BareClientRequest(aiohttp.ClientRequest):
+    """aiohttp's request without the ``Accept``, ``Accept-Encoding`` and ``User-Agent`` it adds.
+
+    Default deny covers our own client too: only framing and listed headers go out. (The
+    session's ``skip_auto_headers`` does the same, at the cost of a sorted header multidict
+    built per request.)
+    """
+
+    def update_auto_headers(self, skip_auto_headers: Iterable[str] | None) -> None:
+        pass
+
+
 class UpstreamClient:
     """One pooled aiohttp session for all vendors."""
 
@@ -45,8 +57,10 @@ class UpstreamClient:
                     sock_connect=self._limits.upstream_connect_timeout_s,
                 ),
                 auto_decompress=True,
-                # Default deny covers our own client too: only framing and listed headers go out.
-                skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding"),
+                request_class=_BareClientRequest,
+                # No cookie jar: a vendor's Set-Cookie is never stored and sent on with later
+                # requests (of other callers); cookies pass only per the contract's cookies.
+                cookie_jar=aiohttp.DummyCookieJar(),
             )
 
     async def close(self) -> None:
@@ -133,6 +147,12 @@ class UpstreamClient:
         if declared is not None and declared > limit:
             raise UpstreamError("the vendor's answer is larger than the limit",
                                 reason="upstream_response_too_large")
+        if resp.content.is_eof():  # the whole answer is buffered already: one read
+            data = await resp.content.read()
+            if len(data) > limit:
+                raise UpstreamError("the vendor's answer is larger than the limit",
+                                    reason="upstream_response_too_large")
+            return data
         chunks: list[bytes] = []
         size = 0
         async for chunk in resp.content.iter_chunked(65536):

@@ -237,6 +237,41 @@ async def test_request_id_is_taken_or_generated(
     assert [r["request_id"] for r in proxy.audit_lines()][0] == "req-123"
 
 
+async def test_the_vendor_receives_only_framing_and_listed_headers(
+    start_proxy: ProxyFactory, vendor: RecordingVendor
+) -> None:
+    proxy = await start_proxy({"acme": CONTRACT}, upstream=vendor.url)
+    resp = await proxy.session.post(
+        f"{proxy.url}/acme/v1/messages", json={"amount": 1},
+        headers={"Authorization": "Bearer k1", "User-Agent": "svc/1", "Accept": "*/*",
+                 "Accept-Encoding": "gzip", "X-Other": "1"})
+    assert resp.status == 200
+    # Nothing the proxy's own client would add by default (User-Agent, Accept, Accept-Encoding).
+    assert set(vendor.received[-1].headers) == {"host", "authorization", "x-request-id",
+                                                "content-type", "content-length"}
+    await proxy.session.get(f"{proxy.url}/acme/v1/messages/m1")
+    assert set(vendor.received[-1].headers) == {"host", "x-request-id"}
+
+
+async def test_vendor_cookies_are_not_kept_between_exchanges(
+    start_proxy: ProxyFactory, vendor: RecordingVendor
+) -> None:
+    async def answer(_: web.Request, received: ReceivedRequest) -> web.StreamResponse:
+        response = web.json_response({"id": "m1"})
+        response.set_cookie("vendor_session", "tied-to-the-first-caller")
+        return response
+
+    vendor.responder = answer
+    # A host name, not an address: a cookie jar would keep cookies for it.
+    proxy = await start_proxy({"acme": CONTRACT},
+                              upstream=vendor.url.replace("127.0.0.1", "localhost"))
+    for _ in range(2):
+        resp = await proxy.session.post(f"{proxy.url}/acme/v1/open", json={"anything": 1})
+        assert resp.status == 200
+    assert len(vendor.received) == 2
+    assert "cookie" not in vendor.received[1].headers
+
+
 # --- errors: the documented answer, and nothing reached the vendor -----------------------------
 
 REQUEST_ERRORS = [
