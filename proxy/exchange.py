@@ -327,21 +327,27 @@ class ExchangeHandler:
         declared = request.content_length
         if declared is not None and declared > limit:
             raise PayloadTooLarge("the request body is larger than the limit")
-        chunks: list[bytes] = []
-        size = 0
+        if request.content.is_eof():  # the whole body is in already: no read can wait
+            return await self._read_chunks(request, limit)
         try:
             async with asyncio.timeout(self._limits.body_timeout_s):
-                while True:
-                    chunk = await request.content.read(65536)
-                    if not chunk:
-                        break
-                    size += len(chunk)
-                    if size > limit:
-                        raise PayloadTooLarge("the request body is larger than the limit")
-                    chunks.append(chunk)
+                return await self._read_chunks(request, limit)
         except TimeoutError:
             raise RequestTimeout("the request body was not received in time") from None
-        return b"".join(chunks)
+
+    @staticmethod
+    async def _read_chunks(request: web.Request, limit: int) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = await request.content.read(65536)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                raise PayloadTooLarge("the request body is larger than the limit")
+            chunks.append(chunk)
+        return bytes(chunks[0]) if len(chunks) == 1 else b"".join(chunks)
 
     async def _check_request(
         self, match: RouteMatch, request: web.Request, body: bytes, record: AuditRecord

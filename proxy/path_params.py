@@ -12,6 +12,7 @@ refused with ``400 bad_path_param``: a path with a hole cannot be forwarded.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import quote
 
 import phonenumbers
@@ -65,10 +66,20 @@ def looks_like_pii(value: str) -> bool:
     return _looks_like_phone(value)
 
 
+@lru_cache(maxsize=1024)
+def _literal_url(base: str, segments: tuple[str | None, ...]) -> str:
+    """The vendor URL of a template without parameters (its segments are all literals)."""
+    if not segments:
+        return base
+    return base + "/" + "/".join(quote(str(seg), safe=_PCHAR_SAFE) for seg in segments)
+
+
 def checked_upstream_url(
     match: RouteMatch, pseudonymizer: Pseudonymizer | None, report: MessageReport
 ) -> str:
     """The vendor URL rebuilt from the template's literals and the checked parameter values."""
+    if not match.params:  # only literal segments: the same URL for every request
+        return _literal_url(match.vendor.upstream_base, match.route.template.segments)
     rules = match.route.route.params
     vendor = match.vendor.contract.vendor
     values: dict[str, str] = {}

@@ -155,11 +155,19 @@ def split_path(raw_path: str) -> list[str]:
     return segments
 
 
+# Matches remembered per Router: only of routes without parameters, whose raw paths carry
+# nothing but encodings of the template's literals; bounded, since callers choose the paths.
+_MAX_CACHED_MATCHES = 1024
+
+
 class Router:
     """Finds the vendor and route for a request path and method."""
 
     def __init__(self, vendors: dict[str, CompiledVendor]) -> None:
         self._vendors = vendors
+        # (method, raw path) -> match. A Router and its contracts never change (a reload builds
+        # a new one), so a match is a pure function of its key.
+        self._literal_matches: dict[tuple[str, str], RouteMatch] = {}
 
     @property
     def vendors(self) -> dict[str, CompiledVendor]:
@@ -168,6 +176,15 @@ class Router:
 
     def match(self, method: str, raw_path: str) -> RouteMatch:
         """Return the match, or raise NotFound / BadRequest (nothing is forwarded then)."""
+        cached = self._literal_matches.get((method, raw_path))
+        if cached is not None:
+            return cached
+        found = self._match(method, raw_path)
+        if not found.params and len(self._literal_matches) < _MAX_CACHED_MATCHES:
+            self._literal_matches[(method, raw_path)] = found
+        return found
+
+    def _match(self, method: str, raw_path: str) -> RouteMatch:
         try:
             segments = split_path(raw_path)
         except UnicodeDecodeError:

@@ -75,3 +75,20 @@ def test_bad_templates(text: str, problem: str) -> None:
     with pytest.raises(ValueError) as info:
         RouteTemplate.parse(text)
     assert problem in str(info.value)
+
+
+def test_matches_of_literal_routes_are_remembered_and_parameters_are_not(
+    router: Router, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = router.match("GET", "/crm/v1/customers/search")
+    assert router.match("GET", "/crm/v1/customers/search") is first
+    assert router.match("GET", "/crm/v1/customers/%73earch") == first  # same route, own key
+    router.match("GET", "/crm/v1/customers/cus_1")  # a parameter (maybe data): not kept
+    assert set(router._literal_matches) == {("GET", "/crm/v1/customers/search"),
+                                            ("GET", "/crm/v1/customers/%73earch")}
+    with pytest.raises(NotFound):  # refusals are not remembered either
+        router.match("POST", "/crm/v1/customers/search")
+    monkeypatch.setattr("proxy.routing._MAX_CACHED_MATCHES", 2)
+    router.match("POST", "/crm/v1/customers")
+    assert len(router._literal_matches) == 2
+    assert router.match("POST", "/crm/v1/customers").route.name == "POST /v1/customers"
