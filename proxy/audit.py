@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,6 +85,25 @@ def open_sink(spec: str) -> AuditSink:
     return FileSink(spec)
 
 
+class _UtcClock:
+    """``datetime.now(UTC).isoformat(timespec="milliseconds")``, formatting each second once."""
+
+    def __init__(self) -> None:
+        self._cached = (-1, "")  # (second, its text), replaced as one object (threads)
+
+    def now(self) -> str:
+        now = time.time()
+        second = int(now)
+        cached_second, prefix = self._cached
+        if second != cached_second:
+            prefix = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+            self._cached = (second, prefix)
+        return f"{prefix}.{int((now - second) * 1000):03d}+00:00"
+
+
+_clock = _UtcClock()
+
+
 @dataclass
 class AuditRecord:
     """Collected while an exchange runs, written once at its end."""
@@ -122,7 +142,7 @@ class AuditRecord:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "time": _clock.now(),
             "request_id": self.request_id,
             "vendor": self.vendor,
             "route": self.route,

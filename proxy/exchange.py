@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -93,6 +93,15 @@ _OPAQUE_ID = re.compile(
 )
 
 
+def new_request_id() -> str:
+    """A random UUID (version 4) as 32 hex digits, like ``uuid.uuid4().hex`` at a third of its
+    cost (no UUID object)."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    return raw.hex()
+
+
 def _with_nominated(skip: frozenset[str], headers: CIMultiDictProxy[str]) -> frozenset[str]:
     """``skip`` plus the headers the message's ``Connection`` header declares hop-by-hop."""
     if "Connection" not in headers:  # the usual case: no set to build
@@ -167,7 +176,7 @@ class ExchangeHandler:
         """The aiohttp handler: always answers, always writes one audit record."""
         started = self._clock()
         incoming_id = request.headers.get("X-Request-Id", "")
-        request_id = incoming_id if _REQUEST_ID.fullmatch(incoming_id) else uuid.uuid4().hex
+        request_id = incoming_id if _REQUEST_ID.fullmatch(incoming_id) else new_request_id()
         record = AuditRecord(request_id=request_id, method=request.method,
                              contract_version=self._version)
         id_token = current_request_id.set(request_id)
@@ -205,7 +214,7 @@ class ExchangeHandler:
         encoded = outgoing.encoded_body()
         headers = dict(outgoing.headers)
         if not _OPAQUE_ID.fullmatch(record.request_id):
-            record.upstream_request_id = uuid.uuid4().hex
+            record.upstream_request_id = new_request_id()
         headers["X-Request-Id"] = record.upstream_request_id or record.request_id
         out_body = None
         if encoded is not None:

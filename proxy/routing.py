@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -98,7 +99,7 @@ class CompiledRoute:
     request: CompiledMessage
     response: CompiledMessage | None  # None: response body passes unchanged
 
-    @property
+    @cached_property  # read several times per exchange (audit, metrics, credentials)
     def name(self) -> str:
         """How the route is named in audit records and error bodies, e.g. ``POST /v1/x/{id}``."""
         return f"{self.route.method} {self.template.text}"
