@@ -53,11 +53,12 @@ def detection_requests(
     """The detector's input for a list of pending redactions, in the same order.
 
     ``options`` is the vendor contract's ``detection:`` section: its allow and deny lists, and
-    its custom recognizers (registered with the workers as ``vendor/name``).
+    its custom recognizers (registered with the workers as ``vendor/name``) and phone regions.
     """
     allow = options.allow_list if options is not None else ()
     deny = options.deny_list if options is not None else ()
     custom = tuple(f"{vendor}/{spec.name}" for spec in options.recognizers) if options else ()
+    regions = options.phone_regions if options is not None else None
     return [
         DetectionRequest(
             text=item.text,
@@ -66,6 +67,7 @@ def detection_requests(
             allow_list=allow,
             deny_list=deny,
             recognizers=custom,
+            phone_regions=regions,
         )
         for item in pending
     ]

@@ -6,6 +6,7 @@ customer-number format without writing Python::
     detection:
       allow_list: [support@shop.example, "Acme Turbo 3000"]   # never redacted
       deny_list: [Project Bluebird]                          # always redacted (DENIED_TERM)
+      phone_regions: [US, CA]      # national phone formats to look for (default: proxy.yaml's)
       recognizers:
         - name: customer_number
           entity: CUSTOMER_NUMBER
@@ -150,14 +151,46 @@ class CustomRecognizerSpec(BaseModel):
         return self.model_copy(update={"name": f"{scope}/{self.name}"})
 
 
+def phone_region_codes(value: tuple[str, ...]) -> tuple[str, ...]:
+    """Upper-cased ISO 3166 alpha-2 regions known to the phone library; ``ValueError`` naming
+    the bad ones otherwise (``UK`` is the usual slip: the code is ``GB``)."""
+    import phonenumbers  # light: metadata loads per region on first use
+
+    upper = tuple(dict.fromkeys(region.upper() for region in value))
+    bad = [
+        region for region in upper
+        if len(region) != 2 or not region.isalpha()
+        or phonenumbers.country_code_for_region(region) == 0
+    ]
+    if bad:
+        hint = " (the United Kingdom is GB)" if "UK" in bad else ""
+        raise ValueError(
+            f"unknown phone region {', '.join(bad)}: use ISO 3166 alpha-2 codes such as US, GB, "
+            f"DE{hint}"
+        )
+    return upper
+
+
 class DetectionConfig(BaseModel):
-    """The ``detection:`` section of a vendor contract."""
+    """The ``detection:`` section of a vendor contract.
+
+    ``phone_regions``: the regions whose national phone formats are looked for in this vendor's
+    texts, instead of ``analyzer.phone_regions`` of proxy.yaml (numbers written with a ``+``
+    country code are found for every region either way). Each region costs a pass of the phone
+    matcher over every text, so a contract whose data is from one country says so.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     allow_list: tuple[str, ...] = ()
     deny_list: tuple[str, ...] = ()
     recognizers: tuple[CustomRecognizerSpec, ...] = ()
+    phone_regions: tuple[str, ...] | None = Field(default=None, min_length=1)
+
+    @field_validator("phone_regions")
+    @classmethod
+    def _known_regions(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        return phone_region_codes(value) if value is not None else None
 
     @field_validator("allow_list", "deny_list")
     @classmethod

@@ -19,6 +19,7 @@ from presidio_analyzer import EntityRecognizer
 from recognizers.engine import InstalledSpacyNlpEngine
 from recognizers.normalize import NormalizedText, normalize
 from recognizers.overlaps import DENY_LIST_ENTITY, LEVEL_VALIDATED, resolve_overlaps
+from recognizers.phone_number_recognizer import PhoneNumberRecognizer
 from recognizers.settings import AnalyzerSettings
 from recognizers.types import DetectionRequest, Span
 
@@ -32,7 +33,13 @@ WARM_UP_TEXT = "Please call John Smith at 212-555-0198 or write to john.smith@ex
 
 # Texts with the same value and the same options give the same answer: analyzed once a batch.
 _AnalysisKey = tuple[
-    str, tuple[str, ...] | None, float, tuple[str, ...], tuple[str, ...], tuple[str, ...]
+    str,
+    tuple[str, ...] | None,
+    float,
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[str, ...] | None,
 ]
 
 
@@ -62,7 +69,7 @@ class Detector:
         self.analyzer = analyzer
         self.custom_recognizers: dict[str, EntityRecognizer] = dict(custom_recognizers or {})
         self._selection: dict[
-            tuple[tuple[str, ...] | None, tuple[str, ...]],
+            tuple[tuple[str, ...] | None, tuple[str, ...], tuple[str, ...] | None],
             tuple[list[EntityRecognizer], list[str]],
         ] = {}
         self._custom_levels = {
@@ -84,6 +91,7 @@ class Detector:
             tuple(request.allow_list),
             tuple(request.deny_list),
             tuple(request.recognizers),
+            tuple(request.phone_regions) if request.phone_regions is not None else None,
         )
 
     def analyze_batch(self, requests: Sequence[DetectionRequest]) -> list[list[Span]]:
@@ -122,11 +130,15 @@ class Detector:
         return [list(spans_by_key.get(key, ())) for key in keys]
 
     def _recognizers_for(
-        self, entities: tuple[str, ...] | None, custom_names: tuple[str, ...]
+        self,
+        entities: tuple[str, ...] | None,
+        custom_names: tuple[str, ...],
+        phone_regions: tuple[str, ...] | None = None,
     ) -> tuple[list[EntityRecognizer], list[str]]:
         """The recognizers that can report one of ``entities`` (all when None) and the entity
-        list they are asked for; chosen once per combination, not once per text."""
-        cache_key = (entities, custom_names)
+        list they are asked for; chosen once per combination, not once per text. With
+        ``phone_regions`` the phone recognizer is one for those regions (a contract's own)."""
+        cache_key = (entities, custom_names, phone_regions)
         cached = self._selection.get(cache_key)
         if cached is None:
             ad_hoc = [self.custom_recognizers[name] for name in custom_names]
@@ -138,6 +150,13 @@ class Detector:
                 ad_hoc_recognizers=ad_hoc or None,
             )
             asked = list(entities) if entities else self.analyzer.get_supported_entities(language)
+            if phone_regions is not None:
+                selected = [
+                    PhoneNumberRecognizer(phone_regions, language)
+                    if isinstance(recognizer, PhoneNumberRecognizer)
+                    else recognizer
+                    for recognizer in selected
+                ]
             for recognizer in selected:
                 if not recognizer.is_loaded:
                     recognizer.load()
@@ -149,13 +168,13 @@ class Detector:
     def _analyze_one(
         self, key: _AnalysisKey, norm: NormalizedText, nlp_artifacts: NlpArtifacts
     ) -> list[Span]:
-        _, entities, threshold, allow_list, deny_list, custom_names = key
+        _, entities, threshold, allow_list, deny_list, custom_names, phone_regions = key
         # What `AnalyzerEngine.analyze` does, minus the parts that cost time and change nothing
         # here: its lemma context enhancer deep-copies every result and then finds no lemmas
         # (the lemmatizer is excluded, see recognizers.engine), and the decision-process
         # bookkeeping is dropped by the caller anyway. Same recognizers, threshold and
         # de-duplication, so the same spans (checked over the accuracy and benchmark corpora).
-        recognizers, asked = self._recognizers_for(entities, custom_names)
+        recognizers, asked = self._recognizers_for(entities, custom_names, phone_regions)
         text = norm.text
         results: list[RecognizerResult] = []
         for recognizer in recognizers:

@@ -6,7 +6,7 @@ import os
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from recognizers.custom import CustomRecognizerSpec
+from recognizers.custom import CustomRecognizerSpec, phone_region_codes
 
 
 class AnalyzerSettings(BaseModel):
@@ -52,11 +52,7 @@ class AnalyzerSettings(BaseModel):
     @field_validator("phone_regions")
     @classmethod
     def _region_codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        upper = tuple(region.upper() for region in value)
-        bad = [region for region in upper if len(region) != 2 or not region.isalpha()]
-        if bad:
-            raise ValueError(f"phone regions are two-letter country codes, not {', '.join(bad)}")
-        return upper
+        return phone_region_codes(value)
 
     def worker_count(self) -> int:
         """The effective number of worker processes."""

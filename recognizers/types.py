@@ -16,7 +16,8 @@ class DetectionRequest:
     ``score_threshold`` overrides the engine default for this text. ``allow_list`` terms are
     never reported (case-insensitive, whole span); ``deny_list`` terms are always reported as
     ``DENIED_TERM`` whatever ``entities`` says; ``recognizers`` names the custom recognizers of
-    ``AnalyzerSettings.custom_recognizers`` to run on this text (the contract's own).
+    ``AnalyzerSettings.custom_recognizers`` to run on this text (the contract's own);
+    ``phone_regions`` replaces ``AnalyzerSettings.phone_regions`` for this text (``None``: keep).
     """
 
     text: str
@@ -25,6 +26,7 @@ class DetectionRequest:
     allow_list: tuple[str, ...] = ()
     deny_list: tuple[str, ...] = ()
     recognizers: tuple[str, ...] = ()
+    phone_regions: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,3 +72,53 @@ def test_unknown_entity_lists_the_contracts_own(tmp_path: Path) -> None:
         load_config(tmp_path)
     assert "unknown entity 'CUSTOMER_NUMBR'" in info.value.problems[0]
     assert "CUSTOMER_NUMBER" in info.value.problems[0]
+
+
+PHONE_CONTRACT = """
+vendor: {name}
+upstream: https://api.sms.example
+{detection}
+routes:
+  - method: POST
+    path: /v1/messages
+    request:
+      body:
+        text: {{action: redact, entities: [PHONE_NUMBER]}}
+"""
+
+
+@pytest.fixture(scope="module")
+def phone_config_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_config(tmp_path_factory.mktemp("phones"), {
+        "us_sms": PHONE_CONTRACT.format(name="us_sms", detection="detection: {phone_regions: [us]}"),
+        "intl_sms": PHONE_CONTRACT.format(name="intl_sms", detection=""),
+    })
+
+
+async def test_a_contract_chooses_its_phone_regions(
+    start_proxy: ProxyFactory, vendor: RecordingVendor, phone_config_dir: Path,
+) -> None:
+    settings = analyzer_settings_for(load_config(phone_config_dir)).model_copy(
+        update={"workers": 1})
+    text = "Call 212-555-0198, +44 20 7946 0958 or 020 7946 0958."
+    async with DetectionPool(settings) as pool:
+        proxy = await start_proxy(config_dir=phone_config_dir, upstream=vendor.url, detector=pool)
+        for name in ("us_sms", "intl_sms"):
+            resp = await proxy.session.post(f"{proxy.url}/{name}/v1/messages", json={"text": text})
+            assert resp.status == 200
+    us_only, default = (request.json()["text"] for request in vendor.received)
+    # US national formats only (and every number written with its country code) ...
+    assert us_only == "Call <PHONE_NUMBER>, <PHONE_NUMBER> or 020 7946 0958."
+    # ... against proxy.yaml's default regions, which include GB.
+    assert default == "Call <PHONE_NUMBER>, <PHONE_NUMBER> or <PHONE_NUMBER>."
+
+
+def test_unknown_phone_region_names_file_vendor_and_key(tmp_path: Path) -> None:
+    from proxy.errors import ConfigError
+    write_config(tmp_path, {"us_sms": PHONE_CONTRACT.format(
+        name="us_sms", detection="detection: {phone_regions: [US, UK]}")})
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    [problem] = info.value.problems
+    assert "us_sms" in problem and "phone_regions" in problem
+    assert "unknown phone region UK" in problem and "GB" in problem

@@ -71,3 +71,22 @@ def test_duplicate_names_are_rejected() -> None:
 def test_built_recognizer(change: dict[str, object], text: str, expected: list[str]) -> None:
     spec = CustomRecognizerSpec.model_validate({**SPEC, **change})
     assert found(spec, text) == expected
+
+
+def test_phone_regions_are_normalized() -> None:
+    assert DetectionConfig(phone_regions=["us", "ca", "US"]).phone_regions == ("US", "CA")
+    assert DetectionConfig().phone_regions is None
+
+
+@pytest.mark.parametrize(
+    ("regions", "message"),
+    [
+        (["UK"], "the United Kingdom is GB"),
+        (["XX", "US"], "unknown phone region XX"),
+        (["USA"], "unknown phone region USA"),
+        ([], "at least 1 item"),
+    ],
+)
+def test_bad_phone_regions_are_rejected(regions: list[str], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        DetectionConfig(phone_regions=regions)

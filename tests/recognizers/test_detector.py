@@ -191,3 +191,21 @@ def test_custom_recognizers_run_when_a_request_names_them(detector: Detector) ->
     with pytest.raises(KeyError):
         shared.analyze_batch([DetectionRequest(text, recognizers=("other/unknown",))])
 
+
+
+def test_phone_regions_of_a_request_replace_the_settings(detector: Detector) -> None:
+    national_gb = "Ring our London desk on 020 7946 0958 today."
+    international = "Ring our London desk on +44 20 7946 0958 today."
+    default, us_only, us_only_plus = detector.analyze_batch([
+        DetectionRequest(national_gb),
+        DetectionRequest(national_gb, phone_regions=("US",)),
+        DetectionRequest(international, phone_regions=("US",)),
+    ])
+    assert [national_gb[s.start : s.end] for s in default if s.entity_type == "PHONE_NUMBER"] == [
+        "020 7946 0958"
+    ]
+    assert not [s for s in us_only if s.entity_type == "PHONE_NUMBER"]
+    # A number written with its country code is found whatever the regions.
+    assert [s.entity_type for s in us_only_plus if s.entity_type == "PHONE_NUMBER"] == [
+        "PHONE_NUMBER"
+    ]
