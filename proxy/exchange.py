@@ -336,8 +336,11 @@ class ExchangeHandler:
         declared = request.content_length
         if declared is not None and declared > limit:
             raise PayloadTooLarge("the request body is larger than the limit")
-        if request.content.is_eof():  # the whole body is in already: no read can wait
-            return await self._read_chunks(request, limit)
+        if request.content.is_eof():  # the whole body is in already: take it as it is
+            body = request.content.read_nowait()
+            if len(body) > limit:
+                raise PayloadTooLarge("the request body is larger than the limit")
+            return body
         try:
             async with asyncio.timeout(self._limits.body_timeout_s):
                 return await self._read_chunks(request, limit)

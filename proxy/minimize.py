@@ -181,11 +181,23 @@ class BodyMinimizer:
                      path: tuple[str | int, ...]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         keys, any_key = children.keys, children.any_key
+        report = self._report
         for key, value in obj.items():
             step = keys.get(key, any_key)
             if step is None:
-                self._report.drop_unlisted(self._label(path + (key,)))
+                report.drop_unlisted(self._label(path + (key,)))
                 continue
+            fits = step.fits
+            if fits is not None and type(value) in fits:
+                # A scalar of the declared type under keep or drop, the most common rules: the
+                # outcome of apply_scalar_rule without the general call.
+                if step.action is Action.KEEP:
+                    report.kept.add(step.label)
+                    out[key] = value
+                    continue
+                if step.action is Action.DROP:
+                    report.drop(step.label)
+                    continue
             result = self._fast_value(value, step, path, key)
             if result is SKIP:
                 continue
@@ -201,11 +213,21 @@ class BodyMinimizer:
                    path: tuple[str | int, ...]) -> list[Any]:
         out: list[Any] = []
         indexes, any_index = children.indexes, children.any_index
+        report = self._report
         for index, value in enumerate(items):
             step = indexes.get(index, any_index) if indexes else any_index
             if step is None:
-                self._report.drop_unlisted(self._label(path + (index,)))
+                report.drop_unlisted(self._label(path + (index,)))
                 continue
+            fits = step.fits
+            if fits is not None and type(value) in fits:  # as in _fast_object
+                if step.action is Action.KEEP:
+                    report.kept.add(step.label)
+                    out.append(value)
+                    continue
+                if step.action is Action.DROP:
+                    report.drop(step.label)
+                    continue
             result = self._fast_value(value, step, path, index)
             if result is SKIP:
                 continue
@@ -219,16 +241,7 @@ class BodyMinimizer:
 
     def _fast_value(self, value: Any, step: _Step, path: tuple[str | int, ...],
                     key: str | int) -> Any:
-        fits = step.fits
-        if fits is not None and type(value) in fits:
-            # A scalar of the declared type under keep or drop, the most common rules: the
-            # outcome of apply_scalar_rule without the general call.
-            if step.action is Action.KEEP:
-                self._report.keep(step.label)
-                return value
-            if step.action is Action.DROP:
-                self._report.drop(step.label)
-                return SKIP
+        """Containers, and scalars under rules other than keep / drop of the declared type."""
         if isinstance(value, (dict, list)):
             inner = step.inner
             if inner is None:
