@@ -111,14 +111,21 @@ def _orjson_is_exact(body: bytes, document: Any) -> bool:
       raw bytes are an upper bound of the structural ones, so equal raw counts prove it without
       looking at strings; otherwise string literals are blanked out first.
     - Integers: a literal of at most 18 digits is within the signed 64-bit range, which orjson
-      reads exactly; any run of 19 digits anywhere (even inside a string) is inconclusive.
+      reads exactly. A run of 19 digits in the raw bytes is looked for again outside string
+      literals (ids and account numbers in strings are common); a run there is inconclusive,
+      even in a fraction or an exponent.
     """
+    outside_strings = None
     if body.translate(_DIGITS_ONLY).find(_LONG_DIGIT_RUN) >= 0:
-        return False
+        outside_strings = _STRING_LITERAL.sub(b'""', body)
+        if outside_strings.translate(_DIGITS_ONLY).find(_LONG_DIGIT_RUN) >= 0:
+            return False
     members = _object_members(document)
     if body.count(b":") == members:
         return True
-    return _STRING_LITERAL.sub(b'""', body).count(b":") == members
+    if outside_strings is None:
+        outside_strings = _STRING_LITERAL.sub(b'""', body)
+    return outside_strings.count(b":") == members
 
 
 def parse_json(body: bytes, max_depth: int) -> Any:
