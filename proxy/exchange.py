@@ -209,7 +209,8 @@ class ExchangeHandler:
         record.bytes_from_client = len(body)
 
         outgoing = await self._check_request(match, request, body, record)
-        await self._detect(outgoing, record)
+        if outgoing.pending:  # free text to check (or tokens to resolve)
+            await self._detect(outgoing, record)
         self._inject_credentials(match, outgoing)  # after detection: secrets never reach it
         encoded = outgoing.encoded_body()
         headers = dict(outgoing.headers)
@@ -245,11 +246,16 @@ class ExchangeHandler:
             out = web.Response(status=status, body=body, headers=CIMultiDict(
                 self._default_response_headers(headers, record)))
         else:
-            await self._detect(checked, record)
+            if checked.pending:
+                await self._detect(checked, record)
             encoded = checked.encoded_body()
-            out_headers = CIMultiDict(checked.headers)
-            for value in checked.set_cookies:
-                out_headers.add("Set-Cookie", value)
+            # web.Response copies the headers into a CIMultiDict of its own; a multidict here
+            # only when Set-Cookie repeats.
+            out_headers: dict[str, str] | CIMultiDict[str] = checked.headers
+            if checked.set_cookies:
+                out_headers = CIMultiDict(checked.headers)
+                for value in checked.set_cookies:
+                    out_headers.add("Set-Cookie", value)
             payload = None
             if encoded is not None:
                 payload, out_headers["Content-Type"] = encoded
