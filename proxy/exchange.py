@@ -385,9 +385,10 @@ class ExchangeHandler:
                                     self._pseudonymizer, report)
             if cookie is not None:
                 headers["cookie"] = cookie
+        raw_query = request.rel_url.raw_query_string
         try:
-            pairs = parse_qsl(request.rel_url.raw_query_string, keep_blank_values=True,
-                              errors="strict")
+            pairs = parse_qsl(raw_query, keep_blank_values=True,
+                              errors="strict") if raw_query else []
         except (UnicodeDecodeError, ValueError):
             raise BadRequest("the query string is not valid UTF-8", reason="bad_query") from None
         query = filter_query(pairs, contract.query, vendor, self._pseudonymizer, report, pending)
