@@ -213,7 +213,7 @@ class ExchangeHandler:
             await self._detect(outgoing, record)
         self._inject_credentials(match, outgoing)  # after detection: secrets never reach it
         encoded = outgoing.encoded_body()
-        headers = dict(outgoing.headers)
+        headers = outgoing.headers  # the checked message's own dict, not the caller's headers
         if not _OPAQUE_ID.fullmatch(record.request_id):
             record.upstream_request_id = new_request_id()
         headers["X-Request-Id"] = record.upstream_request_id or record.request_id
@@ -413,7 +413,7 @@ class ExchangeHandler:
         if contract.body_trie is None:
             message.report.body_dropped = True
             return
-        if inbound:  # vendor answers arrive decoded by the client (checked in _run)
+        if inbound and "Content-Encoding" in headers:  # answers arrive decoded (see _run)
             try:
                 codings = parse_codings(headers.getall("Content-Encoding", []))
                 body = decode_body(body, codings, self._limits.max_body_bytes)

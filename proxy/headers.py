@@ -100,7 +100,7 @@ def filter_headers(
         if lowered in skipped:
             continue
         rule = rules.get(lowered)
-        label = _header_label(lowered)
+        label = _HEADER_LABELS.get(lowered) or _header_label(lowered)
         if rule is None:
             report.drop(label)
             continue

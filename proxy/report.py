@@ -54,8 +54,9 @@ class MessageReport:
             "kept": sorted(self.kept),
             "dropped": sorted(self.dropped),
             "dropped_count": self.dropped_count,
-            "transformed": dict(sorted(self.transformed.items())),
-            "entities": dict(sorted(self.entities.items())),
+            # Usually empty: no sorting (and no Counter copy) then.
+            "transformed": dict(sorted(self.transformed.items())) if self.transformed else {},
+            "entities": dict(sorted(self.entities.items())) if self.entities else {},
         }
         if self.wrong_shape:
             out["wrong_shape"] = sorted(self.wrong_shape)
