@@ -98,6 +98,64 @@ def _object_members(document: Any) -> int:
     return members
 
 
+def _has_float(document: Any) -> bool:
+    """Whether an orjson document holds a float anywhere."""
+    if type(document) is float:
+        return True
+    if type(document) is not dict and type(document) is not list:
+        return False
+    stack: list[Any] = [document]
+    pop, push = stack.pop, stack.append
+    while stack:
+        value = pop()
+        for child in value.values() if type(value) is dict else value:
+            kind = type(child)
+            if kind is float:
+                return True
+            if kind is dict or kind is list:
+                push(child)
+    return False
+
+
+def _no_duplicate_keys(body: bytes, document: Any) -> bool:
+    """True when no object of ``body`` repeats a key (False: not proven).
+
+    Each member of an object is one ``:`` outside string literals; orjson keeps one member per
+    distinct key. Without a backslash in the body, every string orjson kept is byte for byte the
+    one in the body, and orjson writes it back unchanged (it escapes only quotes, backslashes and
+    control characters, which such a string cannot hold). So the colons of the body minus those
+    of orjson's re-serialization count the repeated members plus the colons inside the strings
+    they carried: zero exactly when no key repeats. With escapes, the structural colons are
+    counted on the body with its string literals blanked out.
+    """
+    colons = body.count(b":")
+    if b"\\" not in body:
+        try:
+            return colons == orjson.dumps(document).count(b":")
+        except orjson.JSONEncodeError:  # nesting orjson does not write back (over 254 levels)
+            pass
+    members = _object_members(document)
+    if colons == members:  # no colon inside strings: nothing to blank out
+        return True
+    return _STRING_LITERAL.sub(b'""', body).count(b":") == members
+
+
+def _integers_exact(body: bytes, document: Any) -> bool:
+    """True when every integer literal of ``body`` is within 64 bits (False: not proven).
+
+    A literal of at most 18 digits is; orjson reads it exactly. A run of 19 digits may be an id
+    in a string: orjson reads an integer beyond 64 bits as a float, so a document without floats
+    has none; otherwise the run is looked for outside string literals, where it is
+    inconclusive even in a fraction or an exponent.
+    """
+    if body.translate(_DIGITS_ONLY).find(_LONG_DIGIT_RUN) < 0:
+        return True
+    if not _has_float(document):
+        return True
+    outside_strings = _STRING_LITERAL.sub(b'""', body)
+    return outside_strings.translate(_DIGITS_ONLY).find(_LONG_DIGIT_RUN) < 0
+
+
 def _orjson_is_exact(body: bytes, document: Any) -> bool:
     """True when the strict stdlib pass would return ``document`` as it is.
 
@@ -105,27 +163,8 @@ def _orjson_is_exact(body: bytes, document: Any) -> bool:
     build equal values (same escapes, correctly rounded floats; checked by differential tests)
     except in two cases: duplicate keys, and integers outside 64 bits. False means "not proven",
     never "wrong": the caller then runs the strict pass.
-
-    - Duplicates: each member of an object is one ``:`` outside string literals, and orjson keeps
-      one member per distinct key; the counts agree exactly when no key repeats. Colons in the
-      raw bytes are an upper bound of the structural ones, so equal raw counts prove it without
-      looking at strings; otherwise string literals are blanked out first.
-    - Integers: a literal of at most 18 digits is within the signed 64-bit range, which orjson
-      reads exactly. A run of 19 digits in the raw bytes is looked for again outside string
-      literals (ids and account numbers in strings are common); a run there is inconclusive,
-      even in a fraction or an exponent.
     """
-    outside_strings = None
-    if body.translate(_DIGITS_ONLY).find(_LONG_DIGIT_RUN) >= 0:
-        outside_strings = _STRING_LITERAL.sub(b'""', body)
-        if outside_strings.translate(_DIGITS_ONLY).find(_LONG_DIGIT_RUN) >= 0:
-            return False
-    members = _object_members(document)
-    if body.count(b":") == members:
-        return True
-    if outside_strings is None:
-        outside_strings = _STRING_LITERAL.sub(b'""', body)
-    return outside_strings.count(b":") == members
+    return _integers_exact(body, document) and _no_duplicate_keys(body, document)
 
 
 def parse_json(body: bytes, max_depth: int) -> Any:

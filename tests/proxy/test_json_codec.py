@@ -72,7 +72,7 @@ def strict_reference(body: bytes, max_depth: int) -> Any:
 def outcome(parse: Callable[[bytes, int], Any], body: bytes, max_depth: int = 64) -> Any:
     """The parsed value with every scalar's type (1 and 1.0 differ), or the error answer."""
     try:
-        return ("ok", orjson.dumps(parse(body, max_depth)), typed(parse(body, max_depth)))
+        return ("ok", typed(parse(body, max_depth)))
     except JsonRejected as exc:
         return ("rejected", exc.reason, str(exc))
 
@@ -108,6 +108,11 @@ def strict_pass_calls(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
         b'{"q": "say \\"a:b\\"", "r": "\\\\", "s": "\\\\\\":\\""}',  # escaped quotes, backslashes
         b'{"card": "4111 1111 1111 1111", "n": 123456789012345678}',  # 18 digits: exact in orjson
         b'{"iban": "DE89370400440532013000", "id": "12345678901234567890123"}',  # digits in strings
+        b'{"n": 9223372036854775807}',  # 19 digits in range: orjson's int is exact
+        b'{"n": 18446744073709551615}',
+        b'{"n": -9223372036854775808}',
+        b'{"id": "12345678901234567890", "f": 2.5}',  # a float, but the long run is in a string
+        b'{"a": 1, "b": "no escapes, one colon: here"}',
         b'{"k": "\\u003a", "\\u0073sn": "x"}',  # an escaped colon is not a raw ':'
         b'[1, [2, [3]], {"k": "v"}]',
         b'"a:b"',
@@ -151,9 +156,6 @@ def test_inconclusive_bodies_get_the_strict_answer(
 @pytest.mark.parametrize(
     "body",
     [
-        b'{"n": 9223372036854775807}',  # 19 digits, in range: the exact stdlib integer
-        b'{"n": 18446744073709551615}',
-        b'{"n": -9223372036854775808}',
         b'{"f": 0.1234567890123456789}',  # a long float: left to the strict pass
         b'{"f": 1.5e0000000000000000001}',  # a long exponent too
     ],
@@ -168,19 +170,30 @@ def test_long_digit_runs_go_through_the_strict_pass(
     assert strict_pass_calls == [body]
 
 
-def test_the_fast_path_decision() -> None:
-    exact = json_codec._orjson_is_exact
-    assert exact(b'{"a": "b:c"}', {"a": "b:c"})
-    assert not exact(b'{"a": 1, "a": 2}', {"a": 2})
-    assert not exact(b'{"a": "x", "a": "y:z"}', {"a": "y:z"})
-    assert not exact(b'{"a": 1234567890123456789}', {"a": 1234567890123456789})
-    assert exact(b'{"a": "1234567890123456789"}', {"a": "1234567890123456789"})
-    assert not exact(b'{"a": "1234567890123456789", "b": 1234567890123456789}',
-                     {"a": "1234567890123456789", "b": 1234567890123456789})
-    assert not exact(b'{"a": "x\\", "b": 1234567890123456789}',
-                     {"a": "x\\", "b": 1234567890123456789})
-    assert exact(b'{"a": "123456789012345678"}', {"a": "123456789012345678"})
-    assert exact(b'{"a": "\\\\", "b": "\\":"}', {"a": "\\", "b": '":'})
+def test_escaped_colons_cannot_hide_a_duplicate() -> None:
+    # Without the escape rule the colon counts would match: 2 in the body, 2 written back.
+    body = b'{"a": 1, "a": "\\u003a"}'
+    assert not json_codec._no_duplicate_keys(body, orjson.loads(body))
+    assert outcome(parse_json, body)[1] == "duplicate_key"
+
+
+@pytest.mark.parametrize(
+    ("body", "exact"),
+    [
+        (b'{"a": "b:c"}', True),
+        (b'{"a": 1, "a": 2}', False),
+        (b'{"a": "x", "a": "y:z"}', False),
+        (b'{"a": 12345678901234567890123}', False),  # a float in orjson's document
+        (b'{"a": 1234567890123456789}', True),  # 19 digits in range: an exact int
+        (b'{"a": "12345678901234567890123", "f": 1.5}', True),  # the long run is in a string
+        (b'{"a": 0.12345678901234567890}', False),
+        (b'{"a": "x\\\\", "b": "1234567890123456789", "f": 1.5}', True),  # x\\ then a quote
+        (b'{"a": "\\\\", "b": "\\":"}', True),  # escapes: colons counted outside strings
+        (b'{"a": "\\u003a", "a": 1}', False),
+    ],
+)
+def test_the_fast_path_decision(body: bytes, exact: bool) -> None:
+    assert json_codec._orjson_is_exact(body, orjson.loads(body)) is exact
 
 
 json_values = st.recursive(
@@ -205,3 +218,12 @@ def test_fast_path_agrees_with_the_strict_pass(value: Any, duplicate: bool, esca
         key = json.dumps(next(iter(value)), ensure_ascii=escape).encode()
         body = body[:-1] + b", " + key + b": 0}"
     assert outcome(parse_json, body, max_depth) == outcome(strict_reference, body, max_depth)
+
+
+def test_nesting_orjson_cannot_write_back_is_checked_another_way() -> None:
+    # orjson writes at most 254 levels; the members count takes over (limits allow 512).
+    deep = b'{"a": ' * 300 + b"1" + b"}" * 300
+    assert outcome(parse_json, deep, 400) == outcome(strict_reference, deep, 400)
+    assert outcome(parse_json, deep, 400)[0] == "ok"
+    duplicated = b'{"a": ' * 300 + b'{"k": 1, "k": 2}' + b"}" * 300
+    assert outcome(parse_json, duplicated, 400)[1] == "duplicate_key"
