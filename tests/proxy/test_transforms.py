@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import date
 
+import orjson
 import pytest
 
 from proxy.contract import FieldRule
@@ -72,3 +75,15 @@ def test_age_band_from_birth_date() -> None:
 def test_generalize_refuses_wrong_shapes(kw: dict, value: object) -> None:
     with pytest.raises(TransformError):
         generalize(rule(action="generalize", **kw), value)
+
+
+def test_pseudonyms_are_the_documented_hmac() -> None:
+    # psn_ + the first 32 hex digits of HMAC-SHA256(vendor key, value), the vendor key being
+    # HMAC-SHA256(secret, "pseudonymize/v1/" + vendor): pseudonyms stay stable across versions.
+    secret = b"s" * 32
+    vendor_key = hmac.new(secret, b"pseudonymize/v1/mailer", hashlib.sha256).digest()
+    p = Pseudonymizer(secret)
+    for value in ("cus_1", "cus_2", "é", 42, None, True, 1.5):
+        data = value.encode() if isinstance(value, str) else orjson.dumps(value)
+        expected = "psn_" + hmac.new(vendor_key, data, hashlib.sha256).hexdigest()[:32]
+        assert p.pseudonymize("mailer", value) == expected
