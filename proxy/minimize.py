@@ -187,8 +187,9 @@ class BodyMinimizer:
             if step is None:
                 report.drop_unlisted(self._label(path + (key,)))
                 continue
+            kind = type(value)
             fits = step.fits
-            if fits is not None and type(value) in fits:
+            if fits is not None and kind in fits:
                 # A scalar of the declared type under keep or drop, the most common rules: the
                 # outcome of apply_scalar_rule without the general call.
                 if step.action is Action.KEEP:
@@ -198,6 +199,11 @@ class BodyMinimizer:
                 if step.action is Action.DROP:
                     report.drop(step.label)
                     continue
+            elif (kind is dict or kind is list) and step.inner is not None:
+                # A container some selector goes into (the walk of _fast_value, one call less).
+                out[key] = (self._fast_object(value, step.inner, path + (key,)) if kind is dict
+                            else self._fast_list(value, step.inner, path + (key,)))
+                continue
             result = self._fast_value(value, step, path, key)
             if result is SKIP:
                 continue
@@ -219,8 +225,9 @@ class BodyMinimizer:
             if step is None:
                 report.drop_unlisted(self._label(path + (index,)))
                 continue
+            kind = type(value)
             fits = step.fits
-            if fits is not None and type(value) in fits:  # as in _fast_object
+            if fits is not None and kind in fits:  # as in _fast_object
                 if step.action is Action.KEEP:
                     report.kept.add(step.label)
                     out.append(value)
@@ -228,6 +235,10 @@ class BodyMinimizer:
                 if step.action is Action.DROP:
                     report.drop(step.label)
                     continue
+            elif (kind is dict or kind is list) and step.inner is not None:
+                out.append(self._fast_object(value, step.inner, path + (index,)) if kind is dict
+                           else self._fast_list(value, step.inner, path + (index,)))
+                continue
             result = self._fast_value(value, step, path, index)
             if result is SKIP:
                 continue

@@ -151,12 +151,24 @@ def format_path(path: tuple[str | int, ...], mask_unsafe_keys: bool = True) -> s
         if isinstance(step, int):
             parts.append("[*]")
             continue
-        if mask_unsafe_keys and not _SAFE_KEY.fullmatch(step):
-            shown = "<key>"
-        else:
+        if not mask_unsafe_keys:
             shown = format_key(step)
+        elif step in _SAFE_KEYS_SEEN:
+            shown = step
+        elif _SAFE_KEY.fullmatch(step):
+            shown = step  # a safe key is a bare key too: format_key would return it as it is
+            if len(_SAFE_KEYS_SEEN) < _MAX_SAFE_KEYS_SEEN:
+                _SAFE_KEYS_SEEN.add(step)
+        else:
+            shown = "<key>"
         parts.append(("." if parts else "") + shown)
     return "".join(parts)
+
+
+# Keys already matched against _SAFE_KEY (audit labels repeat the same few). Only safe keys, which
+# audit records show as they are anyway; bounded, since payloads choose their keys.
+_SAFE_KEYS_SEEN: set[str] = set()
+_MAX_SAFE_KEYS_SEEN = 4096
 
 
 @dataclass(slots=True)

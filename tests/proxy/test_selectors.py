@@ -81,3 +81,11 @@ def test_format_path_masks_keys_that_look_like_data() -> None:
     assert format_path(("customers", 3, "email")) == "customers[*].email"
     assert format_path(("by_email", "jane.doe@example.com", "tier")) == "by_email.<key>.tier"
     assert format_path(("a.b",), mask_unsafe_keys=False) == '"a.b"'
+
+
+def test_format_path_gives_the_same_answer_for_keys_it_has_seen() -> None:
+    for _ in range(2):  # the second time from the cache of safe keys
+        assert format_path(("order_id", 0, "x-y")) == "order_id[*].x-y"
+        assert format_path(("jane.doe@example.com",)) == "<key>"
+        assert format_path(("k" * 65,)) == "<key>"
+        assert format_path(("order_id",), mask_unsafe_keys=False) == "order_id"
