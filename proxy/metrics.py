@@ -123,17 +123,12 @@ class _Counter:
     turned into samples at scrape time.
     """
 
-    def __init__(self, name: str, documentation: str, labelnames: tuple[str, ...],
-                 max_series: int | None = None) -> None:
+    def __init__(self, name: str, documentation: str, labelnames: tuple[str, ...]) -> None:
         self.name = name
         self.documentation = documentation
         self.labelnames = labelnames
         # label values -> [value, created]; insertion order is the exposition order.
         self.series: dict[tuple[str, ...], list[float]] = {}
-        # Path-labelled counters: at most this many distinct label sets; later paths are
-        # counted under path="<other>" (label position 3).
-        self._max_series = max_series
-        self._admitted = 0
 
     def inc(self, labels: tuple[str, ...], amount: float = 1.0) -> None:
         """Add ``amount``; the caller holds the metrics lock."""
@@ -143,22 +138,9 @@ class _Counter:
         else:
             cell[0] += amount
 
-    def inc_path(self, labels: tuple[str, ...]) -> None:
-        """``inc`` for a path-labelled series, within the series budget."""
-        cell = self.series.get(labels)
-        if cell is not None:
-            cell[0] += 1.0
-            return
-        if self._max_series is not None:
-            if self._admitted >= self._max_series:
-                labels = labels[:3] + (OTHER_PATH,) + labels[4:]
-                cell = self.series.get(labels)
-                if cell is not None:
-                    cell[0] += 1.0
-                    return
-            else:
-                self._admitted += 1
-        self.series[labels] = [1.0, time.time()]
+    def snapshot(self) -> list[tuple[tuple[str, ...], list[float]]]:
+        """A copy of every series; the caller holds the metrics lock."""
+        return [(labels, list(cell)) for labels, cell in self.series.items()]
 
     def family(self, series: list[tuple[tuple[str, ...], list[float]]]) -> CounterMetricFamily:
         out = CounterMetricFamily(self.name, self.documentation, labels=self.labelnames)
@@ -166,6 +148,46 @@ class _Counter:
         for labels, (value, since) in series:
             out.add_metric(labels, value, created=since if created else None)
         return out
+
+
+class _PathCounter(_Counter):
+    """A counter labelled ``vendor, route, direction, path`` (and for some ``action``).
+
+    Series are grouped by their labels other than the path, so a message's paths are counted
+    with one dictionary lookup each (no label tuple built and hashed per path). At most
+    ``max_series`` distinct label sets are admitted; later paths count under ``path="<other>"``.
+    """
+
+    def __init__(self, name: str, documentation: str, labelnames: tuple[str, ...],
+                 max_series: int) -> None:
+        super().__init__(name, documentation, labelnames)
+        # (vendor, route, direction[, action]) -> path -> [value, created]
+        self.groups: dict[tuple[str, ...], dict[str, list[float]]] = {}
+        self._max_series = max_series
+        self._admitted = 0
+
+    def group(self, key: tuple[str, ...]) -> dict[str, list[float]]:
+        """The series of one label set but the path; the caller holds the metrics lock."""
+        paths = self.groups.get(key)
+        if paths is None:
+            paths = self.groups[key] = {}
+        return paths
+
+    def new_path(self, paths: dict[str, list[float]], path: str) -> None:
+        """Count a path not yet in ``paths`` (one of ``group``), within the series budget."""
+        if self._admitted >= self._max_series:
+            cell = paths.get(OTHER_PATH)
+            if cell is not None:
+                cell[0] += 1.0
+                return
+            path = OTHER_PATH
+        else:
+            self._admitted += 1
+        paths[path] = [1.0, time.time()]
+
+    def snapshot(self) -> list[tuple[tuple[str, ...], list[float]]]:
+        return [(key[:3] + (path,) + key[3:], list(cell))
+                for key, paths in self.groups.items() for path, cell in paths.items()]
 
 
 class _Histogram:
@@ -188,6 +210,11 @@ class _Histogram:
             cell = self.series[labels] = [[0] * len(self._bounds), 0.0, time.time()]
         cell[0][bisect_left(self._bounds, amount)] += 1
         cell[1] += amount
+
+    def snapshot(self) -> list[tuple[tuple[str, ...], list[Any]]]:
+        """A copy of every series; the caller holds the metrics lock."""
+        return [(labels, [list(cell[0]), cell[1], cell[2]])
+                for labels, cell in self.series.items()]
 
     def family(self, series: list[tuple[tuple[str, ...], list[Any]]]) -> HistogramMetricFamily:
         out = HistogramMetricFamily(self.name, self.documentation, labels=self.labelnames)
@@ -214,8 +241,7 @@ class _ExchangeCollector(Collector):
     def collect(self) -> Iterator[CounterMetricFamily | HistogramMetricFamily]:
         owner = self._owner
         with owner._lock:  # a consistent copy; the exchange side never waits on exposition
-            snapshot = [(metric, [(k, list(v)) for k, v in metric.series.items()])
-                        for metric in owner._families]
+            snapshot = [(metric, metric.snapshot()) for metric in owner._families]
         for metric, series in snapshot:
             yield metric.family(series)  # type: ignore[arg-type]
 
@@ -231,18 +257,18 @@ class ProxyMetrics:
         self.rejected = _Counter(f"{PREFIX}_rejected", "Exchanges refused; nothing forwarded.",
                                  ("vendor", "reason"))
         path_labels = ("vendor", "route", "direction", "path")
-        self.dropped = _Counter(f"{PREFIX}_fields_dropped",
-                                "Messages in which a path was dropped.", path_labels,
-                                max_path_series)
-        self.transformed = _Counter(f"{PREFIX}_fields_transformed",
-                                    "Messages in which a path was transformed.",
-                                    (*path_labels, "action"), max_path_series)
-        self.unlisted = _Counter(f"{PREFIX}_unlisted_fields",
-                                 "Schema drift: messages carrying a field no contract names.",
-                                 path_labels, max_path_series)
-        self.wrong_shape = _Counter(f"{PREFIX}_wrong_shape",
-                                    "Values dropped for not having the shape the contract "
-                                    "expects.", path_labels, max_path_series)
+        self.dropped = _PathCounter(f"{PREFIX}_fields_dropped",
+                                    "Messages in which a path was dropped.", path_labels,
+                                    max_path_series)
+        self.transformed = _PathCounter(f"{PREFIX}_fields_transformed",
+                                        "Messages in which a path was transformed.",
+                                        (*path_labels, "action"), max_path_series)
+        self.unlisted = _PathCounter(f"{PREFIX}_unlisted_fields",
+                                     "Schema drift: messages carrying a field no contract names.",
+                                     path_labels, max_path_series)
+        self.wrong_shape = _PathCounter(f"{PREFIX}_wrong_shape",
+                                        "Values dropped for not having the shape the contract "
+                                        "expects.", path_labels, max_path_series)
         self.entities = _Counter(f"{PREFIX}_entities_redacted", "PII entities replaced.",
                                  ("vendor", "direction", "entity_type"))
         self.exchange_seconds = _Histogram(f"{PREFIX}_exchange_duration_seconds",
@@ -317,13 +343,25 @@ class ProxyMetrics:
     def _observe_report(self, vendor: str, route: str, direction: str,
                         report: MessageReport) -> None:
         unlisted: Iterable[str] = getattr(report, "unlisted", ())
+        key = (vendor, route, direction)
         for counter, paths in ((self.dropped, report.dropped), (self.unlisted, unlisted),
                                (self.wrong_shape, report.wrong_shape)):
-            inc = counter.inc_path
+            if not paths:
+                continue
+            series = counter.group(key)
             for path in paths:
-                inc((vendor, route, direction, path))
+                cell = series.get(path)
+                if cell is None:
+                    counter.new_path(series, path)
+                else:
+                    cell[0] += 1.0
         for path, action in report.transformed.items():
-            self.transformed.inc_path((vendor, route, direction, path, action))
+            series = self.transformed.group((vendor, route, direction, action))
+            cell = series.get(path)
+            if cell is None:
+                self.transformed.new_path(series, path)
+            else:
+                cell[0] += 1.0
         for entity_type, count in report.entities.items():
             self.entities.inc((vendor, direction, entity_type), count)
 
