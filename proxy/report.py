@@ -14,6 +14,18 @@ from typing import Any
 MAX_LISTED_PATHS = 200
 
 
+class EntityCounts(Counter[str]):
+    """Entities replaced per type: a ``Counter`` that is cheap to create empty.
+
+    Every message gets one and most keep it empty; ``Counter.__init__`` goes through
+    ``update()`` even without arguments.
+    """
+
+    def __init__(self, iterable: Any = None, /, **kwds: int) -> None:
+        if iterable is not None or kwds:
+            super().__init__(iterable, **kwds)
+
+
 @dataclass
 class MessageReport:
     """Kept, dropped and transformed paths plus entity counts of one message."""
@@ -25,7 +37,7 @@ class MessageReport:
     wrong_shape: set[str] = field(default_factory=set)
     # Schema drift: dropped because no selector names them (not an explicit `drop`).
     unlisted: set[str] = field(default_factory=set)
-    entities: Counter[str] = field(default_factory=Counter)
+    entities: Counter[str] = field(default_factory=EntityCounts)
     body_dropped: bool = False
 
     def keep(self, path: str) -> None:
