@@ -11,7 +11,7 @@ from typing import Any
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from proxy.contract import Action, FieldRule, Generalization
+from proxy.contract import Action, FieldRule, Generalization, ValueType
 from proxy.errors import BadRequest
 from proxy.minimize import SKIP, Deferred, PendingRedaction, apply_scalar_rule
 from proxy.report import MessageReport
@@ -62,6 +62,9 @@ def _safe_name(name: str) -> str:
     return format_path((name.lower(),))
 
 
+# Declared types a header value (always text) fits; None: keep's default, any scalar.
+_TEXT_FITTING = (None, ValueType.STRING, ValueType.SCALAR)
+
 # Audit labels of header names seen so far: the same few names arrive on every request. Bounded,
 # since callers choose the names; past the bound labels are computed each time.
 _HEADER_LABELS: dict[str, str] = {}
@@ -108,6 +111,10 @@ def filter_headers(
             raise BadRequest("a header the contract lists was sent more than once",
                              reason="duplicate_header")
         seen.add(lowered)
+        if rule.action is Action.KEEP and rule.type in _TEXT_FITTING:
+            report.keep(label)  # what apply_scalar_rule does with a text value under keep
+            out[lowered] = value
+            continue
         if rule.action is Action.GENERALIZE and rule.to is Generalization.IP_NETWORK:
             value = client_address(value)
         result = apply_scalar_rule(rule, value, label, vendor, pseudonymizer, report)
