@@ -148,41 +148,52 @@ class Harness:
             "quick": args.quick,
             "load_average_at_start": os.getloadavg(),
         }
-        self.log("(f) spaCy NER floor ...")
-        self.results["floor"] = self._json_subprocess(
-            ["benchmarks.floor", "--payloads", str(min(300, args.payloads)), "--cpu", "1"])
-        self.log("(e) naive per-field Presidio loop ...")
-        naive = self._json_subprocess(
-            ["benchmarks.naive", "--payloads", str(min(200, args.payloads)), "--seconds",
-             str(args.naive_seconds), "--cpu", "1"])
-        self.results["naive"] = naive
+        if self.wants("f"):
+            self.log("(f) spaCy NER floor ...")
+            self.results["floor"] = self._json_subprocess(
+                ["benchmarks.floor", "--payloads", str(min(300, args.payloads)), "--cpu", "1"])
+        if self.wants("e"):
+            self.log("(e) naive per-field Presidio loop ...")
+            naive = self._json_subprocess(
+                ["benchmarks.naive", "--payloads", str(min(200, args.payloads)), "--seconds",
+                 str(args.naive_seconds), "--cpu", "1"])
+            self.results["naive"] = naive
 
         vendor = start_announcing("vendor", ["benchmarks.vendor"], self.workdir, self.pin_load)
         try:
-            self.closed("a", "(a) direct to vendor", None, vendor.url + VENDOR_PATH, vendor)
-            passthrough = start_announcing(
-                "passthrough", ["benchmarks.passthrough", "--upstream", vendor.url],
-                self.workdir, self.pin_servers)
-            try:
-                self.closed("b", "(b) aiohttp pass-through", passthrough,
-                            passthrough.url + MAIL_PATH, vendor)
-            finally:
-                passthrough.stop()
+            if self.wants("a"):
+                self.closed("a", "(a) direct to vendor", None, vendor.url + VENDOR_PATH, vendor)
+            if self.wants("b"):
+                passthrough = start_announcing(
+                    "passthrough", ["benchmarks.passthrough", "--upstream", vendor.url],
+                    self.workdir, self.pin_servers)
+                try:
+                    self.closed("b", "(b) aiohttp pass-through", passthrough,
+                                passthrough.url + MAIL_PATH, vendor)
+                finally:
+                    passthrough.stop()
             self._proxy_scenarios(vendor)
         finally:
             vendor.stop()
 
+    def wants(self, key: str) -> bool:
+        """Whether scenario ``key`` runs (all of them unless ``--only`` names some)."""
+        return self.args.only is None or key in self.args.only
+
     def _proxy_scenarios(self, vendor: Server) -> None:
         args = self.args
-        structured = start_proxy(
-            "proxy-structured",
-            write_proxy_config("structured", self.workdir, args.workers, args.queue_size, 0),
-            vendor.url, self.workdir, self.pin_servers)
-        try:
-            self.closed("c", "(c) proxy, structured only", structured,
-                        structured.url + MAIL_PATH, vendor, leaks=True)
-        finally:
-            structured.stop()
+        if self.wants("c"):
+            structured = start_proxy(
+                "proxy-structured",
+                write_proxy_config("structured", self.workdir, args.workers, args.queue_size, 0),
+                vendor.url, self.workdir, self.pin_servers)
+            try:
+                self.closed("c", "(c) proxy, structured only", structured,
+                            structured.url + MAIL_PATH, vendor, leaks=True)
+            finally:
+                structured.stop()
+        if not self.wants("d"):  # (d), its overload and window phases
+            return
 
         config = write_proxy_config("redact", self.workdir, args.workers, args.queue_size, 0)
         proxy = start_proxy("proxy-redact", config, vendor.url, self.workdir, self.pin_servers)
@@ -273,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--profile", action="store_true", help="py-spy the proxy during (d)")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument("--only", type=lambda text: set(text.split(",")), default=None,
+                        metavar="KEYS", help="run only these scenarios, e.g. b,c (d includes its "
+                        "overload and window phases); writes out/only-KEYS.json, not REPORT.md")
     return parser
 
 
@@ -293,6 +307,15 @@ def main(argv: list[str] | None = None) -> int:
         harness = Harness(args, Path(tmp))
         harness.run()
     harness.results["meta"]["load_average_at_end"] = os.getloadavg()
+    if args.only is not None:  # a partial run: its own file, the full report stays as it was
+        path = args.out / f"only-{'-'.join(sorted(args.only))}.json"
+        path.write_text(json.dumps(harness.results))
+        for key, scenario in harness.results["scenarios"].items():
+            cpu = scenario.get("server_cpu_ms_per_request")
+            print(f"{key}: {scenario['throughput_rps']:,.0f} req/s"
+                  + (f", {cpu:.3f} ms server CPU per request" if cpu is not None else ""))
+        print(f"wrote {path}", file=sys.stderr)
+        return 0
     (args.out / "results.json").write_text(json.dumps(harness.results))
     report.write(harness.results, args.out)
     print(f"wrote {args.out / 'REPORT.md'}", file=sys.stderr)
