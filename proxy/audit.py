@@ -55,7 +55,7 @@ class FileSink:
         self._lock = threading.Lock()
 
     def write(self, record: dict[str, Any]) -> None:
-        data = orjson.dumps(record) + b"\n"
+        data = orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
         with self._lock:
             self._fh.write(data)
 

@@ -15,6 +15,7 @@ agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from proxy.contract import Action, FieldRule, ValueType
@@ -75,12 +76,9 @@ class _Step:
     ``inner`` the children when the value is a container (None: no selector goes deeper).
     """
 
-    __slots__ = ("_inner", "_nodes", "_plans", "action", "fits", "found", "label", "rule")
-
     def __init__(self, nodes: list[TrieNode[FieldRule]], plans: _Plans) -> None:
         self._nodes = nodes
         self._plans = plans
-        self._inner: _Children | None | bool = False  # False: not built yet
         self.found = nodes[0].rule if len(nodes) == 1 else best_rule(nodes)
         self.rule: FieldRule | None = None
         self.label = ""
@@ -94,12 +92,10 @@ class _Step:
             self.action = self.rule.action
             self.fits = _FITTING_TYPES[self.rule.value_type]
 
-    @property
+    @cached_property  # built on first use, then a plain attribute
     def inner(self) -> _Children | None:
-        if self._inner is False:
-            deeper = [n for n in self._nodes if n.has_children]
-            self._inner = _Children(deeper, self._plans) if deeper else None
-        return self._inner  # type: ignore[return-value]
+        deeper = [n for n in self._nodes if n.has_children]
+        return _Children(deeper, self._plans) if deeper else None
 
 
 class _Children:
@@ -199,10 +195,10 @@ class BodyMinimizer:
                 if step.action is Action.DROP:
                     report.drop(step.label)
                     continue
-            elif (kind is dict or kind is list) and step.inner is not None:
+            elif (kind is dict or kind is list) and (inner := step.inner) is not None:
                 # A container some selector goes into (the walk of _fast_value, one call less).
-                out[key] = (self._fast_object(value, step.inner, path + (key,)) if kind is dict
-                            else self._fast_list(value, step.inner, path + (key,)))
+                out[key] = (self._fast_object(value, inner, path + (key,)) if kind is dict
+                            else self._fast_list(value, inner, path + (key,)))
                 continue
             result = self._fast_value(value, step, path, key)
             if result is SKIP:
@@ -235,9 +231,9 @@ class BodyMinimizer:
                 if step.action is Action.DROP:
                     report.drop(step.label)
                     continue
-            elif (kind is dict or kind is list) and step.inner is not None:
-                out.append(self._fast_object(value, step.inner, path + (index,)) if kind is dict
-                           else self._fast_list(value, step.inner, path + (index,)))
+            elif (kind is dict or kind is list) and (inner := step.inner) is not None:
+                out.append(self._fast_object(value, inner, path + (index,)) if kind is dict
+                           else self._fast_list(value, inner, path + (index,)))
                 continue
             result = self._fast_value(value, step, path, index)
             if result is SKIP:
