@@ -29,7 +29,7 @@ from proxy.codecs import (
     CodecError,
     UnsupportedPart,
     bind_codec,
-    find_codec,
+    find_parsed_codec,
     parse_media_type,
 )
 from proxy.content_encoding import (
@@ -420,7 +420,9 @@ class ExchangeHandler:
             except EncodingRejected as exc:
                 raise request_error(exc) from None
         content_type = headers.get("Content-Type")
-        codec = find_codec(contract.contract.content_types, content_type)
+        media, params = parse_media_type(content_type) if content_type else ("", {})
+        codec = (find_parsed_codec(contract.contract.content_types, media, params)
+                 if content_type else None)
         if codec is None:
             if inbound:
                 raise UnsupportedMediaType("this route does not accept this content type; see "
@@ -428,7 +430,6 @@ class ExchangeHandler:
             raise UpstreamError("the vendor answered with a content type the contract cannot "
                                 "check", reason="upstream_unsupported_media_type")
         codec = bind_codec(codec, contract.contract, message.report)
-        _, params = parse_media_type(content_type or "")
         try:
             document = codec.decode(body, params, self._limits.max_json_depth)
         except CodecError as exc:

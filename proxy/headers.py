@@ -66,7 +66,8 @@ def _safe_name(name: str) -> str:
 _TEXT_FITTING = (None, ValueType.STRING, ValueType.SCALAR)
 
 # Audit labels of header names seen so far: the same few names arrive on every request. Bounded,
-# since callers choose the names; past the bound labels are computed each time.
+# since callers choose the names; past the bound (and for masked names) labels are computed each
+# time.
 _HEADER_LABELS: dict[str, str] = {}
 _MAX_HEADER_LABELS = 1024
 
@@ -75,7 +76,8 @@ def _header_label(lowered: str) -> str:
     label = _HEADER_LABELS.get(lowered)
     if label is None:
         label = f"header:{_safe_name(lowered)}"
-        if len(_HEADER_LABELS) < _MAX_HEADER_LABELS:
+        # Only names the label shows as they are: a data-shaped name is not kept in memory.
+        if len(_HEADER_LABELS) < _MAX_HEADER_LABELS and label == f"header:{lowered}":
             _HEADER_LABELS[lowered] = label
     return label
 

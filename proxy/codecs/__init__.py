@@ -48,6 +48,12 @@ def find_codec(names: tuple[str, ...], content_type: str | None) -> BodyCodec | 
     if not content_type:
         return None
     media, params = parse_media_type(content_type)
+    return find_parsed_codec(names, media, params)
+
+
+def find_parsed_codec(names: tuple[str, ...], media: str,
+                      params: dict[str, str]) -> BodyCodec | None:
+    """``find_codec`` for a Content-Type already split by ``parse_media_type``."""
     for name in names:
         codec = CODECS.get(name)
         if codec is not None and codec.accepts(media, params):
@@ -56,4 +62,4 @@ def find_codec(names: tuple[str, ...], content_type: str | None) -> BodyCodec | 
 
 
 __all__ = ["CODECS", "TEXT_KEY", "BodyCodec", "CodecError", "UnsupportedPart", "bind_codec",
-           "find_codec", "parse_media_type"]
+           "find_codec", "find_parsed_codec", "parse_media_type"]

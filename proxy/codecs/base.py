@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Protocol
 
 
@@ -16,19 +15,13 @@ class CodecError(ValueError):
 
 def parse_media_type(content_type: str) -> tuple[str, dict[str, str]]:
     """``"Application/JSON; charset=UTF-8"`` -> ``("application/json", {"charset": "utf-8"})``."""
-    media, params = _parse_media_type(content_type)
-    return media, dict(params)  # a fresh dict: callers may change it, the cache must not
-
-
-@lru_cache(maxsize=256)  # each exchange parses the same few Content-Type values several times
-def _parse_media_type(content_type: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     media, _, rest = content_type.partition(";")
     params: dict[str, str] = {}
     for part in rest.split(";"):
         name, sep, value = part.strip().partition("=")
         if sep:
             params[name.strip().lower()] = value.strip().strip('"')
-    return media.strip().lower(), tuple(params.items())
+    return media.strip().lower(), params
 
 
 class BodyCodec(Protocol):
