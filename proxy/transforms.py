@@ -146,7 +146,7 @@ def _number(value: object) -> float | int:
     raise TransformError("a number is needed")
 
 
-def _snap(number: float | int, grid: float) -> float:
+def _snap(number: float, grid: float) -> float:
     """The south-west corner of the grid cell: floor to a multiple of ``grid``."""
     if not -180.0 <= number <= 180.0:
         raise TransformError("not a coordinate")
@@ -165,7 +165,7 @@ def _snap_coordinates(value: object, grid: float) -> float | str:
     return _snap(_number(value), grid)
 
 
-def _bucket(number: float | int, rule: FieldRule) -> float | int:
+def _bucket(number: float, rule: FieldRule) -> float | int:
     """The lower bound of the number's bucket (equal widths, or listed lower bounds)."""
     if rule.buckets is not None:
         lower = [b for b in rule.buckets if b <= number]

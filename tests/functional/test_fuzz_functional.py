@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import os
+import re
 from typing import Any
 from urllib.parse import parse_qsl
 
-import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
