@@ -51,11 +51,31 @@ class SafeRequestHandler(RequestHandler):  # type: ignore[misc]
 
     def data_received(self, data: bytes) -> None:
         before = self._request_count
+        in_flight = self._message_in_flight()
         super().data_received(data)
         if self._request_count > before:
             self._cancel_head_timer()  # a complete head was parsed
-        elif self._head_timer is None:
-            self._start_head_timer()  # the first bytes of a head
+        elif self._head_timer is None and not in_flight:
+            # The first bytes of a head. Bytes that come while a request is queued or handled
+            # are its body (or a pipelined head, then bounded by the keep-alive timeout): a
+            # timer started by them would fire on the idle connection afterwards.
+            self._start_head_timer()
+
+    def _message_in_flight(self) -> bool:
+        return bool(
+            self._messages
+            or self._current_request is not None
+            or getattr(self, "_request_in_progress", False)
+        )
+
+    async def finish_response(self, request: Any, resp: Any, start_time: Any) -> Any:
+        try:
+            return await super().finish_response(request, resp, start_time)
+        finally:
+            # A timer started in the instant between aiohttp taking a message from its queue
+            # and handling it belongs to that message's body, not to a next head.
+            if not self._messages:
+                self._cancel_head_timer()
 
     def _start_head_timer(self) -> None:
         self._cancel_head_timer()

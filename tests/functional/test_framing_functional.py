@@ -116,6 +116,33 @@ async def test_idle_connection_gets_408(start_proxy: ProxyFactory) -> None:
     assert answer.startswith(b"HTTP/1.1 408")
 
 
+async def test_body_in_its_own_packet_does_not_arm_the_head_deadline(
+    start_proxy: ProxyFactory, vendor: RecordingVendor,
+) -> None:
+    # A body that arrives after its head (a separate packet) is not the start of a new head:
+    # the kept-alive connection must stay usable, not get an unasked-for 408 once idle.
+    proxy = await start_proxy({"acme": CONTRACT}, upstream=vendor.url,
+                              proxy_yaml="limits:\n  header_timeout_s: 0.4\n")
+    host, port = proxy.url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    for _ in range(2):
+        writer.write(HEAD + b"Content-Length: 8\r\n\r\n")
+        await writer.drain()
+        await asyncio.sleep(0.1)
+        writer.write(BODY)
+        await writer.drain()
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+        assert head.startswith(b"HTTP/1.1 200")
+        length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
+                          if line.lower().startswith(b"content-length")))
+        await reader.readexactly(length)
+        await asyncio.sleep(1.0)  # idle for more than the head deadline
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(reader.read(1), 0.5)  # nothing unasked-for arrives
+    writer.close()
+    assert len(vendor.received) == 2
+
+
 async def test_slow_body_gets_408(start_proxy: ProxyFactory, vendor: RecordingVendor) -> None:
     proxy = await start_proxy({"acme": CONTRACT}, upstream=vendor.url,
                               proxy_yaml="limits:\n  body_timeout_s: 0.5\n")
