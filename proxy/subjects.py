@@ -78,7 +78,9 @@ _MISSING = object()
 def _value_at(record: Any, selector: Selector) -> Any:
     node = record
     for kind, step in selector.steps:
-        if kind == KEY and isinstance(node, dict) and step in node or kind == INDEX and isinstance(node, list) and isinstance(step, int) \
+        if kind == KEY and isinstance(node, dict) and step in node:
+            node = node[step]
+        elif kind == INDEX and isinstance(node, list) and isinstance(step, int) \
                 and step < len(node):
             node = node[step]
         else:
