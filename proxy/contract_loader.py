@@ -77,7 +77,7 @@ def read_yaml(path: Path) -> Any:
     """Parse one YAML file; raise ConfigError naming the file and line on any syntax problem."""
     try:
         with path.open("rb") as fh:
-            return yaml.load(fh, Loader=_UniqueKeyLoader)
+            return yaml.load(fh, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""

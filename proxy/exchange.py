@@ -184,7 +184,7 @@ class ExchangeHandler:
             response = await self._run(request, record)
         except ProxyError as exc:
             response = self._error_response(exc, record)
-        except Exception:
+        except Exception:  # fail closed on anything unforeseen, without details
             log.exception("unexpected error in exchange", extra={"request_id": request_id})
             response = self._error_response(ProxyError("internal error"), record)
         response.headers["X-Request-Id"] = request_id
