@@ -79,45 +79,39 @@ def _key(results: list[RecognizerResult] | None) -> list[tuple[str, int, int, fl
     return sorted((r.entity_type, r.start, r.end, round(r.score, 6)) for r in results or [])
 
 
+def _without(owner: Any, names: tuple[str, ...], value: Any, run: Any) -> Any:
+    """``run`` with the attributes ``names`` of ``owner`` set to ``value`` for its duration."""
+
+    def call(text: str) -> Any:
+        saved = [getattr(owner, name) for name in names]
+        for name in names:
+            setattr(owner, name, value)
+        try:
+            return run(text)
+        finally:
+            for name, old in zip(names, saved, strict=True):
+                setattr(owner, name, old)
+
+    return call
+
+
 def _ungated(recognizer: EntityRecognizer) -> Any:
     """A function that runs ``recognizer`` without its gate."""
+
+    def own(text: str) -> Any:
+        return recognizer.analyze(text, recognizer.supported_entities, None)
+
     if isinstance(recognizer, RegexRecognizer):
-
-        def run(text: str) -> Any:
-            saved = recognizer._gate, recognizer._digits_gate, recognizer._context_gate
-            recognizer._gate = recognizer._digits_gate = recognizer._context_gate = None
-            try:
-                return recognizer.analyze(text, recognizer.supported_entities, None)
-            finally:
-                recognizer._gate, recognizer._digits_gate, recognizer._context_gate = saved
-
-        return run
+        return _without(recognizer, ("_gate", "_digits_gate", "_context_gate"), None, own)
     if isinstance(recognizer, ContextGatedRecognizer):
-
-        def run_gated(text: str) -> Any:
-            saved = recognizer._gate
-            recognizer._gate = None
-            try:
-                return recognizer.analyze(text, recognizer.supported_entities, None)
-            finally:
-                recognizer._gate = saved
-
-        return run_gated
+        return _without(recognizer, ("_gate",), None, own)
     if isinstance(recognizer, PrefilteredEmailRecognizer):
         return lambda text: EmailRecognizer.analyze(recognizer, text, ["EMAIL_ADDRESS"], None)
     if isinstance(recognizer, PrefilteredCryptoRecognizer):
         return lambda text: CryptoRecognizer.analyze(recognizer, text, ["CRYPTO"], None)
     if isinstance(recognizer, url_module.BoundedUrlRecognizer):
-
-        def run_url(text: str) -> Any:
-            saved = url_module._URL_GATE
-            url_module._URL_GATE = regex.compile("")  # matches every text
-            try:
-                return recognizer.analyze(text, ["URL"], None)
-            finally:
-                url_module._URL_GATE = saved
-
-        return run_url
+        # An empty pattern is found in every text.
+        return _without(url_module, ("_URL_GATE",), regex.compile(""), own)
     return None
 
 
