@@ -29,6 +29,11 @@ class AnalyzerSettings(BaseModel):
         description="how long a free worker waits for more jobs to join a batch (0: take what "
         "is queued, do not wait)",
     )
+    busy_window_ms: float = Field(
+        default=5.0, ge=0.0, le=50.0,
+        description="how long a free worker waits for more jobs while another worker is busy "
+        "(under load larger batches cost less per text; an idle pool sends a job at once)",
+    )
     timeout_s: float = Field(default=5.0, gt=0, description="max seconds for one detection job")
     start_timeout_s: float = Field(default=120.0, gt=0, description="max seconds to warm workers")
     entities: tuple[str, ...] | None = Field(

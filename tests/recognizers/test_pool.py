@@ -235,7 +235,7 @@ async def test_batch_window_waits_for_jobs_that_arrive_late() -> None:
     first, late = _queued_job(pool, loop, "a"), _queued_job(pool, loop, "b")
     threading.Timer(0.01, pool._jobs.put, args=(late,)).start()
 
-    jobs, stop = pool._collect_batch(first)  # type: ignore[arg-type]
+    jobs, stop = pool._collect_batch(first, pool._slots[0])  # type: ignore[arg-type]
 
     assert jobs == [first, late] and not stop
 
@@ -251,7 +251,7 @@ async def test_without_a_window_only_queued_jobs_join() -> None:
     timer.start()
 
     started = time.monotonic()
-    jobs, _ = pool._collect_batch(first)  # type: ignore[arg-type]
+    jobs, _ = pool._collect_batch(first, pool._slots[0])  # type: ignore[arg-type]
 
     assert jobs == [first, queued]
     assert time.monotonic() - started < 0.04
@@ -265,10 +265,91 @@ async def test_batch_window_stops_at_max_batch_texts() -> None:
     pool._jobs.put(second)  # type: ignore[arg-type]
     pool._jobs.put(third)  # type: ignore[arg-type]
 
-    jobs, _ = pool._collect_batch(first)  # type: ignore[arg-type]
+    jobs, _ = pool._collect_batch(first, pool._slots[0])  # type: ignore[arg-type]
 
     assert jobs == [first, second]
     assert pool.queue_depth == 1  # the third waits for the next batch
+
+
+async def test_while_another_worker_is_busy_a_batch_waits_for_late_jobs() -> None:
+    import threading
+
+    pool = DetectionPool(AnalyzerSettings(workers=2, busy_window_ms=50))
+    loop = asyncio.get_running_loop()
+    first, late = _queued_job(pool, loop, "a"), _queued_job(pool, loop, "b")
+    pool._slots[1].busy = True
+    threading.Timer(0.01, pool._jobs.put, args=(late,)).start()
+
+    jobs, stop = pool._collect_batch(first, pool._slots[0])  # type: ignore[arg-type]
+
+    assert jobs == [first, late] and not stop
+
+
+async def test_with_every_other_worker_idle_a_batch_goes_at_once() -> None:
+    import threading
+
+    pool = DetectionPool(AnalyzerSettings(workers=2, busy_window_ms=50))
+    loop = asyncio.get_running_loop()
+    first, late = _queued_job(pool, loop, "a"), _queued_job(pool, loop, "b")
+    timer = threading.Timer(0.03, pool._jobs.put, args=(late,))
+    timer.start()
+
+    started = time.monotonic()
+    jobs, _ = pool._collect_batch(first, pool._slots[0])  # type: ignore[arg-type]
+
+    assert jobs == [first]
+    assert time.monotonic() - started < 0.02
+    timer.join()
+
+
+async def test_a_lingering_batch_goes_when_the_busy_worker_frees_up() -> None:
+    import threading
+
+    pool = DetectionPool(AnalyzerSettings(workers=2, busy_window_ms=50))
+    loop = asyncio.get_running_loop()
+    first = _queued_job(pool, loop, "a")
+    pool._slots[1].busy = True
+    timer = threading.Timer(0.01, setattr, args=(pool._slots[1], "busy", False))
+    timer.start()
+
+    started = time.monotonic()
+    jobs, _ = pool._collect_batch(first, pool._slots[0])  # type: ignore[arg-type]
+
+    assert jobs == [first]
+    assert 0.009 < time.monotonic() - started < 0.04  # not the whole 50 ms window
+    timer.join()
+
+
+def test_one_dispatcher_gathers_at_a_time() -> None:
+    # Two idle dispatchers (no worker processes: batches are recorded, not analyzed). While
+    # the first lingers in its window, the second must not take the next job for a batch of
+    # its own: two small batches cost more NER time than one larger batch.
+    import threading
+
+    from recognizers.pool import _STOP
+
+    pool = DetectionPool(AnalyzerSettings(workers=2, batch_window_ms=50, busy_window_ms=0))
+    loop = asyncio.new_event_loop()  # futures only: nothing runs on it
+    batches: list[list[object]] = []
+    pool._run_batch = lambda slot, jobs: batches.append(list(jobs))  # type: ignore[method-assign]
+    for slot in pool._slots:
+        slot.process = object()  # type: ignore[assignment]  # "running": no respawn
+    first, second = _queued_job(pool, loop, "a"), _queued_job(pool, loop, "b")
+    pool._jobs.put(first)  # type: ignore[arg-type]
+    threads = [threading.Thread(target=pool._dispatch_loop, args=(slot,)) for slot in pool._slots]
+    threads[0].start()
+    time.sleep(0.01)
+    threads[1].start()
+    time.sleep(0.02)
+    pool._jobs.put(second)  # type: ignore[arg-type]
+    time.sleep(0.15)
+    pool._jobs.put(_STOP)
+    pool._jobs.put(_STOP)
+    for thread in threads:
+        thread.join(timeout=2)
+    loop.close()
+
+    assert batches == [[first, second]]
 
 
 async def test_a_job_that_would_wait_too_long_is_refused_at_once() -> None:
