@@ -180,6 +180,11 @@ def _resolve(future: asyncio.Future[list[list[Span]]], result: Any) -> None:
         future.set_result(result)
 
 
+def _resolve_all(settled: list[tuple[asyncio.Future[Any], Any]]) -> None:
+    for future, result in settled:
+        _resolve(future, result)
+
+
 class DetectionPool:
     """Worker processes running ``Detector`` behind a bounded queue, with micro-batching.
 
@@ -338,8 +343,10 @@ class DetectionPool:
         except queue.Full:
             raise DetectionOverloaded("detection queue is full") from None
         try:
-            # On timeout wait_for cancels the future, so a late answer is dropped.
-            return await asyncio.wait_for(job.future, self._settings.timeout_s)
+            # On timeout the future is cancelled, so a late answer is dropped. (asyncio.timeout:
+            # one timer per job; wait_for adds a waiter future and callbacks on every call.)
+            async with asyncio.timeout(self._settings.timeout_s):
+                return await job.future
         except TimeoutError:
             raise DetectionTimeout(
                 f"detection took longer than {self._settings.timeout_s:g} s"
@@ -431,10 +438,18 @@ class DetectionPool:
         per_job = (time.monotonic() - started) / len(jobs)
         self._seconds_per_job += _WAIT_EWMA_WEIGHT * (per_job - self._seconds_per_job)
         position = 0
+        outcomes: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], Any]]] = {}
         for job in jobs:
             count = len(job.requests)
-            self._settle(job, results[position : position + count])
+            answer = results[position : position + count]
+            outcomes.setdefault(job.loop, []).append((job.future, answer))
             position += count
+        for loop, settled in outcomes.items():
+            # One wake-up of the loop per batch, not one per job.
+            try:
+                loop.call_soon_threadsafe(_resolve_all, settled)
+            except RuntimeError:
+                pass  # the loop is closed: nobody is waiting any more
 
     def _call_worker(
         self, slot: _WorkerSlot, requests: list[DetectionRequest]
