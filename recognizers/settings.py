@@ -34,6 +34,11 @@ class AnalyzerSettings(BaseModel):
         description="how long a free worker waits for more jobs while another worker is busy "
         "(under load larger batches cost less per text; an idle pool sends a job at once)",
     )
+    pin_workers: bool = Field(
+        default=True,
+        description="pin each worker process to one of the CPUs this process may use, in turn "
+        "(warm caches; the kernel no longer moves workers between cores)",
+    )
     timeout_s: float = Field(default=5.0, gt=0, description="max seconds for one detection job")
     start_timeout_s: float = Field(default=120.0, gt=0, description="max seconds to warm workers")
     entities: tuple[str, ...] | None = Field(
@@ -60,5 +65,17 @@ class AnalyzerSettings(BaseModel):
         return phone_region_codes(value)
 
     def worker_count(self) -> int:
-        """The effective number of worker processes."""
-        return self.workers or (os.cpu_count() or 1)
+        """The effective number of worker processes: ``workers``, or one per usable CPU."""
+        return self.workers or len(allowed_cpus())
+
+
+def allowed_cpus() -> list[int]:
+    """The CPUs this process may run on (a container's cpuset, ``taskset``), in order.
+
+    ``os.cpu_count()`` counts the host's CPUs: in a container limited to 2 of 64 CPUs, one
+    worker per CPU must mean 2 workers, not 64.
+    """
+    try:
+        return sorted(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # platforms without affinity (macOS)
+        return list(range(os.cpu_count() or 1))

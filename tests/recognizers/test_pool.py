@@ -74,6 +74,42 @@ async def test_ready_after_start(pool: DetectionPool) -> None:
     assert pool.queue_depth == 0
 
 
+async def test_each_worker_is_pinned_to_its_own_cpu(pool: DetectionPool) -> None:
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        pytest.skip("pinning is off with a single usable CPU")
+
+    pinned = [os.sched_getaffinity(pid) for pid in pool.worker_pids() if pid is not None]
+
+    assert pinned == [{cpus[0]}, {cpus[1 % len(cpus)]}]
+
+
+def test_worker_cpus_follow_the_allowed_cpus_in_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("recognizers.pool.allowed_cpus", lambda: [4, 6])
+    pool = DetectionPool(AnalyzerSettings(workers=3))
+
+    assert [pool._worker_cpu(slot) for slot in pool._slots] == [4, 6, 4]
+
+
+def test_workers_are_not_pinned_when_asked_not_to_or_with_one_cpu(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    unpinned = DetectionPool(AnalyzerSettings(workers=2, pin_workers=False))
+    assert [unpinned._worker_cpu(slot) for slot in unpinned._slots] == [None, None]
+
+    monkeypatch.setattr("recognizers.pool.allowed_cpus", lambda: [3])
+    single = DetectionPool(AnalyzerSettings(workers=2))
+    assert [single._worker_cpu(slot) for slot in single._slots] == [None, None]
+
+
+def test_one_worker_per_usable_cpu_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A container limited to 2 of the host's CPUs gets 2 workers, whatever os.cpu_count says.
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {5, 9})
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+
+    assert AnalyzerSettings().worker_count() == 2
+
+
 async def test_empty_input_does_not_touch_workers(pool: DetectionPool) -> None:
     sent = pool.batches_sent
 
