@@ -13,9 +13,10 @@ How it works:
   ``max_batch_texts`` texts (micro-batching across concurrent requests), sends them to its
   worker in one call, splits the answer per job and resolves the futures with
   ``loop.call_soon_threadsafe``. One thread gathers at a time, so concurrent jobs form one batch
-  rather than two halves. While another worker is busy (the pool is under load), the gathering
-  thread waits up to ``busy_window_ms`` for more jobs, and stops waiting as soon as no other
-  worker is busy; an idle pool sends a job at once. ``batch_window_ms`` is a wait that applies
+  rather than two halves. Under load (jobs were already queued when the thread came for one)
+  and while another worker is busy, the gathering thread waits up to ``busy_window_ms`` for
+  more jobs, and stops waiting as soon as no other worker is busy; under light load a job goes
+  out at once. ``batch_window_ms`` is a wait that applies
   always (off by default).
 - Faults: a worker exception fails the batch's jobs with ``DetectionFailed``; a dead worker
   (EOF on the pipe) or a hung one (no answer within ``timeout_s`` plus a grace) is killed, its jobs
@@ -369,10 +370,15 @@ class DetectionPool:
             # One thread gathers a batch at a time: two gathering at once would split the
             # queued jobs into two small batches, and a batch's NER cost is mostly per batch.
             with self._gather_lock:
-                first = self._jobs.get()
+                try:
+                    first = self._jobs.get_nowait()
+                    backlog = True  # jobs were waiting for a worker: demand exceeds supply
+                except queue.Empty:
+                    first = self._jobs.get()
+                    backlog = False
                 if isinstance(first, _Stop):
                     return
-                jobs, stop_after = self._collect_batch(first, slot)
+                jobs, stop_after = self._collect_batch(first, slot, backlog)
                 jobs = [job for job in jobs if not job.future.done()]
                 slot.busy = bool(jobs)  # set before the next thread gathers
             try:
@@ -389,14 +395,18 @@ class DetectionPool:
             if stop_after:
                 return
 
-    def _collect_batch(self, first: _Job, slot: _WorkerSlot) -> tuple[list[_Job], bool]:
+    def _collect_batch(
+        self, first: _Job, slot: _WorkerSlot, backlog: bool = True
+    ) -> tuple[list[_Job], bool]:
         """Take more queued jobs until ``max_batch_texts`` texts are held.
 
         Jobs already queued are taken at once. With ``batch_window_ms`` set, the thread waits
-        up to that long after the first job for more to arrive. While another worker is busy,
+        up to that long after the first job for more to arrive. Under load (``backlog``: jobs
+        were already waiting when this thread came for one) and while another worker is busy,
         it waits up to ``busy_window_ms`` too, and stops waiting when no other worker is busy
-        any more: under load a larger batch costs less per text, and when the pool is idle a
-        job goes out at once.
+        any more: a larger batch costs less per text, and as jobs outnumber workers the wait
+        costs no worker time. Without a backlog a job goes out at once: there the wait would
+        only add latency, with a worker idle.
         """
         jobs = [first]
         texts = len(first.requests)
@@ -410,7 +420,7 @@ class DetectionPool:
             except queue.Empty:
                 elapsed = time.monotonic() - started
                 remaining = fixed_s - elapsed
-                if busy_s > 0 and any(other.busy for other in others):
+                if backlog and busy_s > 0 and any(other.busy for other in others):
                     remaining = max(remaining, busy_s - elapsed)
                 if remaining <= 0:
                     break

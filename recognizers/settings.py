@@ -31,8 +31,9 @@ class AnalyzerSettings(BaseModel):
     )
     busy_window_ms: float = Field(
         default=5.0, ge=0.0, le=50.0,
-        description="how long a free worker waits for more jobs while another worker is busy "
-        "(under load larger batches cost less per text; an idle pool sends a job at once)",
+        description="under load (jobs already queued) and while another worker is busy, how "
+        "long a free worker waits for more jobs: larger batches cost less per text; under light "
+        "load a job goes out at once",
     )
     pin_workers: bool = Field(
         default=True,

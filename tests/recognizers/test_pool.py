@@ -338,6 +338,25 @@ async def test_with_every_other_worker_idle_a_batch_goes_at_once() -> None:
     timer.join()
 
 
+async def test_without_a_backlog_a_batch_goes_at_once_even_beside_a_busy_worker() -> None:
+    # The job found an empty queue (light load): waiting would only add latency.
+    import threading
+
+    pool = DetectionPool(AnalyzerSettings(workers=2, busy_window_ms=50))
+    loop = asyncio.get_running_loop()
+    first, late = _queued_job(pool, loop, "a"), _queued_job(pool, loop, "b")
+    pool._slots[1].busy = True
+    timer = threading.Timer(0.03, pool._jobs.put, args=(late,))
+    timer.start()
+
+    started = time.monotonic()
+    jobs, _ = pool._collect_batch(first, pool._slots[0], backlog=False)  # type: ignore[arg-type]
+
+    assert jobs == [first]
+    assert time.monotonic() - started < 0.02
+    timer.join()
+
+
 async def test_a_lingering_batch_goes_when_the_busy_worker_frees_up() -> None:
     import threading
 
