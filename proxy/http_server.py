@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
@@ -28,6 +29,12 @@ from aiohttp.web_protocol import RequestHandler
 from proxy.settings import LimitSettings
 
 log = logging.getLogger("proxy.http")
+
+# An application may name a handler that takes each request before aiohttp's router does (the
+# proxy's exchanges: one catch-all route, resolved per request for nothing); ``proxy.server``
+# sets it and it hands back to the application whatever it does not handle itself.
+DirectHandler = Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]
+DIRECT_HANDLER_KEY: web.AppKey[DirectHandler] = web.AppKey("direct_handler")
 
 
 def error_body(reason: str, message: str) -> bytes:
@@ -149,6 +156,9 @@ class ProxyAppRunner(web.AppRunner):
         # which protocol it instantiates per connection.
         server.__class__ = _SafeServer
         server.header_timeout_s = self._header_timeout_s  # type: ignore[attr-defined]
+        direct = self._app.get(DIRECT_HANDLER_KEY)
+        if direct is not None:  # read by each connection's protocol when it is made
+            server.request_handler = direct
         return server
 
 

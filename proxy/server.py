@@ -8,9 +8,10 @@ never shadow a vendor.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from typing import Any
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from proxy.audit import AuditSink
 from proxy.contract import Action
@@ -18,6 +19,7 @@ from proxy.contract_loader import LoadedConfig, uses_action
 from proxy.credentials import CredentialStore
 from proxy.errors import ConfigError
 from proxy.exchange import ExchangeHandler, SupportsDetect
+from proxy.http_server import DIRECT_HANDLER_KEY
 from proxy.metrics import ProxyMetrics
 from proxy.policy_runtime import PolicyRuntime, gate_for, open_policy_runtime, vault_for
 from proxy.reload import LiveHandler
@@ -122,4 +124,17 @@ def build_app(
     app.router.add_get("/_/healthz", healthz)
     app.router.add_get("/_/readyz", readyz)
     app.router.add_route("*", "/{tail:.*}", live.handle)
+
+    def direct(request: web.BaseRequest) -> Awaitable[web.StreamResponse]:
+        """What the router would pick, without resolving it: every path outside ``/_/`` goes to
+        the catch-all route. The rest goes through the application: health checks, a path the
+        route's ``.*`` does not match (a decoded newline, ``%0A``, or no leading slash) and
+        ``Expect`` (its handler lives on the route)."""
+        path = request.raw_path
+        if (path.startswith("/_/") or not path.startswith("/") or "%0" in path
+                or hdrs.EXPECT in request.headers):
+            return app._handle(request)  # type: ignore[arg-type]
+        return live.handler.handle(request)  # type: ignore[arg-type]
+
+    app[DIRECT_HANDLER_KEY] = direct
     return app
