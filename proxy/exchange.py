@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl
 import orjson
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
 
 from proxy.audit import AuditRecord, AuditSink
 from proxy.codecs import (
@@ -135,6 +136,30 @@ class CheckedMessage:
         return self.codec.encode(self.document)
 
 
+class _RoutePlan:
+    """What an exchange needs to know of its route that is the same for every request.
+
+    Kept per handler, by route: a handler and its router (which holds the routes) live and die
+    together, and the plan holds its route, so the id it is filed under stays that route's.
+    """
+
+    __slots__ = ("route", "route_name", "shadow", "streams", "target", "upstream_url", "vendor")
+
+    def __init__(self, handler: ExchangeHandler, match: RouteMatch) -> None:
+        route = match.route
+        self.route = route
+        self.vendor: str = match.vendor.contract.vendor
+        self.route_name = route.name
+        self.shadow = (route.route.mode or match.vendor.contract.mode) is Mode.SHADOW
+        self.streams = streams(route)
+        # Only literal segments: the vendor URL (and the parsed URL the client sends to) once.
+        self.upstream_url = ""
+        self.target: URL | None = None
+        if not route.template.params:
+            self.upstream_url = checked_upstream_url(match, None, MessageReport())
+            self.target = URL(handler._target_url(match, self.upstream_url), encoded=True)
+
+
 class ExchangeHandler:
     """Runs exchanges against one loaded configuration."""
 
@@ -171,12 +196,14 @@ class ExchangeHandler:
         self._overrides = upstream_overrides or {}
         self._clock = clock
         self._metrics = metrics
+        self._plans: dict[int, _RoutePlan] = {}  # by id(route): see _RoutePlan
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """The aiohttp handler: always answers, always writes one audit record."""
         started = self._clock()
-        incoming_id = request.headers.get("X-Request-Id", "")
-        request_id = incoming_id if _REQUEST_ID.fullmatch(incoming_id) else new_request_id()
+        incoming_id = request.headers.get("X-Request-Id")
+        request_id = (incoming_id if incoming_id is not None and _REQUEST_ID.fullmatch(incoming_id)
+                      else new_request_id())
         record = AuditRecord(request_id=request_id, method=request.method,
                              contract_version=self._version)
         id_token = current_request_id.set(request_id)
@@ -196,14 +223,26 @@ class ExchangeHandler:
         current_request_id.reset(id_token)
         return response
 
+    def _plan(self, match: RouteMatch) -> _RoutePlan:
+        plan = self._plans.get(id(match.route))
+        if plan is None:
+            plan = _RoutePlan(self, match)
+            self._plans[id(match.route)] = plan
+        return plan
+
     async def _run(self, request: web.Request, record: AuditRecord) -> web.StreamResponse:
         match = self._router.match(request.method, request.rel_url.raw_path)
-        record.vendor = match.vendor.contract.vendor
-        record.route = match.route.name
-        if (match.route.route.mode or match.vendor.contract.mode) is Mode.SHADOW:
+        plan = self._plan(match)
+        record.vendor = plan.vendor
+        record.route = plan.route_name
+        if plan.shadow:
             return await self._run_shadow(request, match, record)
-        upstream_url = checked_upstream_url(match, self._pseudonymizer, record.request)
-        if streams(match.route):  # records pass as they arrive: proxy.streaming runs it
+        if plan.target is None:
+            upstream_url = checked_upstream_url(match, self._pseudonymizer, record.request)
+            target: str | URL = self._target_url(match, upstream_url)
+        else:  # no path parameters: the same URL for every request
+            upstream_url, target = plan.upstream_url, plan.target
+        if plan.streams:  # records pass as they arrive: proxy.streaming runs it
             return await StreamingExchange(self, match, upstream_url, record).run(request)
         body = await self._read_body(request)
         record.bytes_from_client = len(body)
@@ -225,10 +264,8 @@ class ExchangeHandler:
         if outgoing.screening is not None and self._gate is not None:
             await self._gate.record_disclosures(match.vendor, match.route, outgoing.screening,
                                                 record.request, record.request_id)
-        answer = await self._upstream.send(
-            request.method, self._target_url(match, upstream_url), outgoing.query, headers,
-            out_body,
-        )
+        answer = await self._upstream.send(request.method, target, outgoing.query, headers,
+                                           out_body)
         record.upstream_ms = answer.elapsed_ms
         record.bytes_from_vendor = len(answer.body)
         check_response_encoding(answer.headers.getall("Content-Encoding", []))

@@ -71,22 +71,28 @@ class UpstreamClient:
     async def send(
         self,
         method: str,
-        url: str,
+        url: str | URL,
         query: list[list[str]],
         headers: dict[str, str],
         body: bytes | None,
     ) -> UpstreamResponse:
-        """Send the request; raise UpstreamError (502) or UpstreamTimeout (504) on failure."""
+        """Send the request; raise UpstreamError (502) or UpstreamTimeout (504) on failure.
+
+        ``url`` is the encoded URL without query, as text or already parsed (routes without
+        parameters parse theirs once).
+        """
         if self._session is None:
             raise UpstreamError("the upstream client is not running", reason="upstream_error")
-        target = url
         if query:
-            target += "?" + urlencode([(k, v) for k, v in query], quote_via=quote)
+            target = URL(str(url) + "?" + urlencode([(k, v) for k, v in query], quote_via=quote),
+                         encoded=True)
+        else:
+            target = url if isinstance(url, URL) else URL(url, encoded=True)
         started = time.perf_counter()
         try:
             async with self._session.request(
                 method,
-                URL(target, encoded=True),
+                target,
                 headers=headers,
                 data=body,
                 allow_redirects=False,
