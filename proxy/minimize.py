@@ -64,9 +64,12 @@ _FITTING_TYPES: dict[ValueType, frozenset[type]] = {
     ValueType.SCALAR: frozenset({str, int, float, bool, type(None)}),
 }
 
+_NO_TYPES: frozenset[type] = frozenset()
+
 SKIP = object()  # marks a value left out of the output
 # Actions whose result needs I/O (the detector, the token vault): deferred, not applied in the walk.
 _DEFERRED_ACTIONS = frozenset({Action.REDACT, Action.TOKENIZE, Action.DETOKENIZE})
+_PSEUDONYMIZE = Action.PSEUDONYMIZE.value  # the audit's name of the transformation
 
 
 class _Step:
@@ -83,14 +86,24 @@ class _Step:
         self.rule: FieldRule | None = None
         self.label = ""
         self.action: Action | None = None
-        # Exact scalar types the rule accepts (a subset of what _type_fits accepts): for these,
-        # keep and drop need no further check.
-        self.fits: frozenset[type] | None = None
+        # Exact scalar types the rule accepts (a subset of what _type_fits accepts), split by
+        # what the walk does with them without the general apply_scalar_rule: kept as they are,
+        # dropped, or pseudonymized (not None: null is kept under every action). Empty sets for
+        # the other actions, so the walk tests membership only.
+        self.keep_types: frozenset[type] = _NO_TYPES
+        self.drop_types: frozenset[type] = _NO_TYPES
+        self.pseudonymize_types: frozenset[type] = _NO_TYPES
         if self.found is not None:
             selector, self.rule = self.found
             self.label = f"{plans.carrier}:{selector.text}"
             self.action = self.rule.action
-            self.fits = _FITTING_TYPES[self.rule.value_type]
+            fits = _FITTING_TYPES[self.rule.value_type]
+            if self.action is Action.KEEP:
+                self.keep_types = fits
+            elif self.action is Action.DROP:
+                self.drop_types = fits
+            elif self.action is Action.PSEUDONYMIZE:
+                self.pseudonymize_types = fits - {type(None)}
 
     @cached_property  # built on first use, then a plain attribute
     def inner(self) -> _Children | None:
@@ -178,24 +191,27 @@ class BodyMinimizer:
         out: dict[str, Any] = {}
         keys, any_key = children.keys, children.any_key
         report = self._report
+        kept = report.kept
         for key, value in obj.items():
             step = keys.get(key, any_key)
             if step is None:
                 report.drop_unlisted(self._label(path + (key,)))
                 continue
             kind = type(value)
-            fits = step.fits
-            if fits is not None and kind in fits:
-                # A scalar of the declared type under keep or drop, the most common rules: the
-                # outcome of apply_scalar_rule without the general call.
-                if step.action is Action.KEEP:
-                    report.kept.add(step.label)
-                    out[key] = value
-                    continue
-                if step.action is Action.DROP:
-                    report.drop(step.label)
-                    continue
-            elif (kind is dict or kind is list) and (inner := step.inner) is not None:
+            # A scalar of the declared type under keep, drop or pseudonymize, the most common
+            # rules: the outcome of apply_scalar_rule without the general call.
+            if kind in step.keep_types:
+                kept.add(step.label)
+                out[key] = value
+                continue
+            if kind in step.drop_types:
+                report.drop(step.label)
+                continue
+            if kind in step.pseudonymize_types and self._pseudonymizer is not None:
+                out[key] = self._pseudonymizer.pseudonymize(self._vendor, value)
+                report.transformed[step.label] = _PSEUDONYMIZE
+                continue
+            if (kind is dict or kind is list) and (inner := step.inner) is not None:
                 # A container some selector goes into (the walk of _fast_value, one call less).
                 out[key] = (self._fast_object(value, inner, path + (key,)) if kind is dict
                             else self._fast_list(value, inner, path + (key,)))
@@ -216,22 +232,25 @@ class BodyMinimizer:
         out: list[Any] = []
         indexes, any_index = children.indexes, children.any_index
         report = self._report
+        kept = report.kept
         for index, value in enumerate(items):
             step = indexes.get(index, any_index) if indexes else any_index
             if step is None:
                 report.drop_unlisted(self._label(path + (index,)))
                 continue
             kind = type(value)
-            fits = step.fits
-            if fits is not None and kind in fits:  # as in _fast_object
-                if step.action is Action.KEEP:
-                    report.kept.add(step.label)
-                    out.append(value)
-                    continue
-                if step.action is Action.DROP:
-                    report.drop(step.label)
-                    continue
-            elif (kind is dict or kind is list) and (inner := step.inner) is not None:
+            if kind in step.keep_types:  # as in _fast_object
+                kept.add(step.label)
+                out.append(value)
+                continue
+            if kind in step.drop_types:
+                report.drop(step.label)
+                continue
+            if kind in step.pseudonymize_types and self._pseudonymizer is not None:
+                out.append(self._pseudonymizer.pseudonymize(self._vendor, value))
+                report.transformed[step.label] = _PSEUDONYMIZE
+                continue
+            if (kind is dict or kind is list) and (inner := step.inner) is not None:
                 out.append(self._fast_object(value, inner, path + (index,)) if kind is dict
                            else self._fast_list(value, inner, path + (index,)))
                 continue
