@@ -27,6 +27,7 @@ from proxy.errors import ConfigError
 from proxy.http_server import make_runner
 from proxy.logs import setup_logging
 from proxy.loop import run as run_loop
+from proxy.loop import settle_gc
 from proxy.metrics import ProxyMetrics
 from proxy.policy_cli import add_policy_commands, start_policy_admin
 from proxy.reload import ConfigReloader
@@ -188,6 +189,7 @@ async def _serve(config: LoadedConfig, host: str, port: int, overrides: dict[str
         if config.settings.partners.enabled:  # partners calling our APIs (proxy.partner)
             partner_runner, partner_listen = await _start_partners(
                 config, pool, audit, app, metrics, overrides)
+        settle_gc()
         log.info("ready", extra={"listen": f"{host}:{bound}", "admin": admin_listen,
                                  "policy_admin": policy_admin[1] if policy_admin else None,
                                  "partners": partner_listen,
