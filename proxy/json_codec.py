@@ -117,7 +117,7 @@ def _has_float(document: Any) -> bool:
     return False
 
 
-def _no_duplicate_keys(body: bytes, document: Any) -> bool:
+def _no_duplicate_keys(body: bytes, document: Any, written: bytes | None = None) -> bool:
     """True when no object of ``body`` repeats a key (False: not proven).
 
     Each member of an object is one ``:`` outside string literals; orjson keeps one member per
@@ -126,12 +126,14 @@ def _no_duplicate_keys(body: bytes, document: Any) -> bool:
     control characters, which such a string cannot hold). So the colons of the body minus those
     of orjson's re-serialization count the repeated members plus the colons inside the strings
     they carried: zero exactly when no key repeats. With escapes, the structural colons are
-    counted on the body with its string literals blanked out.
+    counted on the body with its string literals blanked out. ``written`` is
+    ``orjson.dumps(document)`` when the caller has it already.
     """
     colons = body.count(b":")
     if b"\\" not in body:
         try:
-            return colons == orjson.dumps(document).count(b":")
+            again = written if written is not None else orjson.dumps(document)
+            return colons == again.count(b":")
         except orjson.JSONEncodeError:  # nesting orjson does not write back (over 254 levels)
             pass
     members = _object_members(document)
@@ -163,8 +165,19 @@ def _orjson_is_exact(body: bytes, document: Any) -> bool:
     build equal values (same escapes, correctly rounded floats; checked by differential tests)
     except in two cases: duplicate keys, and integers outside 64 bits. False means "not proven",
     never "wrong": the caller then runs the strict pass.
+
+    First the cheapest proof, for compact bodies (most clients send them): the document writes
+    back as the very bytes received. orjson writes one member per key, so no key was collapsed;
+    and it writes every float with a fraction or an exponent, so no integer literal of the body
+    became a float. Otherwise the scans below, reusing that serialization.
     """
-    return _integers_exact(body, document) and _no_duplicate_keys(body, document)
+    try:
+        written: bytes | None = orjson.dumps(document)
+    except orjson.JSONEncodeError:  # nesting orjson does not write back (over 254 levels)
+        written = None
+    if written == body:
+        return True
+    return _integers_exact(body, document) and _no_duplicate_keys(body, document, written)
 
 
 def parse_json(body: bytes, max_depth: int) -> Any:

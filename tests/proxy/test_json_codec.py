@@ -209,15 +209,33 @@ json_values = st.recursive(
 
 
 @settings(max_examples=400, deadline=None)
-@given(json_values, st.booleans(), st.booleans(), st.integers(1, 8))
+@given(json_values, st.booleans(), st.booleans(), st.integers(1, 8), st.booleans())
 def test_fast_path_agrees_with_the_strict_pass(value: Any, duplicate: bool, escape: bool,
-                                               max_depth: int) -> None:
-    body = json.dumps(value, ensure_ascii=escape).encode()
+                                               max_depth: int, compact: bool) -> None:
+    # Compact bodies (no spaces) often write back byte for byte: the first proof then decides.
+    comma, colon = (b",", b":") if compact else (b", ", b": ")
+    body = json.dumps(value, ensure_ascii=escape,
+                      separators=(comma.decode(), colon.decode())).encode()
     if duplicate and isinstance(value, dict) and value:
         # The first key again at the end: a duplicate key (as escaped as the rest of the body).
         key = json.dumps(next(iter(value)), ensure_ascii=escape).encode()
-        body = body[:-1] + b", " + key + b": 0}"
+        body = body[:-1] + comma + key + colon + b"0}"
     assert outcome(parse_json, body, max_depth) == outcome(strict_reference, body, max_depth)
+
+
+@pytest.mark.parametrize(
+    ("body", "exact"),
+    [
+        (b'{"a":"b:c","n":[1,2.5,{"k":null}]}', True),  # writes back as it is
+        (b'{"a":1,"a":1}', False),  # a repeated member never writes back
+        (b'{"a":12345678901234567890123}', False),  # written back as a float
+        (b'{"a":18446744073709551615}', True),  # the largest 64-bit integer, exact
+    ],
+)
+def test_compact_bodies_that_write_back(body: bytes, exact: bool) -> None:
+    assert (orjson.dumps(orjson.loads(body)) == body) is exact
+    assert json_codec._orjson_is_exact(body, orjson.loads(body)) is exact
+    assert outcome(parse_json, body) == outcome(strict_reference, body)
 
 
 def test_nesting_orjson_cannot_write_back_is_checked_another_way() -> None:
