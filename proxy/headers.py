@@ -72,6 +72,11 @@ _HEADER_LABELS: dict[str, str] = {}
 _MAX_HEADER_LABELS = 1024
 
 
+# Header names as sent (any case) -> (lowercase name, audit label), for names whose label is
+# kept in _HEADER_LABELS; bounded like it.
+_NAMES_AS_SENT: dict[str, tuple[str, str]] = {}
+
+
 def _header_label(lowered: str) -> str:
     label = _HEADER_LABELS.get(lowered)
     if label is None:
@@ -99,13 +104,18 @@ def filter_headers(
     out: dict[str, str] = {}
     skipped = skip if isinstance(skip, frozenset) else {s.lower() for s in skip}
     seen: set[str] = set()
-    items = incoming.items()
-    for name, value in items:
-        lowered = name.lower()
+    for name, value in incoming.items():
+        known = _NAMES_AS_SENT.get(name)
+        if known is None:
+            lowered = name.lower()
+            label = _HEADER_LABELS.get(lowered) or _header_label(lowered)
+            if lowered in _HEADER_LABELS and len(_NAMES_AS_SENT) < _MAX_HEADER_LABELS:
+                _NAMES_AS_SENT[name] = (lowered, label)
+        else:
+            lowered, label = known
         if lowered in skipped:
             continue
         rule = rules.get(lowered)
-        label = _HEADER_LABELS.get(lowered) or _header_label(lowered)
         if rule is None:
             report.drop(label)
             continue
