@@ -84,6 +84,11 @@ _REQUEST_SKIP = _BUILT_FOR_BODY | {"x-request-id"}
 _REQUEST_SKIP_COOKIE = _REQUEST_SKIP | {"cookie"}  # a cookies section rebuilds Cookie itself
 _RESPONSE_SKIP_COOKIE = _BUILT_FOR_BODY | {"set-cookie"}
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+# Content-Type values most JSON messages carry, spelled exactly so; the JSON codec takes them
+# without parsing the media type (a fixed set: nothing a caller sends is remembered).
+_PLAIN_JSON = frozenset({"application/json", "application/json; charset=utf-8",
+                         "application/json;charset=utf-8", "application/json; charset=UTF-8"})
+_JSON_CODEC = CODECS["json"]
 # A caller's id goes on to the vendor only when it is opaque (a UUID, or hex digits with at
 # least one letter): a "plain token" may carry data (an order number, a phone number, a name)
 # and the header is a side door past the contract. Other ids get a fresh one for the vendor,
@@ -457,9 +462,15 @@ class ExchangeHandler:
             except EncodingRejected as exc:
                 raise request_error(exc) from None
         content_type = headers.get("Content-Type")
-        media, params = parse_media_type(content_type) if content_type else ("", {})
-        codec = (find_parsed_codec(contract.contract.content_types, media, params)
-                 if content_type else None)
+        codec: BodyCodec | None
+        params: dict[str, str]
+        if content_type in _PLAIN_JSON and "json" in contract.contract.content_types:
+            # What find_parsed_codec picks for these (no other codec accepts JSON).
+            codec, params = _JSON_CODEC, {}
+        else:
+            media, params = parse_media_type(content_type) if content_type else ("", {})
+            codec = (find_parsed_codec(contract.contract.content_types, media, params)
+                     if content_type else None)
         if codec is None:
             if inbound:
                 raise UnsupportedMediaType("this route does not accept this content type; see "
