@@ -157,8 +157,11 @@ class ProxyAppRunner(web.AppRunner):
         server.__class__ = _SafeServer
         server.header_timeout_s = self._header_timeout_s  # type: ignore[attr-defined]
         direct = self._app.get(DIRECT_HANDLER_KEY)
-        if direct is not None:  # read by each connection's protocol when it is made
-            server.request_handler = direct
+        # Only while the application has nothing the router's path would run around the
+        # handler (middlewares, response-prepare hooks): those would be skipped otherwise.
+        if direct is not None and not self._app.middlewares \
+                and not self._app.on_response_prepare:
+            server.request_handler = direct  # read by each connection's protocol when made
         return server
 
 

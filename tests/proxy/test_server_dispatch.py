@@ -86,3 +86,22 @@ async def test_runner_gives_connections_the_direct_handler(tmp_path: Path) -> No
         assert runner.server.request_handler is app[DIRECT_HANDLER_KEY]
     finally:
         await runner.cleanup()
+
+
+async def test_no_direct_handler_when_the_app_has_hooks_it_would_skip(tmp_path: Path) -> None:
+    from proxy.http_server import make_runner
+
+    config = load_config(write_config(tmp_path, {"acme": CONTRACT}))
+    app = build_app(config, _NoDetector(), MemorySink())
+
+    async def add_header(request: web.BaseRequest, response: web.StreamResponse) -> None:
+        response.headers["X-Hook"] = "1"
+
+    app.on_response_prepare.append(add_header)
+    runner = make_runner(app, config.settings.limits)
+    await runner.setup()
+    try:
+        assert runner.server is not None
+        assert runner.server.request_handler is not app[DIRECT_HANDLER_KEY]
+    finally:
+        await runner.cleanup()
