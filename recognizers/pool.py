@@ -10,14 +10,11 @@ How it works:
   ``DetectionOverloaded`` at once when the queue is full or when the job's predicted wait
   (queued jobs x recent seconds per job / workers) is above half of ``timeout_s``.
 - One dispatcher thread per worker takes a job, drains further queued jobs up to
-  ``max_batch_texts`` texts (micro-batching across concurrent requests), sends them to its
-  worker in one call, splits the answer per job and resolves the futures with
-  ``loop.call_soon_threadsafe``. One thread gathers at a time, so concurrent jobs form one batch
-  rather than two halves. Under load (jobs were already queued when the thread came for one)
-  and while another worker is busy, the gathering thread waits up to ``busy_window_ms`` for
-  more jobs, and stops waiting as soon as no other worker is busy; under light load a job goes
-  out at once. ``batch_window_ms`` is a wait that applies
-  always (off by default).
+  ``max_batch_texts`` texts (micro-batching across concurrent requests; with ``batch_window_ms``
+  it waits that long for more jobs, otherwise it takes only what is queued), sends them to its
+  worker in one call, splits the answer per job and resolves the futures with one
+  ``loop.call_soon_threadsafe`` per batch. One thread gathers at a time, so jobs that queue up
+  while every worker is busy form one batch rather than being split between threads.
 - Faults: a worker exception fails the batch's jobs with ``DetectionFailed``; a dead worker
   (EOF on the pipe) or a hung one (no answer within ``timeout_s`` plus a grace) is killed, its jobs
   fail, and a warmed replacement is spawned before that thread takes new jobs. ``ready`` is true
@@ -75,8 +72,6 @@ _TERMINATE_WAIT_S = 2.0
 _ADMIT_WAIT_SHARE = 0.5
 # Weight of the newest batch in the moving average of seconds per job.
 _WAIT_EWMA_WEIGHT = 0.2
-# While a batch lingers for busy workers, how often it checks whether one has become free.
-_BUSY_POLL_S = 0.001
 # Pause between failed attempts to replace a worker (e.g. the model cannot load).
 _RESPAWN_BACKOFF_S = 1.0
 
@@ -175,7 +170,6 @@ class _WorkerSlot:
     pid: int | None = None
     ready: bool = False
     thread: threading.Thread | None = None
-    busy: bool = False  # a batch of this slot is with its worker
 
 
 def _resolve(future: asyncio.Future[list[list[Span]]], result: Any) -> None:
@@ -370,17 +364,11 @@ class DetectionPool:
             # One thread gathers a batch at a time: two gathering at once would split the
             # queued jobs into two small batches, and a batch's NER cost is mostly per batch.
             with self._gather_lock:
-                try:
-                    first = self._jobs.get_nowait()
-                    backlog = True  # jobs were waiting for a worker: demand exceeds supply
-                except queue.Empty:
-                    first = self._jobs.get()
-                    backlog = False
+                first = self._jobs.get()
                 if isinstance(first, _Stop):
                     return
-                jobs, stop_after = self._collect_batch(first, slot, backlog)
-                jobs = [job for job in jobs if not job.future.done()]
-                slot.busy = bool(jobs)  # set before the next thread gathers
+                jobs, stop_after = self._collect_batch(first)
+            jobs = [job for job in jobs if not job.future.done()]
             try:
                 if jobs:
                     self._run_batch(slot, jobs)
@@ -390,45 +378,30 @@ class DetectionPool:
                 )
                 for job in jobs:
                     self._settle(job, DetectionFailed("detection dispatcher error"))
-            finally:
-                slot.busy = False
             if stop_after:
                 return
 
-    def _collect_batch(
-        self, first: _Job, slot: _WorkerSlot, backlog: bool = True
-    ) -> tuple[list[_Job], bool]:
+    def _collect_batch(self, first: _Job) -> tuple[list[_Job], bool]:
         """Take more queued jobs until ``max_batch_texts`` texts are held.
 
-        Jobs already queued are taken at once. With ``batch_window_ms`` set, the thread waits
-        up to that long after the first job for more to arrive. Under load (``backlog``: jobs
-        were already waiting when this thread came for one) and while another worker is busy,
-        it waits up to ``busy_window_ms`` too, and stops waiting when no other worker is busy
-        any more: a larger batch costs less per text, and as jobs outnumber workers the wait
-        costs no worker time. Without a backlog a job goes out at once: there the wait would
-        only add latency, with a worker idle.
+        Jobs already queued are taken at once; with ``batch_window_ms`` set, the thread also
+        waits up to that long after the first job for more to arrive.
         """
         jobs = [first]
         texts = len(first.requests)
-        started = time.monotonic()
-        fixed_s = self._settings.batch_window_ms / 1000
-        busy_s = self._settings.busy_window_ms / 1000
-        others = [other for other in self._slots if other is not slot]
+        window_s = self._settings.batch_window_ms / 1000
+        deadline = time.monotonic() + window_s
         while texts < self._settings.max_batch_texts:
             try:
                 job = self._jobs.get_nowait()
             except queue.Empty:
-                elapsed = time.monotonic() - started
-                remaining = fixed_s - elapsed
-                if backlog and busy_s > 0 and any(other.busy for other in others):
-                    remaining = max(remaining, busy_s - elapsed)
+                remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
                 try:
-                    # Short waits while lingering for busy workers: one may free up meanwhile.
-                    job = self._jobs.get(timeout=min(remaining, _BUSY_POLL_S))
+                    job = self._jobs.get(timeout=remaining)
                 except queue.Empty:
-                    continue
+                    break
             if isinstance(job, _Stop):
                 # This thread consumed a stop sentinel: finish the batch, then exit.
                 return jobs, True

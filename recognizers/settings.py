@@ -29,12 +29,6 @@ class AnalyzerSettings(BaseModel):
         description="how long a free worker waits for more jobs to join a batch (0: take what "
         "is queued, do not wait)",
     )
-    busy_window_ms: float = Field(
-        default=5.0, ge=0.0, le=50.0,
-        description="under load (jobs already queued) and while another worker is busy, how "
-        "long a free worker waits for more jobs: larger batches cost less per text; under light "
-        "load a job goes out at once",
-    )
     pin_workers: bool = Field(
         default=True,
         description="pin each worker process to one of the CPUs this process may use, in turn "

@@ -271,7 +271,7 @@ async def test_batch_window_waits_for_jobs_that_arrive_late() -> None:
     first, late = _queued_job(pool, loop, "a"), _queued_job(pool, loop, "b")
     threading.Timer(0.01, pool._jobs.put, args=(late,)).start()
 
-    jobs, stop = pool._collect_batch(first, pool._slots[0])  # type: ignore[arg-type]
+    jobs, stop = pool._collect_batch(first)  # type: ignore[arg-type]
 
     assert jobs == [first, late] and not stop
 
@@ -287,7 +287,7 @@ async def test_without_a_window_only_queued_jobs_join() -> None:
     timer.start()
 
     started = time.monotonic()
-    jobs, _ = pool._collect_batch(first, pool._slots[0])  # type: ignore[arg-type]
+    jobs, _ = pool._collect_batch(first)  # type: ignore[arg-type]
 
     assert jobs == [first, queued]
     assert time.monotonic() - started < 0.04
@@ -301,78 +301,10 @@ async def test_batch_window_stops_at_max_batch_texts() -> None:
     pool._jobs.put(second)  # type: ignore[arg-type]
     pool._jobs.put(third)  # type: ignore[arg-type]
 
-    jobs, _ = pool._collect_batch(first, pool._slots[0])  # type: ignore[arg-type]
+    jobs, _ = pool._collect_batch(first)  # type: ignore[arg-type]
 
     assert jobs == [first, second]
     assert pool.queue_depth == 1  # the third waits for the next batch
-
-
-async def test_while_another_worker_is_busy_a_batch_waits_for_late_jobs() -> None:
-    import threading
-
-    pool = DetectionPool(AnalyzerSettings(workers=2, busy_window_ms=50))
-    loop = asyncio.get_running_loop()
-    first, late = _queued_job(pool, loop, "a"), _queued_job(pool, loop, "b")
-    pool._slots[1].busy = True
-    threading.Timer(0.01, pool._jobs.put, args=(late,)).start()
-
-    jobs, stop = pool._collect_batch(first, pool._slots[0])  # type: ignore[arg-type]
-
-    assert jobs == [first, late] and not stop
-
-
-async def test_with_every_other_worker_idle_a_batch_goes_at_once() -> None:
-    import threading
-
-    pool = DetectionPool(AnalyzerSettings(workers=2, busy_window_ms=50))
-    loop = asyncio.get_running_loop()
-    first, late = _queued_job(pool, loop, "a"), _queued_job(pool, loop, "b")
-    timer = threading.Timer(0.03, pool._jobs.put, args=(late,))
-    timer.start()
-
-    started = time.monotonic()
-    jobs, _ = pool._collect_batch(first, pool._slots[0])  # type: ignore[arg-type]
-
-    assert jobs == [first]
-    assert time.monotonic() - started < 0.02
-    timer.join()
-
-
-async def test_without_a_backlog_a_batch_goes_at_once_even_beside_a_busy_worker() -> None:
-    # The job found an empty queue (light load): waiting would only add latency.
-    import threading
-
-    pool = DetectionPool(AnalyzerSettings(workers=2, busy_window_ms=50))
-    loop = asyncio.get_running_loop()
-    first, late = _queued_job(pool, loop, "a"), _queued_job(pool, loop, "b")
-    pool._slots[1].busy = True
-    timer = threading.Timer(0.03, pool._jobs.put, args=(late,))
-    timer.start()
-
-    started = time.monotonic()
-    jobs, _ = pool._collect_batch(first, pool._slots[0], backlog=False)  # type: ignore[arg-type]
-
-    assert jobs == [first]
-    assert time.monotonic() - started < 0.02
-    timer.join()
-
-
-async def test_a_lingering_batch_goes_when_the_busy_worker_frees_up() -> None:
-    import threading
-
-    pool = DetectionPool(AnalyzerSettings(workers=2, busy_window_ms=50))
-    loop = asyncio.get_running_loop()
-    first = _queued_job(pool, loop, "a")
-    pool._slots[1].busy = True
-    timer = threading.Timer(0.01, setattr, args=(pool._slots[1], "busy", False))
-    timer.start()
-
-    started = time.monotonic()
-    jobs, _ = pool._collect_batch(first, pool._slots[0])  # type: ignore[arg-type]
-
-    assert jobs == [first]
-    assert 0.009 < time.monotonic() - started < 0.04  # not the whole 50 ms window
-    timer.join()
 
 
 def test_one_dispatcher_gathers_at_a_time() -> None:
@@ -383,7 +315,7 @@ def test_one_dispatcher_gathers_at_a_time() -> None:
 
     from recognizers.pool import _STOP
 
-    pool = DetectionPool(AnalyzerSettings(workers=2, batch_window_ms=50, busy_window_ms=0))
+    pool = DetectionPool(AnalyzerSettings(workers=2, batch_window_ms=50))
     loop = asyncio.new_event_loop()  # futures only: nothing runs on it
     batches: list[list[object]] = []
     pool._run_batch = lambda slot, jobs: batches.append(list(jobs))  # type: ignore[method-assign]
