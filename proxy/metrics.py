@@ -34,7 +34,9 @@ Metric names (all prefixed ``privacy_proxy_``):
 - ``exchange_duration_seconds{vendor}``, ``detection_duration_seconds{vendor}``,
   ``upstream_duration_seconds{vendor,route}``: histograms.
 - ``detection_queue_depth``, ``detection_workers``, ``detection_workers_ready``: gauges read
-  from the detection pool at scrape time.
+  from the detection pool at scrape time; ``detection_batches_total`` and
+  ``detection_batch_texts_total``: counters read the same way (their ratio is the mean batch
+  size, which decides spaCy's cost per text).
 - ``contract_info{version}``: 1 for the contract version in force.
 """
 
@@ -91,7 +93,7 @@ class _DetectorCollector(Collector):
     def __init__(self) -> None:
         self.detector: Any = None
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
         detector = self.detector
         if detector is None:
             return
@@ -107,6 +109,14 @@ class _DetectorCollector(Collector):
         yield GaugeMetricFamily(f"{PREFIX}_detection_workers_ready",
                                 "1 when every detection worker is warm.",
                                 value=1.0 if getattr(detector, "ready", True) else 0.0)
+        batches = getattr(detector, "batches_sent", None)
+        texts = getattr(detector, "texts_sent", None)
+        if batches is not None and texts is not None:
+            yield CounterMetricFamily(f"{PREFIX}_detection_batches",
+                                      "Batches sent to detection workers.", value=float(batches))
+            yield CounterMetricFamily(f"{PREFIX}_detection_batch_texts",
+                                      "Texts in the batches sent to detection workers.",
+                                      value=float(texts))
 
 
 def _created_series() -> bool:

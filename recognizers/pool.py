@@ -204,6 +204,7 @@ class DetectionPool:
         self._counter_lock = threading.Lock()
         self._gather_lock = threading.Lock()
         self._batches_sent = 0
+        self._texts_sent = 0
         # Moving average of worker seconds per job, from answered batches: predicts queue wait.
         self._seconds_per_job = 0.0
 
@@ -228,6 +229,11 @@ class DetectionPool:
     def batches_sent(self) -> int:
         """How many batches were sent to workers so far (one per worker call)."""
         return self._batches_sent
+
+    @property
+    def texts_sent(self) -> int:
+        """How many texts those batches held (texts / batches is the mean batch size)."""
+        return self._texts_sent
 
     def expected_wait_s(self) -> float:
         """How long a job queued now would wait for a worker, from recent batch times."""
@@ -454,6 +460,7 @@ class DetectionPool:
             return DetectionFailed("detection worker is not ready")
         with self._counter_lock:
             self._batches_sent += 1
+            self._texts_sent += len(requests)
         try:
             conn.send(requests)
             if not conn.poll(self._settings.timeout_s + _HANG_GRACE_S):

@@ -96,6 +96,8 @@ class FakePool:
     ready = True
     queue_depth = 5
     worker_count = 3
+    batches_sent = 4
+    texts_sent = 130
 
 
 def test_pool_gauges_and_contract_version_are_read_at_scrape_time() -> None:
@@ -107,6 +109,10 @@ def test_pool_gauges_and_contract_version_are_read_at_scrape_time() -> None:
     assert value(metrics, "privacy_proxy_detection_queue_depth") == 5
     assert value(metrics, "privacy_proxy_detection_workers") == 3
     assert value(metrics, "privacy_proxy_detection_workers_ready") == 1
+    assert value(metrics, "privacy_proxy_detection_batches_total") == 4
+    assert value(metrics, "privacy_proxy_detection_batch_texts_total") == 130
+    pool.batches_sent, pool.texts_sent = 5, 161
+    assert value(metrics, "privacy_proxy_detection_batch_texts_total") == 161
     pool.queue_depth = 9
     pool.ready = False
     assert value(metrics, "privacy_proxy_detection_queue_depth") == 9

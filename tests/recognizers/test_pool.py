@@ -133,12 +133,13 @@ async def test_concurrent_jobs_are_micro_batched(pool: DetectionPool, detector: 
         ][: 1 + i % 2]
         for i in range(50)
     ]
-    sent = pool.batches_sent
+    sent, texts = pool.batches_sent, pool.texts_sent
 
     results = await asyncio.gather(*(pool.detect(job) for job in jobs))
 
     assert results == [detector.analyze_batch(job) for job in jobs]
     assert pool.batches_sent - sent < len(jobs)
+    assert pool.texts_sent - texts == sum(len(job) for job in jobs)
 
 
 async def test_event_loop_stays_responsive(pool: DetectionPool) -> None:
