@@ -494,8 +494,7 @@ class DetectionPool:
 
         A worker that the kernel moves between cores finds its caches cold: on 2 cores with
         the event loop beside the workers, pinned workers spent about 13 % less CPU per text
-        (benchmarks/NOTES.md). Off with ``pin_workers: false`` or with
-        a single allowed CPU.
+        (benchmarks/NOTES.md, item 11). Off with ``pin_workers: false`` or a single allowed CPU.
         """
         if not self._settings.pin_workers:
             return None
