@@ -4,7 +4,9 @@ Loads the model with only the ``ner`` component (its own embedding layer; nothin
 to find entities) and runs ``nlp.pipe`` over the three free-text fields of each payload. Reports
 CPU milliseconds per payload for two ways of calling it: one ``pipe`` call per payload (what a
 proxy without cross-request batching does) and large batches of 64 texts (the best case). For
-reference it also times the pipeline as the detection engine loads it.
+reference it also times the pipeline as the detection engine loads it, which multiplies matrices
+with numpy's OpenBLAS instead of spaCy's default blis (``analyzer.matrix_library``): the floor
+stays spaCy as shipped, and the second figure shows what the engine's NER costs by itself.
 
     python -m benchmarks.floor --payloads N [--cpu C]      prints one JSON object
 """
@@ -45,7 +47,8 @@ def _cpu_ms_per_payload(nlp: Any, groups: list[tuple[str, ...]], batch: int | No
 def run(count: int, model: str, rounds: int = 3) -> dict[str, Any]:
     import spacy
 
-    from recognizers.engine import UNNEEDED_PIPES
+    from recognizers.engine import UNNEEDED_PIPES, use_matrix_library
+    from recognizers.settings import AnalyzerSettings
 
     groups = [p.free_texts for p in make_payloads(count)]
     ner_only = spacy.load(model, exclude=[n for n in spacy.load(model).component_names
@@ -53,9 +56,12 @@ def run(count: int, model: str, rounds: int = 3) -> dict[str, Any]:
     as_engine = spacy.load(model, exclude=list(UNNEEDED_PIPES))
     if "tok2vec" in as_engine.pipe_names and not as_engine.get_pipe("tok2vec").listening_components:
         as_engine.remove_pipe("tok2vec")  # as recognizers.engine does
+    library = AnalyzerSettings().matrix_library
+    use_matrix_library(as_engine, library)
     out: dict[str, Any] = {"payloads": count, "texts_per_payload": 3,
                            "ner_only_pipes": ner_only.pipe_names,
-                           "engine_pipes": as_engine.pipe_names}
+                           "engine_pipes": as_engine.pipe_names,
+                           "engine_matrix_library": library}
     for nlp in (ner_only, as_engine):
         list(nlp.pipe([t for g in groups[:20] for t in g]))  # warm
     out["ner_only_batched_ms"] = _cpu_ms_per_payload(ner_only, groups, 64, rounds)

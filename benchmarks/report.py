@@ -107,6 +107,9 @@ def _ratios(results: dict[str, Any]) -> dict[str, float | None]:
         "d_over_e": d / naive["throughput_rps"] if d and naive.get("throughput_rps") else None,
         "d_cpu_over_f": (sc["d"]["server_cpu_ms_per_request"] / floor["ner_only_batched_ms"]
                          if "d" in sc and floor.get("ner_only_batched_ms") else None),
+        "d_cpu_over_engine_ner": (
+            sc["d"]["server_cpu_ms_per_request"] / floor["engine_pipes_batched_ms"]
+            if "d" in sc and floor.get("engine_pipes_batched_ms") else None),
         "overload_p99_over_p50": None,
         "overload_503_share": None,
     }
@@ -235,6 +238,12 @@ def render(results: dict[str, Any], images: list[str]) -> str:
         f"({_f(sc.get('d', {}).get('server_cpu_ms_per_request'), 2)} ms vs "
         f"{_f(floor.get('ner_only_batched_ms'), 2)} ms) | "
         f"{_verdict(ratios['d_cpu_over_f'], TARGETS['d_cpu_over_f'], False)} |",
+        # Not a target: the engine's NER is cheaper than spaCy as shipped (matrix library), so
+        # this ratio is what the rest of the proxy costs on top of the NER it actually runs.
+        (f"| (for reference) (d) CPU/request over the engine's own NER at batches of 64 | "
+         f"{_f(ratios['d_cpu_over_engine_ner'], 2)} x "
+         f"({_f(sc.get('d', {}).get('server_cpu_ms_per_request'), 2)} ms vs "
+         f"{_f(floor.get('engine_pipes_batched_ms'), 2)} ms) | no target |"),
         f"| 2 x overload: p99 <= 5 x p50 of accepted | {_f(ratios['overload_p99_over_p50'], 2)} x"
         f" | {_verdict(ratios['overload_p99_over_p50'], TARGETS['overload_p99_over_p50'], False)}"
         " |",
@@ -292,11 +301,13 @@ def render(results: dict[str, Any], images: list[str]) -> str:
             "",
             "| pipeline | one `pipe` call per payload | batches of 64 texts |",
             "| --- | ---: | ---: |",
-            f"| NER only {floor['ner_only_pipes']} | {_f(floor['ner_only_per_payload_ms'], 2)} | "
-            f"{_f(floor['ner_only_batched_ms'], 2)} |",
-            f"| as the engine loads it {floor['engine_pipes']} | "
-            f"{_f(floor['engine_pipes_per_payload_ms'], 2)} | "
-            f"{_f(floor['engine_pipes_batched_ms'], 2)} |",
+            (f"| NER only {floor['ner_only_pipes']}, spaCy as shipped (blis), the floor | "
+             f"{_f(floor['ner_only_per_payload_ms'], 2)} | "
+             f"{_f(floor['ner_only_batched_ms'], 2)} |"),
+            (f"| as the engine loads it {floor['engine_pipes']}, matrix library "
+             f"{floor.get('engine_matrix_library', 'blis')} | "
+             f"{_f(floor['engine_pipes_per_payload_ms'], 2)} | "
+             f"{_f(floor['engine_pipes_batched_ms'], 2)} |"),
             "",
         ]
     over = sc.get("overload")

@@ -18,6 +18,7 @@ import spacy.util
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngineProvider, SpacyNlpEngine
 from spacy.language import Language
+from thinc.api import NumpyOps
 
 from recognizers.offline import make_offline
 from recognizers.settings import AnalyzerSettings
@@ -114,6 +115,26 @@ class InstalledSpacyNlpEngine(SpacyNlpEngine):
         return artifacts
 
 
+def use_matrix_library(nlp: Language, library: str) -> None:
+    """Run the matrix products of every pipe of ``nlp`` with ``library`` ("numpy" or "blis").
+
+    thinc multiplies with blis by default. The blis wheel picks its kernels by CPU model and
+    falls back to portable C on models it does not know: on this project's AMD Zen 5 machines
+    its products take about 3 x as long as numpy's OpenBLAS, which picks AVX2/AVX-512 kernels
+    at run time, and NER about 1.45 x as long. The entities are the same (checked over the
+    benchmark and accuracy corpora, ``tests/recognizers/test_engine.py``). The worker pool
+    keeps OpenBLAS to one thread per process.
+    """
+    if library == "blis":
+        return
+    ops = NumpyOps(use_blis=False)
+    for _name, pipe in nlp.pipeline:
+        model = getattr(pipe, "model", None)
+        if model is not None:
+            for node in model.walk():
+                node.ops = ops
+
+
 def _nlp_configuration(settings: AnalyzerSettings) -> dict[str, Any]:
     return {
         "nlp_engine_name": InstalledSpacyNlpEngine.engine_name,
@@ -141,6 +162,8 @@ def build_analyzer(settings: AnalyzerSettings) -> AnalyzerEngine:
         nlp_configuration=_nlp_configuration(settings),
     )
     nlp_engine = provider.create_engine()
+    for nlp in nlp_engine.nlp.values():
+        use_matrix_library(nlp, settings.matrix_library)
     registry = RecognizerRegistry(
         recognizers=build_recognizers(settings), supported_languages=[settings.language]
     )

@@ -2,7 +2,8 @@
 
 How it works:
 
-- ``start()`` spawns ``settings.worker_count()`` processes (``spawn`` context). Each builds a
+- ``start()`` spawns ``settings.worker_count()`` processes (``spawn`` context), with native
+  thread pools (OpenBLAS) of one thread, since each worker gets one core. Each builds a
   ``Detector``, warms it, and reports ready over its ``Pipe``; ``start()`` returns when all are
   warm.
 - ``detect()`` puts a job (requests, an asyncio future, the loop) on a bounded thread-safe queue
@@ -83,6 +84,23 @@ _MSG_ERROR = "error"
 
 # ---------------------------------------------------------------------------------------------
 # Worker process side
+
+
+# Native thread pools (OpenBLAS, OpenMP, MKL) size themselves to the machine's cores when they
+# load. Every worker already takes one core, so one thread each: more would only contend.
+NATIVE_THREAD_VARIABLES: tuple[str, ...] = (
+    "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+)
+
+
+def limit_native_threads() -> None:
+    """Make workers spawned from now on start their native thread pools with one thread.
+
+    Spawned children inherit this process's environment, and read the variables when numpy
+    loads, before any of our code runs in them. A value the operator set is kept.
+    """
+    for variable in NATIVE_THREAD_VARIABLES:
+        os.environ.setdefault(variable, "1")
 
 
 def _worker_main(settings: AnalyzerSettings, conn: Connection, cpu: int | None = None) -> None:
@@ -266,6 +284,7 @@ class DetectionPool:
             raise DetectionFailed("detection pool is closed")
         if self._started:
             return
+        limit_native_threads()
         deadline = time.monotonic() + self._settings.start_timeout_s
         try:
             # Wait for every slot, even after a failure, so no thread spawns a worker later.

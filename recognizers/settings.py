@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -33,6 +34,12 @@ class AnalyzerSettings(BaseModel):
         default=True,
         description="pin each worker process to one of the CPUs this process may use, in turn "
         "(warm caches; the kernel no longer moves workers between cores)",
+    )
+    matrix_library: Literal["numpy", "blis"] = Field(
+        default="numpy",
+        description="library for the NER model's matrix products: numpy (its OpenBLAS picks "
+        "kernels for the CPU at run time) or blis (thinc's default, whose wheel falls back to "
+        "generic kernels on CPUs it does not know, e.g. AMD Zen 5, about 3 x slower there)",
     )
     timeout_s: float = Field(default=5.0, gt=0, description="max seconds for one detection job")
     start_timeout_s: float = Field(default=120.0, gt=0, description="max seconds to warm workers")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,3 +60,30 @@ def test_package_import_does_not_load_the_engine() -> None:
         "assert recognizers.Detector.__name__ == 'Detector'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
+
+
+def _entities(nlp: Any, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    return [[(e.start_char, e.end_char, e.label_) for e in doc.ents]
+            for doc in nlp.pipe(texts, batch_size=32)]
+
+
+def test_numpy_matrix_library_finds_the_same_entities_as_blis(detector: Detector) -> None:
+    """The engine multiplies with numpy's OpenBLAS (faster where blis has no kernels for the
+    CPU); summation order may differ in the last bits, the entities must not."""
+    import spacy
+
+    from benchmarks.accuracy.corpus import labeled_corpus, no_pii_corpus
+    from benchmarks.payloads import make_payloads
+    from recognizers.engine import UNNEEDED_PIPES, use_matrix_library
+
+    texts = [s.text for s in labeled_corpus(size=1200)] + [s.text for s in no_pii_corpus(size=400)]
+    texts += [t for p in make_payloads(300) for t in p.free_texts]
+    engine_nlp = detector.analyzer.nlp_engine.get_nlp("en")
+    blis_nlp = spacy.load(AnalyzerSettings().model, exclude=[*UNNEEDED_PIPES, "tok2vec"])
+    use_matrix_library(blis_nlp, "blis")
+
+    assert {n.ops.use_blis for n in blis_nlp.get_pipe("ner").model.walk()} == {True}
+    assert {n.ops.use_blis for n in engine_nlp.get_pipe("ner").model.walk()} == {False}
+    found = _entities(engine_nlp, texts)
+    assert sum(map(len, found)) > 1000  # the corpus does hold entities
+    assert found == _entities(blis_nlp, texts)

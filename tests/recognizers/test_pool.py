@@ -9,6 +9,7 @@ import asyncio
 import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 
 import pytest
 
@@ -355,3 +356,22 @@ async def test_a_job_that_would_wait_too_long_is_refused_at_once() -> None:
     started = time.monotonic()
     await _expect(pool.detect([DetectionRequest("g")]), DetectionOverloaded)  # 0.6 s predicted
     assert time.monotonic() - started < 0.1
+
+
+async def test_workers_run_native_thread_pools_of_one_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each worker has one core: an OpenBLAS pool sized to the machine would only contend."""
+    from recognizers.pool import NATIVE_THREAD_VARIABLES
+
+    for variable in NATIVE_THREAD_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+    async with DetectionPool(AnalyzerSettings(workers=1, pin_workers=False)) as one:
+        await one.detect([DetectionRequest("Ask Jane Roe about the order.")])
+        [pid] = one.worker_pids()
+        assert pid is not None
+        environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        threads = len(list(Path(f"/proc/{pid}/task").iterdir()))
+
+    assert {v.encode() + b"=1" for v in NATIVE_THREAD_VARIABLES} <= set(environ)
+    assert threads == 1
