@@ -284,6 +284,12 @@ def render(results: dict[str, Any], images: list[str]) -> str:
             f"| (f) spaCy NER only, `nlp.pipe` batches of 64 (floor) | "
             f"{_f(1000 / floor['ner_only_batched_ms'], 0)} per core | - | - | - | - | "
             f"{_f(floor['ner_only_batched_ms'], 2)} | 1 | - | - | - |")
+    split = [f"{sc[key]['label']}: {_f(own, 2)} + {_f(workers, 2)}"
+             for key in ("c", "d") if sc.get(key, {}).get("server_cpu_split_ms_per_request")
+             for own, workers in [sc[key]["server_cpu_split_ms_per_request"]]]
+    if split:
+        lines += ["", "Server CPU ms per request, proxy process + detection workers: "
+                  + "; ".join(split) + "."]
     lines += [
         "",
         "Leaks: PII values written into the payload that the redact contract should keep from "

@@ -90,17 +90,23 @@ class Harness:
         concurrency = concurrency or self.args.concurrency
         _vendor_call(vendor, "/_bench/reset")
         probe_proc = self._start_probe(server, seconds) if probe and server else None
-        cpu_before = server.cpu_seconds() if server else 0.0
+        split_before = server.cpu_split() if server else (0.0, 0.0)
+        cpu_before = sum(split_before)
         vendor_before = vendor.cpu_seconds()
         result = asyncio.run(loadgen.closed_loop(
             label, url, self.payloads, concurrency, seconds, self.args.warmup,
             quiet=self.args.quiet))
-        cpu = (server.cpu_seconds() - cpu_before) if server else None
+        split_after = server.cpu_split() if server else (0.0, 0.0)
+        cpu = (sum(split_after) - cpu_before) if server else None
         summary = _summary(result)
         summary["label"] = label
         # The warm-up requests are in the CPU figure too: divide by everything sent in the window.
         total = result.sent + self._warmup_estimate(result)
         summary["server_cpu_ms_per_request"] = (cpu * 1000 / total) if cpu is not None else None
+        if server is not None:
+            # The server process itself and its children (the detection workers) apart.
+            summary["server_cpu_split_ms_per_request"] = [
+                (after - before) * 1000 / total for before, after in zip(split_before, split_after)]
         summary["server_cpu_cores_busy"] = (
             cpu / (result.duration_s + self.args.warmup) if cpu is not None else None)
         summary["vendor_cpu_ms_per_request"] = (vendor.cpu_seconds() - vendor_before) * 1000 / total

@@ -55,14 +55,21 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """User + system CPU of the server and its children (workers) so far."""
-        total = 0.0
+        return sum(self.cpu_split())
+
+    def cpu_split(self) -> tuple[float, float]:
+        """User + system CPU so far of the server process itself, and of its children."""
+        own = children = 0.0
         for proc in self.processes():
             try:
                 times = proc.cpu_times()
             except psutil.NoSuchProcess:
                 continue
-            total += times.user + times.system
-        return total
+            if proc.pid == self.process.pid:
+                own += times.user + times.system
+            else:
+                children += times.user + times.system
+        return own, children
 
     def stop(self, timeout: float = 15.0) -> None:
         if self.process.poll() is None:

@@ -107,6 +107,7 @@ def test_report_renders_from_results(tmp_path: Path) -> None:
         "healthz_idle_ms": [1.0, 1.2],
     }
     results["scenarios"]["d"]["leaks"] = {"checked": 10, "leaked": 0, "by_entity": {}}
+    results["scenarios"]["d"]["server_cpu_split_ms_per_request"] = [0.25, 0.75]
 
     path = report.write(results, tmp_path, notes="## Notes")
 
@@ -114,6 +115,8 @@ def test_report_renders_from_results(tmp_path: Path) -> None:
     assert "| (c) throughput >= 0.6 x (b) | 0.75 x | met |" in text
     assert "| (d) throughput >= 20 x (e) | 20.0 x | met |" in text
     assert "| (d) CPU/request <= 1.5 x (f) | 2.00 x" in text
+    assert "over the engine's own NER at batches of 64 | 1.43 x (1.00 ms vs 0.70 ms)" in text
+    assert "proxy process + detection workers: (d): 0.25 + 0.75." in text
     assert (tmp_path / "throughput.png").stat().st_size > 1000
     assert text.rstrip().endswith("## Notes")
 
