@@ -87,3 +87,16 @@ def test_numpy_matrix_library_finds_the_same_entities_as_blis(detector: Detector
     found = _entities(engine_nlp, texts)
     assert sum(map(len, found)) > 1000  # the corpus does hold entities
     assert found == _entities(blis_nlp, texts)
+
+
+@pytest.mark.parametrize(("library", "uses_blis"), [("numpy", False), ("blis", True)])
+def test_matrix_library_setting_picks_the_library(library: str, uses_blis: bool) -> None:
+    analyzer = build_analyzer(AnalyzerSettings(entities=("PERSON",), matrix_library=library))
+    ner = analyzer.nlp_engine.get_nlp("en").get_pipe("ner")
+
+    assert {node.ops.use_blis for node in ner.model.walk()} == {uses_blis}
+
+
+def test_unknown_matrix_library_is_refused() -> None:
+    with pytest.raises(ValueError, match="matrix_library"):
+        AnalyzerSettings(matrix_library="mkl")  # type: ignore[arg-type]
