@@ -34,6 +34,7 @@ REGEX_TIMEOUT_S = 2.0
 class RegexRecognizer(LocalRecognizer):
     """A pattern recognizer with value groups, checksums and required context (see module doc)."""
 
+    name: str  # set by Presidio's unannotated __init__; typed here for mypy
     ENTITY: ClassVar[str] = ""
     PATTERNS: ClassVar[tuple[tuple[str, str, float], ...]] = ()
     FLAGS: ClassVar[int] = 0

@@ -19,6 +19,7 @@ from recognizers.prefilter import context_words_gate, passes
 class ContextGatedRecognizer(LocalRecognizer):
     """Reports the inner recognizer's results that have a context word within the window."""
 
+    name: str  # set by Presidio's unannotated __init__; typed here for mypy
     GATED_SCORE = 0.5
 
     def __init__(
@@ -40,7 +41,7 @@ class ContextGatedRecognizer(LocalRecognizer):
             supported_entities=list(inner.supported_entities),
             supported_language=inner.supported_language,
             context=list(words),
-            name=f"Gated{inner.name!s}",
+            name=f"Gated{inner.name!s}",  # type: ignore[has-type]  # Presidio: unannotated
         )
 
     def load(self) -> None:

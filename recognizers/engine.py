@@ -162,8 +162,9 @@ def build_analyzer(settings: AnalyzerSettings) -> AnalyzerEngine:
         nlp_configuration=_nlp_configuration(settings),
     )
     nlp_engine = provider.create_engine()
-    for nlp in nlp_engine.nlp.values():
-        use_matrix_library(nlp, settings.matrix_library)
+    if isinstance(nlp_engine, InstalledSpacyNlpEngine):  # always: the provider knows no other
+        for nlp in nlp_engine.nlp.values():
+            use_matrix_library(nlp, settings.matrix_library)
     registry = RecognizerRegistry(
         recognizers=build_recognizers(settings), supported_languages=[settings.language]
     )

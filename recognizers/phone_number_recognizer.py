@@ -44,6 +44,7 @@ _IDENTIFIER_WORDS = re.compile(
 class PhoneNumberRecognizer(LocalRecognizer):
     """Phone numbers of the configured regions (and any number written with a ``+`` prefix)."""
 
+    name: str  # set by Presidio's unannotated __init__; typed here for mypy
     ENTITY = "PHONE_NUMBER"
     VALID_SCORE = 0.75
     POSSIBLE_SCORE = 0.5

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from recognizers.errors import (
     DetectionError,
@@ -263,7 +263,7 @@ class DetectionPool:
 
     # -- lifecycle ----------------------------------------------------------------------------
 
-    async def __aenter__(self) -> DetectionPool:
+    async def __aenter__(self) -> Self:
         await self.start()
         return self
 
