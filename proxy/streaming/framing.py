@@ -140,7 +140,8 @@ class JsonArrayFramer:
 
     ``path`` is the keys leading to the array (``()`` for a top-level array, ``("contacts",)``
     for ``contacts[*]``). Envelope values beside the path are skipped without being kept (they
-    are never forwarded); a second occurrence of the array's key is refused.
+    are never forwarded); their key paths gather in ``envelope_dropped`` for the audit record,
+    and whoever feeds the framer empties it. A second occurrence of the array's key is refused.
     """
 
     def __init__(self, path: tuple[str, ...], max_record_bytes: int) -> None:
@@ -161,6 +162,8 @@ class JsonArrayFramer:
         self._rec_scan = 0
         self._rec_in_string = False
         self._key_target = False
+        self._key = ""
+        self.envelope_dropped: list[tuple[str, ...]] = []
 
     # -- public ------------------------------------------------------------------------------
 
@@ -257,7 +260,7 @@ class JsonArrayFramer:
                 self._pos = end
                 target = self._on_path and self._depth <= len(self._path) and (
                     key == self._path[self._depth - 1])
-                self._key_target = target
+                self._key_target, self._key = target, key
                 self._state = "colon"
             elif state == "colon":
                 self._expect(ord(":"), "':'")
@@ -274,6 +277,9 @@ class JsonArrayFramer:
                     self._depth += 1
                     self._state = "key_first"
                 else:
+                    # Envelope objects are entered only along the path: this value's key path
+                    # is the path so far plus its key.
+                    self.envelope_dropped.append((*self._path[:self._depth - 1], self._key))
                     self._skip_depth, self._skip_in_string = 0, False
                     self._state = "skip"
             elif state == "after_value":

@@ -22,7 +22,7 @@ from proxy.errors import DetectionUnavailable
 from proxy.json_codec import JsonRejected, dump_json, parse_json
 from proxy.minimize import BodyMinimizer, BodyShapeError, PendingRedaction
 from proxy.report import MessageReport
-from proxy.selectors import TrieNode
+from proxy.selectors import TrieNode, format_path
 from proxy.streaming.framing import (
     JsonArrayFramer,
     NdjsonFramer,
@@ -230,10 +230,23 @@ class RecordProcessor:
         return self._codec.accepts(media_type, params)
 
     def frame(self, chunk: bytes) -> list[Any]:
-        return self._framer.feed(chunk)  # type: ignore[no-any-return]
+        units = self._framer.feed(chunk)
+        self._audit_envelope()
+        return units  # type: ignore[no-any-return]
 
     def frame_end(self) -> list[Any]:
-        return self._framer.finish()  # type: ignore[no-any-return]
+        units = self._framer.finish()
+        self._audit_envelope()
+        return units  # type: ignore[no-any-return]
+
+    def _audit_envelope(self) -> None:
+        """Envelope values the framer skipped (a JSON array's siblings): dropped, as no selector
+        names them, and labelled ``envelope:`` apart from the records' own ``body:`` paths."""
+        skipped = getattr(self._framer, "envelope_dropped", None)
+        if skipped:
+            for path in skipped:
+                self._report.drop_unlisted(f"envelope:{format_path(path)}")
+            skipped.clear()
 
     def prefix(self) -> bytes:
         return self._codec.prefix()

@@ -234,7 +234,7 @@ async def test_json_array_both_ways(
                       content_type="application/json")
     vendor = await vendor_factory(answer)
     proxy = await start_proxy({"bulk": CONTRACT}, upstream=vendor.url)
-    doc = orjson.dumps({"list": "spring", "owner": EMAIL,
+    doc = orjson.dumps({"list": "spring", "owner": EMAIL, EMAIL: "data-shaped key",
                         "contacts": [orjson.loads(contact(i)) for i in range(3)]})
     sent: list[float] = []
     async with proxy.session.post(f"{proxy.url}/bulk/contacts.json",
@@ -247,6 +247,10 @@ async def test_json_array_both_ways(
     assert list(forwarded) == ["contacts"]  # the envelope is not forwarded
     assert [c["id"] for c in forwarded["contacts"]] == [0, 1, 2]
     assert forwarded["contacts"][2]["note"] == "Call <PERSON> about card <CREDIT_CARD>"
+    # What was left out is on record, by key path, never by value.
+    request_audit = proxy.audit_lines()[-1]["request"]
+    assert {"envelope:list", "envelope:owner", "envelope:<key>"} <= set(request_audit["unlisted"])
+    assert {"envelope:list", "envelope:owner"} <= set(request_audit["dropped"])
     assert_no_seeded_values(vendor.all_bytes(), body, orjson.dumps(proxy.audit_lines()))
 
 

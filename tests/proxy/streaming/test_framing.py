@@ -74,6 +74,18 @@ def test_json_array_record_limit_and_skipped_envelope_is_not_kept() -> None:
         framer.feed(b'{"a": "' + b"y" * 100)
 
 
+def test_json_array_names_the_envelope_values_it_skips() -> None:
+    framer = JsonArrayFramer(("data", "contacts"), 1000)
+    doc = (b'{"meta": {"n": 1}, "data": {"page": 2, "contacts": [{"id": 1}], "next": null},'
+           b' "jane@example.com": true}')
+
+    records = frame(framer, [doc[:30], doc[30:]])
+
+    assert records == [b'{"id": 1}']
+    assert framer.envelope_dropped == [
+        ("meta",), ("data", "page"), ("data", "next"), ("jane@example.com",)]
+
+
 NDJSON = b'{"a":1}\n\n{"b":"\xc3\xa9"}\r\n  \n{"c":[1,2]}'
 
 
