@@ -175,7 +175,8 @@ async def _serve(config: LoadedConfig, host: str, port: int, overrides: dict[str
             await admin_site.start()
             admin_listen = f"{admin_settings.host}:{_bound_port(admin_site, admin_settings.port)}"
         await pool.start()
-        app = build_app(config, pool, audit, upstream_overrides=overrides, metrics=metrics)
+        app = build_app(config, pool, audit, upstream_overrides=overrides, metrics=metrics,
+                        draining=admin.draining)
         policy_admin = await start_policy_admin(app[POLICY_KEY], config)
         app[LIVE_KEY].on_swap.append(lambda loaded: setattr(admin, "config", loaded))
         reloader = ConfigReloader(app[LIVE_KEY], check=lambda new: entities_problems(

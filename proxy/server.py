@@ -1,12 +1,13 @@
 """The aiohttp application: one catch-all route to the exchange handler, plus health checks.
 
 ``/_/healthz`` answers while the process runs; ``/_/readyz`` answers 200 only when contracts are
-loaded and the detection workers are warm. Vendor names cannot start with ``_``, so these paths
+loaded, the detection workers are warm and the proxy is not shutting down. Vendor names cannot start with ``_``, so these paths
 never shadow a vendor.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable
 from typing import Any
@@ -59,10 +60,13 @@ def build_app(
     audit: AuditSink,
     upstream_overrides: dict[str, str] | None = None,
     metrics: ProxyMetrics | None = None,
+    draining: asyncio.Event | None = None,
 ) -> web.Application:
     """Build the proxy application; the caller owns the detector's lifecycle.
 
-    Without ``metrics`` the app gets a registry of its own (``app[METRICS_KEY]``).
+    Without ``metrics`` the app gets a registry of its own (``app[METRICS_KEY]``). Once
+    ``draining`` is set (graceful shutdown; the admin port shares the event), ``/_/readyz``
+    answers 503 like the admin port's ``/readyz``.
     """
     pseudonymizer = build_pseudonymizer(config)
     metrics = metrics if metrics is not None else ProxyMetrics()
@@ -103,7 +107,8 @@ def build_app(
         return web.json_response({"status": "alive"})
 
     async def readyz(_: web.Request) -> web.Response:
-        ready = bool(getattr(detector, "ready", True))
+        ready = bool(getattr(detector, "ready", True)) and not (
+            draining is not None and draining.is_set())
         body: dict[str, Any] = {"ready": ready, "contract_version": live.config.version,
                                 "vendors": sorted(live.config.vendors)}
         return web.json_response(body, status=200 if ready else 503)

@@ -92,8 +92,8 @@ async def admin_proxy(tmp_path: Path, detection_pool: DetectionPool,
     audit = MemorySink()
     state = AdminState(metrics=metrics, detector=detection_pool, config=config)
     runners: list[web.AppRunner] = []
-    url = await _serve(build_app(config, detection_pool, audit, {"*": vendor.url}, metrics),
-                       runners)
+    url = await _serve(build_app(config, detection_pool, audit, {"*": vendor.url}, metrics,
+                                 draining=state.draining), runners)
     admin_url = await _serve(build_admin_app(state), runners)
     async with aiohttp.ClientSession() as session:
         yield AdminProxy(url, admin_url, state, audit, session)
@@ -164,10 +164,15 @@ async def test_health_and_readiness_with_draining(admin_proxy: AdminProxy) -> No
     resp = await session.get(admin_proxy.admin_url + "/readyz")
     body = await resp.json()
     assert resp.status == 200 and body["ready"] is True and body["vendors"] == ["acme"]
+    resp = await session.get(admin_proxy.url + "/_/readyz")
+    assert resp.status == 200
     admin_proxy.state.start_draining()
     resp = await session.get(admin_proxy.admin_url + "/readyz")
     body = await resp.json()
     assert resp.status == 503 and body["checks"]["not_draining"] is False
+    # The main port's probe agrees: a load balancer polling either stops sending traffic.
+    resp = await session.get(admin_proxy.url + "/_/readyz")
+    assert resp.status == 503 and (await resp.json())["ready"] is False
     resp = await session.get(admin_proxy.admin_url + "/healthz")
     assert resp.status == 200
 
