@@ -44,7 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from proxy.audit import AuditRecord, AuditSink
 from proxy.contract import Action, MessageContract, Route, VendorContract
-from proxy.errors import BadRequest, ConfigError, NotFound
+from proxy.errors import BadRequest, ConfigError, NotFound, ProxyError
 from proxy.exchange import ExchangeHandler, SupportsDetect
 from proxy.logs import current_request_id
 from proxy.metrics import ProxyMetrics
@@ -331,6 +331,12 @@ class PartnerExchangeHandler(ExchangeHandler):
     async def _run(self, request: web.Request, record: AuditRecord) -> web.StreamResponse:
         record.partner = self.partner
         return await super()._run(request, record)
+
+    def _error_response(self, exc: ProxyError, record: AuditRecord) -> web.Response:
+        # The engine's messages speak of the exchange's upstream as "the vendor"; behind the
+        # partner listener the upstream is our own API, and the reader is the partner.
+        exc.message = exc.message.replace("the vendor", "the API")
+        return super()._error_response(exc, record)
 
 
 @dataclass

@@ -191,6 +191,19 @@ async def test_unlisted_route_is_404_and_nothing_is_forwarded(partner_proxy, met
     assert p.audit.records[0]["partner"] == "analytics"
 
 
+async def test_errors_name_our_api_not_a_vendor(partner_proxy) -> None:
+    p = await partner_proxy()
+    await p.api.stop()  # our API is down
+
+    resp = await p.get("/v1/orders/ord_1001")
+
+    assert resp.status == 502
+    body = await resp.json()
+    assert body["reason"] == "upstream_unreachable"
+    assert body["error"] == "the API could not be reached"
+    assert p.audit.records[0]["reason"] == "upstream_unreachable"
+
+
 async def test_route_without_response_section_passes_no_body(partner_proxy) -> None:
     p = await partner_proxy()
     resp = await p.get("/v1/customers/cus_1/export")
