@@ -1,8 +1,8 @@
 """The aiohttp application: one catch-all route to the exchange handler, plus health checks.
 
 ``/_/healthz`` answers while the process runs; ``/_/readyz`` answers 200 only when contracts are
-loaded, the detection workers are warm and the proxy is not shutting down. Vendor names cannot start with ``_``, so these paths
-never shadow a vendor.
+loaded, the detection workers are warm and the proxy is not shutting down. Vendor names cannot
+start with ``_``, so these paths never shadow a vendor.
 """
 
 from __future__ import annotations

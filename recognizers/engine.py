@@ -121,7 +121,7 @@ def use_matrix_library(nlp: Language, library: str) -> None:
     thinc multiplies with blis by default. The blis wheel picks its kernels by CPU model and
     falls back to portable C on models it does not know: on this project's AMD Zen 5 machines
     its products take about 3 x as long as numpy's OpenBLAS, which picks AVX2/AVX-512 kernels
-    at run time, and NER about 1.45 x as long. The entities are the same (checked over the
+    at run time, and NER about 1.5 x as long. The entities are the same (checked over the
     benchmark and accuracy corpora, ``tests/recognizers/test_engine.py``). The worker pool
     keeps OpenBLAS to one thread per process.
     """
