@@ -54,7 +54,14 @@ from recognizers.errors import (
     DetectionTimeout,
 )
 from recognizers.settings import AnalyzerSettings, allowed_cpus
-from recognizers.types import DetectionRequest, Span
+from recognizers.types import (
+    DetectionRequest,
+    Span,
+    requests_from_wire,
+    requests_to_wire,
+    spans_from_wire,
+    spans_to_wire,
+)
 
 logger = logging.getLogger("recognizers.pool")
 
@@ -133,15 +140,17 @@ def _worker_main(settings: AnalyzerSettings, conn: Connection, cpu: int | None =
 
     while True:
         try:
-            requests = conn.recv()
+            wire = conn.recv()
         except (EOFError, OSError):
             return
-        if requests is None:
+        if wire is None:
             return
-        if fault_hooks:
-            _apply_fault_hooks(requests)
         try:
-            answer: tuple[str, Any] = (_MSG_RESULT, detector.analyze_batch(requests))
+            requests = requests_from_wire(wire)
+            if fault_hooks:
+                _apply_fault_hooks(requests)
+            answer: tuple[str, Any] = (
+                _MSG_RESULT, spans_to_wire(detector.analyze_batch(requests)))
         except Exception as exc:  # noqa: BLE001 - the jobs fail closed in the parent
             answer = (_MSG_ERROR, type(exc).__name__)
         try:
@@ -481,7 +490,7 @@ class DetectionPool:
             self._batches_sent += 1
             self._texts_sent += len(requests)
         try:
-            conn.send(requests)
+            conn.send(requests_to_wire(requests))
             if not conn.poll(self._settings.timeout_s + _HANG_GRACE_S):
                 logger.warning("detection worker pid %s hung; killing it", slot.pid)
                 with slot.lock:
@@ -495,7 +504,10 @@ class DetectionPool:
                 self._kill_worker(slot)
             return DetectionFailed("detection worker died")
         if kind == _MSG_RESULT and isinstance(payload, list) and len(payload) == len(requests):
-            return payload
+            try:
+                return spans_from_wire(payload)
+            except (TypeError, ValueError):
+                payload = "malformed result"
         # `payload` is an exception type name at most; never a text.
         logger.warning("detection worker pid %s failed a batch (%s)", slot.pid, payload)
         return DetectionFailed("detection worker raised an error during analysis")
