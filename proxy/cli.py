@@ -313,20 +313,23 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from proxy.schema import SCHEMA_PATH, render_schema
+    from proxy.schema import render_schema, render_schemas
 
-    text = render_schema()
     if args.write:
-        SCHEMA_PATH.write_text(text, encoding="utf-8")
-        print(f"wrote {SCHEMA_PATH}")
+        for path, text in render_schemas().items():
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
         return 0
     if args.check:
-        if not SCHEMA_PATH.exists() or SCHEMA_PATH.read_text(encoding="utf-8") != text:
-            print(f"{SCHEMA_PATH} is out of date; run: python -m proxy schema --write",
-                  file=sys.stderr)
+        stale = [path for path, text in render_schemas().items()
+                 if not path.exists() or path.read_text(encoding="utf-8") != text]
+        for path in stale:
+            print(f"{path} is out of date; run: python -m proxy schema --write", file=sys.stderr)
+        if stale:
             return 1
-        print(f"{SCHEMA_PATH} is up to date")
+        print("the contract schemas are up to date")
         return 0
+    text = render_schema()
     sys.stdout.write(text)
     return 0
 
@@ -370,10 +373,11 @@ def build_parser() -> argparse.ArgumentParser:
                          help="flag free text by shape only (skip loading the NER model)")
     suggest.add_argument("--log-level", default="WARNING")
     suggest.set_defaults(func=cmd_suggest)
-    schema = sub.add_parser("schema", help="print the JSON Schema of vendor contracts")
+    schema = sub.add_parser("schema", help="print the JSON Schema of vendor contracts "
+                            "(--write/--check: vendor and partner schemas)")
     mode = schema.add_mutually_exclusive_group()
-    mode.add_argument("--write", action="store_true", help="regenerate the committed file")
-    mode.add_argument("--check", action="store_true", help="fail if the committed file is stale")
+    mode.add_argument("--write", action="store_true", help="regenerate the committed files")
+    mode.add_argument("--check", action="store_true", help="fail if a committed file is stale")
     schema.set_defaults(func=cmd_schema)
     add_policy_commands(sub)  # consent, disclosures (proxy.policy_cli)
     return parser

@@ -9,7 +9,13 @@ import jsonschema
 import pytest
 import yaml
 
-from proxy.schema import SCHEMA_PATH, contract_schema, render_schema
+from proxy.schema import (
+    PARTNER_SCHEMA_PATH,
+    SCHEMA_PATH,
+    contract_schema,
+    render_schema,
+    render_schemas,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((REPO / "config" / "vendors").glob("*.yaml"))
@@ -74,3 +80,49 @@ def test_schema_is_self_describing() -> None:
     schema = contract_schema()
     assert schema["$schema"].endswith("2020-12/schema")
     assert "schema --write" in schema["description"]
+
+
+# -- partner contracts ---------------------------------------------------------------------------
+
+PARTNER_SAMPLES = sorted((REPO / "config" / "partners").glob("*.yaml"))
+PARTNER_MODELINE = "# yaml-language-server: $schema=../schema/partner-contract.schema.json"
+
+
+@pytest.fixture(scope="module")
+def partner_validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(PARTNER_SCHEMA_PATH.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_committed_partner_schema_is_what_the_models_generate() -> None:
+    assert render_schemas()[PARTNER_SCHEMA_PATH] == PARTNER_SCHEMA_PATH.read_text(), (
+        "config/schema/partner-contract.schema.json is stale: run "
+        "`.venv/bin/python -m proxy schema --write` and commit the result")
+
+
+@pytest.mark.parametrize("path", PARTNER_SAMPLES, ids=lambda p: p.name)
+def test_every_sample_partner_contract_validates_and_names_the_schema(
+    path: Path, partner_validator: jsonschema.Draft202012Validator
+) -> None:
+    text = path.read_text()
+    assert text.splitlines()[0] == PARTNER_MODELINE
+    assert (path.parent / "../schema/partner-contract.schema.json").resolve() == \
+        PARTNER_SCHEMA_PATH
+    assert [e.message for e in partner_validator.iter_errors(yaml.safe_load(text))] == []
+
+
+PARTNER = {"partner": "acme", "upstream": "http://orders.internal",
+           "identity": {"api_keys": [{"env": "ACME_KEY"}]}}
+
+
+def test_partner_shorthands_pass_and_mistakes_are_flagged(
+    partner_validator: jsonschema.Draft202012Validator,
+) -> None:
+    route = {"method": "GET", "path": "/v1/orders/{id}", "params": {"id": "keep"},
+             "response": {"headers": ["x-request-id"], "body": {"notes": "redact"}}}
+    assert list(partner_validator.iter_errors({**PARTNER, "routes": [route]})) == []
+    for mistake in ({**route, "response": {"body": {"notes": "redcat"}}},
+                    {**route, "respons": {}}):
+        assert list(partner_validator.iter_errors({**PARTNER, "routes": [mistake]})) != []
+    assert list(partner_validator.iter_errors({**PARTNER, "vendor": "acme", "routes": [route]}))
