@@ -329,8 +329,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
             return 1
         print("the contract schemas are up to date")
         return 0
-    text = render_schema()
-    sys.stdout.write(text)
+    sys.stdout.write(render_schema())
     return 0
 
 
