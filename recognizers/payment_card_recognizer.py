@@ -4,6 +4,10 @@ A number must pass the Luhn check *and* start with the prefix of a known brand a
 brand issues (Visa, Mastercard, American Express, Discover, JCB, Diners Club, UnionPay, Maestro);
 separators must be used consistently (one kind). That keeps order numbers that happen to pass
 Luhn (one in ten) out.
+
+UATP (airline travel) cards are the one brand starting with 1: exactly 15 digits. A bare
+15-digit number starting with 1 that passes Luhn is taken as a card, as Presidio does; shorter or
+longer numbers starting with 1 (13-digit millisecond timestamps, 16-digit references) are not.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ _BRANDS: tuple[tuple[tuple[tuple[int, int], ...], frozenset[int]], ...] = (
     (((300, 305), (36, 36), (38, 39)), frozenset({14, 15, 16, 17, 18, 19})),  # Diners Club
     (((62, 62),), frozenset({16, 17, 18, 19})),  # UnionPay
     (((50, 50), (56, 58), (63, 63), (67, 67)), frozenset({12, 13, 14, 15, 16, 17, 18, 19})),
+    (((1, 1),), frozenset({15})),  # UATP
 )
 
 

@@ -25,9 +25,16 @@ def found(text: str) -> list[str]:
         ("discover 6011111111111117", ["6011111111111117"]),
         ("jcb 3530111333300000", ["3530111333300000"]),
         ("diners 30569309025904", ["30569309025904"]),
+        # UATP: 15 digits starting with 1, Luhn-valid
+        ("uatp 102030405060702", ["102030405060702"]),
+        ("ticket paid with 1020 304050 60702", ["1020 304050 60702"]),
         # near misses
         ("4111 1111 1111 1112", []),  # Luhn fails
-        ("1234 5678 9012 3452", []),  # Luhn passes, no brand starts with 1
+        ("1234 5678 9012 3452", []),  # Luhn passes, 16 digits: no brand starts with 1
+        ("102030405060703", []),  # UATP length, Luhn fails
+        ("sent at 1745234198702 ms", []),  # 13-digit timestamp, Luhn-valid
+        ("ref 17452341987059", []),  # 14 digits starting with 1, Luhn-valid
+        ("ref 1020304050607027", []),  # 16 digits starting with 1, Luhn-valid
         ("4111 1111-1111 1111", []),  # mixed separators
         ("order 4111111111111111-2", []),  # glued to an identifier
         ("0000 0000 0000 0000", []),
