@@ -17,6 +17,13 @@ CASES: list[tuple[type[EntityRecognizer], str, list[str]]] = [
     (UkNinoRecognizer, "ZZ123456C", []),  # prefix never issued
     (UkNinoRecognizer, "DA123456C", []),  # D is not a first letter
     (UkNinoRecognizer, "AB123456E", []),  # suffix A-D only
+    # lower case, as typed into a form; the letters must agree in case
+    (UkNinoRecognizer, "my ni is jk 30 41 52 b", ["jk 30 41 52 b"]),
+    (UkNinoRecognizer, "ce405162a", ["ce405162a"]),
+    (UkNinoRecognizer, "Jk 30 41 52 b", []),  # mixed case
+    (UkNinoRecognizer, "ce405162A", []),
+    (UkNinoRecognizer, "tn405162a", []),  # prefix never issued, in lower case too
+    (UkNinoRecognizer, "ce405162e", []),  # suffix a-d only
     (DeTaxIdRecognizer, "Steuer-ID 65929970489", ["65929970489"]),
     (DeTaxIdRecognizer, "Steuer-ID: 65 929 970 489", ["65 929 970 489"]),
     (DeTaxIdRecognizer, "Steuer-ID 65929970488", []),  # check digit
