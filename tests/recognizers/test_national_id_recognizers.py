@@ -41,6 +41,15 @@ CASES: list[tuple[type[EntityRecognizer], str, list[str]]] = [
     (EsNifRecognizer, "12345678-Z", ["12345678-Z"]),
     (EsNifRecognizer, "DNI 12345678A", []),  # control letter
     (EsNifRecognizer, "X1234567A", []),
+    # a DNI below 10,000,000 without its leading zero, letter checked the same way
+    (EsNifRecognizer, "su DNI es 7654321J", ["7654321J"]),
+    (EsNifRecognizer, "3141592-E", ["3141592-E"]),
+    (EsNifRecognizer, "2718281a", ["2718281a"]),
+    (EsNifRecognizer, "07654321J", ["07654321J"]),  # the same number with its zero
+    (EsNifRecognizer, "7654321K", []),  # control letter
+    (EsNifRecognizer, "order 3141592 E shipped", []),  # a space only in the 8-digit form
+    (EsNifRecognizer, "654321J", []),  # six digits
+    (EsNifRecognizer, "ref-7654321J", []),  # part of an identifier
 ]
 
 
