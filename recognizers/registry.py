@@ -96,7 +96,9 @@ RECOGNIZER_FACTORIES: tuple[tuple[str, _Factory], ...] = (
     ("US_DRIVER_LICENSE", _gated(UsLicenseRecognizer, ["driver", "driver's", "license",
                                                         "licence", "dl", "dl#", "driving"])),
     ("US_ITIN", _gated(UsItinRecognizer, ["itin", "taxpayer", "tax id", "tin"])),
-    ("US_PASSPORT", _gated(UsPassportRecognizer, ["passport", "passport#", "passport no"])),
+    # "travel document": what a passport is called on forms (ICAO's term).
+    ("US_PASSPORT", _gated(UsPassportRecognizer, ["passport", "passport#", "passport no",
+                                                  "travel document"])),
     ("MEDICAL_LICENSE", _gated(MedicalLicenseRecognizer, ["dea", "medical license",
                                                           "medical licence", "npi"])),
 )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pickle
 
+import pytest
+
 from recognizers.entities import DETECTOR_ENTITIES, KNOWN_ENTITIES
 from recognizers.registry import build_recognizers
 from recognizers.settings import AnalyzerSettings
@@ -52,3 +54,24 @@ def test_settings_with_custom_recognizers_pickle() -> None:
     )
     assert settings.phone_regions == ("US", "NL")
     assert pickle.loads(pickle.dumps(settings)) == settings
+
+
+def _gated_found(entity: str, text: str) -> list[str]:
+    [recognizer] = build_recognizers(AnalyzerSettings(entities=(entity,)))[:1]
+    return [text[r.start : r.end] for r in recognizer.analyze(text, [entity], None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("passport no. C40718263", ["C40718263"]),
+        ("travel document C40718263, issued 2023", ["C40718263"]),  # the form's term
+        ("Travel Document: C40718263", ["C40718263"]),
+        # near misses: the same shape without a passport word stays out (ticket, order ids)
+        ("ticket C40718263 closed", []),
+        ("document C40718263 attached", []),  # "document" alone is any file
+        ("travel insurance C40718263", []),
+    ],
+)
+def test_passport_context_words(text: str, expected: list[str]) -> None:
+    assert _gated_found("US_PASSPORT", text) == expected
