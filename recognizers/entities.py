@@ -32,6 +32,7 @@ PATTERN_ENTITIES: frozenset[str] = frozenset(
         "SECRET",
         "STREET_ADDRESS",
         "UK_NINO",
+        "USERNAME",
         "US_SSN",
         # Presidio's, kept as they are
         "CRYPTO",

@@ -3,7 +3,8 @@
 What runs, and why:
 
 - our recognizers (one per ``*_recognizer.py`` file) for cue-introduced names, phones, cards, SSNs, national IDs, IBANs,
-  IP and MAC addresses, street addresses, dates of birth, ages, postcodes, API keys and secrets;
+  IP and MAC addresses, street addresses, dates of birth, ages, postcodes, API keys, secrets and
+  user names;
 - Presidio's e-mail and crypto-wallet recognizers, which work well as they are, and its
   URL recognizer without matches inside identifiers (``BoundedUrlRecognizer``);
 - Presidio's UK_NHS, US_BANK_NUMBER, US_DRIVER_LICENSE, US_ITIN, US_PASSPORT, MEDICAL_LICENSE
@@ -56,6 +57,7 @@ from recognizers.street_address_recognizer import StreetAddressRecognizer
 from recognizers.uk_nino_recognizer import UkNinoRecognizer
 from recognizers.url_recognizer import BoundedUrlRecognizer
 from recognizers.us_ssn_recognizer import UsSsnRecognizer
+from recognizers.username_recognizer import UsernameRecognizer
 
 # Entity type -> factory(settings); one entry per recognizer, so the set can be filtered by type
 # before anything is constructed.
@@ -85,6 +87,7 @@ RECOGNIZER_FACTORIES: tuple[tuple[str, _Factory], ...] = (
     ("POSTCODE", lambda s: PostcodeRecognizer(s.language)),
     ("API_KEY", lambda s: ApiKeyRecognizer(s.language)),
     ("SECRET", lambda s: SecretRecognizer(s.language)),
+    ("USERNAME", lambda s: UsernameRecognizer(s.language)),
     ("EMAIL_ADDRESS", lambda s: PrefilteredEmailRecognizer(supported_language=s.language)),
     ("URL", lambda s: BoundedUrlRecognizer(supported_language=s.language)),
     ("CRYPTO", lambda s: PrefilteredCryptoRecognizer(supported_language=s.language)),

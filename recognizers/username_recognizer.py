@@ -1,0 +1,198 @@
+"""User names and handles: ``@maya_k``, ``user=j.okafor``, ``login: dkowalski``, ``username
+"tomasz.w"``, ``Instagram: lenas.kitchen``, ``logged in as dkowalski``, ``ssh dkowalski@10.0.0.4``,
+and the speakers of chat transcripts (``<maya_k> hi``, ``[10:42] maya_k: hi``).
+
+A handle names one person as surely as their name does, and neither NER nor the e-mail pattern
+sees it. It is found only next to something that says it is one: an ``@``, a label, a login
+phrase or a transcript's speaker position. What is not reported, and why:
+
+- e-mail addresses (the e-mail recognizer's; a handle never runs into ``@domain``);
+- team, role and bot handles (``@support``, ``@here``, ``@oncall``, ``@deploy-bot``, ``user=root``):
+  they name a function, not a person;
+- code: decorators and annotations (``@dataclass``, ``@Override(...)``), CSS at-rules, scoped
+  packages (``@types/node``), and ``key: value`` lines of logs and configs (``order_id: 42``,
+  ``created_at: ...``): a speaker needs a handle's shape, no field-name part, and a transcript
+  around it (a timestamp, or another speaker line);
+- numeric ids (``uid=1000``, ``user_id=48213``): a handle has letters.
+"""
+
+from __future__ import annotations
+
+import regex
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from recognizers.base import REGEX_TIMEOUT_S, RegexRecognizer
+
+# A handle: letters, digits, ``_ . -``, starting and ending with a letter, digit or ``_``.
+_HANDLE = r"[A-Za-z0-9_](?:[\w.-]{0,38}[A-Za-z0-9_])?"
+# Nothing of a handle, an e-mail domain or a path continues after it.
+_END = r"(?![\w@/-]|\.\w|:/)"
+# Labels that say "user name" outright, and weaker ones (``user``, ``login``, a platform) whose
+# value must look like a handle unless a colon, ``=`` or quotes set it off.
+_STRONG_LABEL = (
+    r"(?i:user[ _-]?name|login[ _-]?name|screen[ _-]?name|account[ _-]?name|gamertag|"
+    r"benutzer(?:name)?|nom[ _]d['’]utilisateur|identifiant|usuario|nombre[ _]de[ _]usuario|"
+    r"nazwa[ _]u[żz]ytkownika|(?:[a-z]+[ _-])?handle)"
+)
+_WEAK_LABEL = (
+    r"(?i:user(?:[ _-]?id)?|login(?:[ _-]?id)?|log-?in|nick(?:name)?|uid|"
+    r"(?:instagram|insta|ig|twitter|tiktok|telegram|discord|skype|github|gitlab|reddit|"
+    r"snapchat|mastodon|bluesky|threads|steam|psn|xbox|twitch)(?:[ _-]?(?:user|name|id|account))?)"
+)
+_AS = (
+    r"(?i:log(?:ged)?[ -]?in[ \t]+as|sign(?:ed)?[ -]?in[ \t]+as|authenticated[ \t]+as|"
+    r"connected[ \t]+as|sudo[ \t]+-u|su[ \t]+-l?|runas[ \t]+/user:)"
+)
+_TIME = r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]?[AaPp][Mm])?[\])]?[ \t]+)"
+
+# Names of a function or a default account, not of a person.
+GENERIC = frozenset(
+    "all admin admins administrator anonymous anyone api app billing bot bots channel dev devops "
+    "devs engineering everyone finance guest help helpdesk here hr infra it legal mail marketing "
+    "me mod mods moderator moderators nobody noreply no-reply null none oncall on-call ops owner "
+    "postgres press product qa root sales security service staff support sysadmin system team "
+    "test tester ubuntu unknown user users webmaster www-data you deploy jenkins ci n/a na "
+    "undefined true false ok yes no anon default ec2-user centos nginx apache mysql redis "
+    "info contact hello office".split()
+)
+# Words right after ``user:`` or ``login`` that are prose, not a name (``login: failed``).
+PROSE = frozenset(
+    "a an the is was has had are and or to for of in on at by with from this that my your his her "
+    "their our its hi hey hello thanks please can could would will i we they he she it failed "
+    "success successful succeeded successfully denied attempt attempts page screen button form "
+    "required optional disabled enabled locked blocked expired invalid ok error issue issues "
+    "problem problems credentials details info name names account accounts agent agents id ids "
+    "session sessions portal link email another different someone new same".split()
+)
+# Parts of ``key:`` names in logs and configs; a speaker's handle holds none of them.
+FIELD_WORDS = frozenset(
+    "id ids at on key keys name no nr num number date time ts type code url uri status state "
+    "count total email phone address ref order invoice ticket version level host port path file "
+    "dir api env config mode size len length max min value values amount price qty sum avg "
+    "error msg message log debug info warn warning created updated deleted timestamp uuid hash "
+    "token secret password user username first last full item items list data step line row "
+    "col field section part ipv4 ipv6 md5 sha1 sha256 utf8 base64 x86 x64 arm64 http https".split()
+)
+# Decorators, annotations and CSS at-rules that look like a mention.
+CODE_WORDS = frozenset(
+    "property staticmethod classmethod dataclass abstractmethod override deprecated cached "
+    "cache functools pytest fixture param mock patch app router route test before after "
+    "component autowired inject injectable entity column table bean service controller "
+    "media import font-face keyframes charset supports layer include mixin extend use forward "
+    "param return returns throws since see link author version example inheritdoc "
+    "interface implementation end synthesize property".split()
+)
+HTML_TAGS = frozenset(
+    "html head body div span p a b i u s em strong br hr li ul ol dl dt dd table tr td th img "
+    "script style code pre label input form button select option textarea section article "
+    "header footer nav main aside small sup sub blockquote title meta link tbody thead center "
+    "font iframe svg path tt kbd var cite abbr mark del ins".split()
+)
+# Top-level domains that make ``@gmail.com`` a domain, not a handle.
+_DOMAIN_END = regex.compile(r"\.(?:com|net|org|io|co|de|uk|fr|nl|es|it|pl|edu|gov|info|biz|ai|app|dev)$",
+                            regex.IGNORECASE)
+
+
+class UsernameRecognizer(RegexRecognizer):
+    """User names and handles next to an ``@``, a label or a login phrase, and chat speakers."""
+
+    ENTITY = "USERNAME"
+    PATTERNS = (
+        # ``@maya_k``; not ``x@y`` (e-mail), not ``@Override(`` or ``@types/node`` (code).
+        ("mention", rf"(?<![\w@.+/-])(?P<value>@{_HANDLE}){_END}(?!\()", 0.7),
+        # ``user=j.okafor``, ``login: dkowalski``, ``username "tomasz.w"``, ``IG is @lena``.
+        ("labeled", rf"(?<![\w-])(?:[\w-]*[_-])?(?:(?P<strong>{_STRONG_LABEL})|{_WEAK_LABEL})[\"']?"
+                    rf"(?:(?P<sep>[ \t]*[:=][ \t]*)|[ \t]+(?:is[ \t]+)?)"
+                    rf"(?P<quote>[\"'“‘]?)(?P<value>@?{_HANDLE}){_END}", 0.7),
+        ("logged_in_as", rf"(?<![\w-]){_AS}[ \t]+[\"'“‘]?(?P<value>{_HANDLE}){_END}", 0.7),
+        # ``ssh dkowalski@10.0.0.4``: the user part of a login target.
+        ("ssh_target", rf"(?i:\b(?:ssh|scp|sftp|rsync|mosh)\b)[^\n@]{{0,80}}?(?<![\w.-])(?P<value>{_HANDLE})@(?=[\w.-])", 0.7),
+        # Transcript speakers: ``<maya_k> hi``, ``[10:42] maya_k: hi`` (see ``_is_speaker``).
+        ("speaker_irc", rf"(?m)^[ \t]*{_TIME}?<[@+%~&]?(?P<value>{_HANDLE})>[ \t]+\S", 0.7),
+        ("speaker", rf"(?m)^[ \t]*(?P<time>{_TIME})?(?P<value>{_HANDLE}):[ \t]+\S", 0.6),
+    )
+    # Each pattern holds one of these: ``@``, a label, a login phrase, a speaker's ``:`` or ``>``.
+    GATE = (
+        r"[@:>=]|(?i:user|login|log|handle|nick|name|gamertag|uid|benutzer|utilisateur|identifiant|"
+        r"usuario|u[żz]ytkownika|sign|authenticated|connected|sudo|su|runas|ssh|scp|sftp|rsync|mosh|"
+        r"insta|ig|twitter|tiktok|telegram|discord|skype|github|gitlab|reddit|snapchat|mastodon|"
+        r"bluesky|threads|steam|psn|xbox|twitch)"
+    )
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        """Pattern matches minus generic, prose and code words, and speakers outside a transcript."""
+        if not self.may_match(text):
+            return []
+        kept: list[RecognizerResult] = []
+        speakers = self._speaker_lines(text)
+        for pattern_name, compiled, score in self._compiled:
+            try:
+                matches = list(compiled.finditer(text, timeout=REGEX_TIMEOUT_S))
+            except TimeoutError:
+                continue
+            for match in matches:
+                value = match.group("value")
+                bare = value.lstrip("@")
+                if not self._plausible(pattern_name, match, bare):
+                    continue
+                if pattern_name == "speaker" and not (match.group("time") or speakers >= 2):
+                    continue
+                start, end = match.span("value")
+                kept.append(self._result(start, end, score, pattern_name))
+        kept.sort(key=lambda r: (r.start, -r.end, -r.score))
+        result: list[RecognizerResult] = []
+        for r in kept:  # one result per span (a labeled ``@handle`` is also a mention)
+            if result and r.start < result[-1].end:
+                continue
+            result.append(r)
+        return result
+
+    def _plausible(self, pattern_name: str, match: regex.Match[str], bare: str) -> bool:
+        folded = bare.casefold()
+        letters = sum(ch.isalpha() for ch in bare)
+        if (
+            letters < 2
+            or folded in GENERIC
+            or folded.endswith(("bot", "-team", "_team", "-support"))
+            or regex.fullmatch(r"\d+[a-z]{1,2}", folded)  # @10am, @2x
+        ):
+            return False
+        if pattern_name == "mention":
+            return folded.split(".")[0] not in CODE_WORDS and not _DOMAIN_END.search(bare)
+        if pattern_name == "labeled":
+            quoted = bool(match.group("quote"))
+            if quoted or bare.startswith("@"):
+                return True
+            if folded in PROSE:
+                return False
+            if not match.group("sep"):
+                # ``user reports``, ``login page``: a weak label and a space need a handle's shape.
+                return bool(match.group("strong")) or _handle_shaped(bare)
+            # ``User: Can you help`` is a chat role, not a login: a capitalized plain word after
+            # ``label:`` counts only in quotes or after ``=`` (``user=Maya``).
+            return "=" in match.group("sep") or not regex.fullmatch(r"[A-Z][a-z]+", bare)
+        if pattern_name == "logged_in_as":
+            return folded not in PROSE
+        if pattern_name == "speaker_irc":
+            return not bare.isupper() and folded not in HTML_TAGS and folded not in FIELD_WORDS
+        if pattern_name == "speaker":
+            return _handle_shaped(bare)
+        return True
+
+    def _speaker_lines(self, text: str) -> int:
+        """How many lines start with a handle-shaped ``speaker:`` (two make a transcript)."""
+        pattern = self._compiled[-1][1]
+        return sum(1 for m in pattern.finditer(text) if _handle_shaped(m.group("value")))
+
+
+def _handle_shaped(handle: str) -> bool:
+    """A handle-looking speaker: ``maya_k``, ``j.okafor``, ``dave92``; not ``order_id``, ``Note``."""
+    parts = [part for part in regex.split(r"[._-]", handle.casefold()) if part]
+    if any(part in FIELD_WORDS for part in parts):
+        return False
+    has_separator = len(parts) > 1
+    mixes_digits = any(ch.isdigit() for ch in handle) and any(ch.isalpha() for ch in handle)
+    return has_separator or mixes_digits

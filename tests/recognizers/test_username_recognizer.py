@@ -1,0 +1,64 @@
+"""UsernameRecognizer: handles next to an @, a label, a login phrase or as transcript speakers;
+not e-mail addresses, team or bot handles, code, config keys or numeric ids."""
+
+from __future__ import annotations
+
+import pytest
+
+from recognizers.username_recognizer import UsernameRecognizer
+
+RECOGNIZER = UsernameRecognizer()
+
+
+def found(text: str) -> list[str]:
+    return [text[r.start : r.end] for r in RECOGNIZER.analyze(text, ["USERNAME"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # mentions                                    and their near misses
+        ("ping @maya_k when ready", ["@maya_k"]),
+        ("my IG is @sourdough_by_bea", ["@sourdough_by_bea"]),
+        ("email maya@example.com", []),  # e-mail, not a handle
+        ("cc @support and @here", []),  # a function, not a person
+        ("@deploy-bot ran the job", []),
+        ("@dataclass\nclass Order:", []),  # code
+        ('@app.route("/x")', []),
+        ("npm i @types/node", []),
+        ("meet @10am", []),
+        ("write to @gmail.com", []),
+        # labels
+        ("user=j.okafor action=login", ["j.okafor"]),
+        ("login: dkowalski", ["dkowalski"]),
+        ('username "tomasz.w"', ["tomasz.w"]),
+        ("username mkhumalo", ["mkhumalo"]),
+        ("user r.okonkwo_finance was locked", ["r.okonkwo_finance"]),
+        ("Instagram: lenas.kitchen.diary", ["lenas.kitchen.diary"]),
+        ("Benutzername: kmueller84", ["kmueller84"]),
+        ("User: Can you help me?", []),  # a chat role
+        ("user reports an error", []),
+        ("login page is down", []),
+        ("login: failed", []),
+        ("user=root", []),
+        ("user_id=48213 uid=1000", []),  # numeric ids
+        ("github: https://github.com/x", []),
+        # login phrases and targets
+        ("logged in as dkowalski from 10.0.0.4", ["dkowalski"]),
+        ("ssh -i key.pem dkowalski@10.0.0.4", ["dkowalski"]),
+        ("logged in as admin", []),
+        ("ssh ubuntu@10.0.0.4", []),
+        # transcript speakers
+        ("<maya_k> hi\n<j_ok> hey", ["maya_k", "j_ok"]),
+        ("[10:42] maya_k: hi there", ["maya_k"]),
+        ("maya_k: hi\nj.okafor: hello", ["maya_k", "j.okafor"]),
+        ("maya_k: hi", []),  # one line is no transcript
+        ("order_id: 42\ncreated_at: 2024-01-01", []),  # config keys
+        ("v1.2: fixed\nv1.3: added", []),
+        ("Note: call back", []),
+        ("<br> text <p> more", []),
+        ("<PERSON> said hi", []),
+    ],
+)
+def test_usernames(text: str, expected: list[str]) -> None:
+    assert found(text) == expected
