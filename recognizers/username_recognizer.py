@@ -33,10 +33,16 @@ _END = r"(?![\w@/-]|\.\w|:/)"
 _STRONG_LABEL = (
     r"(?i:user[ _-]?name|login[ _-]?name|screen[ _-]?name|account[ _-]?name|gamertag|"
     r"benutzer(?:name)?|nom[ _]d['’]utilisateur|identifiant|usuario|nombre[ _]de[ _]usuario|"
-    r"nazwa[ _]u[żz]ytkownika|(?:[a-z]+[ _-])?handle)"
+    r"nazwa[ _]u[żz]ytkownika|gebruikersnaam|brukernavn|brugernavn|anv[äa]ndarnamn|"
+    r"k[äa]ytt[äa]j[äa]tunnus|nome[ _]utente|nome[ _]de[ _]usu[áa]rio|kullan[ıi]c[ıi][ _]ad[ıi]|"
+    r"(?:[a-z]+[ _-])?handle)"
 )
 _WEAK_LABEL = (
     r"(?i:user(?:[ _-]?id)?|login(?:[ _-]?id)?|log-?in|nick(?:name)?|uid|"
+    # the user of an audit or log record, and "login" in other languages
+    r"actor|assignee|reporter|(?:created|updated|modified|performed|requested|approved)[ _-]by|"
+    r"account|profile|player|gamer|"
+    r"anmeldung|innlogging|inloggning|kirjautuminen|connexion|inicio[ _]de[ _]sesi[óo]n|"
     r"(?:instagram|insta|ig|twitter|tiktok|telegram|discord|skype|github|gitlab|reddit|"
     r"snapchat|mastodon|bluesky|threads|steam|psn|xbox|twitch)(?:[ _-]?(?:user|name|id|account))?)"
 )
@@ -45,6 +51,8 @@ _AS = (
     r"connected[ \t]+as|sudo[ \t]+-u|su[ \t]+-l?|runas[ \t]+/user:)"
 )
 _TIME = r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]?[AaPp][Mm])?[\])]?[ \t]+)"
+# A speaker's role or channel tag before the handle: ``[user] kuba_gd: thx``.
+_TAG = r"(?:\[[^\]\n]{1,20}\][ \t]+)"
 
 # Names of a function or a default account, not of a person.
 GENERIC = frozenset(
@@ -63,7 +71,8 @@ PROSE = frozenset(
     "success successful succeeded successfully denied attempt attempts page screen button form "
     "required optional disabled enabled locked blocked expired invalid ok error issue issues "
     "problem problems credentials details info name names account accounts agent agents id ids "
-    "session sessions portal link email another different someone new same".split()
+    "session sessions portal link email another different someone new same cool great nice sure "
+    "yeah yep nope hmm okay awesome perfect what why how when where who does do did".split()
 )
 # Parts of ``key:`` names in logs and configs; a speaker's handle holds none of them.
 FIELD_WORDS = frozenset(
@@ -100,24 +109,29 @@ class UsernameRecognizer(RegexRecognizer):
     ENTITY = "USERNAME"
     PATTERNS = (
         # ``@maya_k``; not ``x@y`` (e-mail), not ``@Override(`` or ``@types/node`` (code).
-        ("mention", rf"(?<![\w@.+/-])(?P<value>@{_HANDLE}){_END}(?!\()", 0.7),
+        ("mention", rf"(?:^|(?<=[\s(\[{{\"'“‘,;:>]))(?P<value>@{_HANDLE}){_END}(?!\()", 0.7),
         # ``user=j.okafor``, ``login: dkowalski``, ``username "tomasz.w"``, ``IG is @lena``.
         ("labeled", rf"(?<![\w-])(?:[\w-]*[_-])?(?:(?P<strong>{_STRONG_LABEL})|{_WEAK_LABEL})[\"']?"
                     rf"(?:(?P<sep>[ \t]*[:=][ \t]*)|[ \t]+(?:is[ \t]+)?)"
                     rf"(?P<quote>[\"'“‘]?)(?P<value>@?{_HANDLE}){_END}", 0.7),
         ("logged_in_as", rf"(?<![\w-]){_AS}[ \t]+[\"'“‘]?(?P<value>{_HANDLE}){_END}", 0.7),
         # ``ssh dkowalski@10.0.0.4``: the user part of a login target.
+        # ``postgres://report_ro:...@db``: the user part of a URL with credentials.
+        ("url_user", rf"(?i:\b[a-z][a-z0-9+.-]*://)(?P<value>{_HANDLE}):[^\s@/]{{1,128}}@", 0.7),
+        # Common and combined log formats: ``10.0.0.4 - lmorales [15/Jun/2024:09:12:44 +0000]``.
+        ("access_log", rf"(?m)(?:^|\s)\S+[ \t]+\S+[ \t]+(?P<value>{_HANDLE})[ \t]+\[\d{{1,2}}/[A-Z][a-z]{{2}}/\d{{4}}:", 0.7),
+        # sshd and PAM: ``Failed password for (invalid user) X from``, ``session opened for user X``.
+        ("auth_log", rf"(?i:(?:failed|accepted)[ \t]+(?:password|publickey|keyboard-interactive(?:/pam)?|hostbased|none)[ \t]+for(?:[ \t]+invalid[ \t]+user)?|invalid[ \t]+user|session[ \t]+(?:opened|closed)[ \t]+for[ \t]+user)[ \t]+(?P<value>{_HANDLE})(?=[ \t]+(?:from|by|\()|[ \t]*(?:\n|$))", 0.7),
         ("ssh_target", rf"(?i:\b(?:ssh|scp|sftp|rsync|mosh)\b)[^\n@]{{0,80}}?(?<![\w.-])(?P<value>{_HANDLE})@(?=[\w.-])", 0.7),
         # Transcript speakers: ``<maya_k> hi``, ``[10:42] maya_k: hi`` (see ``_is_speaker``).
-        ("speaker_irc", rf"(?m)^[ \t]*{_TIME}?<[@+%~&]?(?P<value>{_HANDLE})>[ \t]+\S", 0.7),
-        ("speaker", rf"(?m)^[ \t]*(?P<time>{_TIME})?(?P<value>{_HANDLE}):[ \t]+\S", 0.6),
+        ("speaker_irc", rf"(?m)^[ \t]*{_TIME}?{_TAG}?<[@+%~&]?(?P<value>{_HANDLE})>[ \t]+\S", 0.7),
+        ("speaker", rf"(?m)^[ \t]*(?P<time>{_TIME})?{_TAG}?(?P<value>{_HANDLE}):[ \t]+\S", 0.6),
     )
-    # Each pattern holds one of these: ``@``, a label, a login phrase, a speaker's ``:`` or ``>``.
+    # Each pattern holds one of these: ``@``, ``:``, ``>``, ``=``, a label, a login phrase, an
+    # auth-log or ssh word.
     GATE = (
-        r"[@:>=]|(?i:user|login|log|handle|nick|name|gamertag|uid|benutzer|utilisateur|identifiant|"
-        r"usuario|u[żz]ytkownika|sign|authenticated|connected|sudo|su|runas|ssh|scp|sftp|rsync|mosh|"
-        r"insta|ig|twitter|tiktok|telegram|discord|skype|github|gitlab|reddit|snapchat|mastodon|"
-        r"bluesky|threads|steam|psn|xbox|twitch)"
+        rf"[@:>=]|{_STRONG_LABEL}|{_WEAK_LABEL}|{_AS}|"
+        r"(?i:failed|accepted|invalid|session|ssh|scp|sftp|rsync|mosh)"
     )
 
     def analyze(
@@ -171,15 +185,20 @@ class UsernameRecognizer(RegexRecognizer):
             if not match.group("sep"):
                 # ``user reports``, ``login page``: a weak label and a space need a handle's shape.
                 return bool(match.group("strong")) or _handle_shaped(bare)
-            # ``User: Can you help`` is a chat role, not a login: a capitalized plain word after
-            # ``label:`` counts only in quotes or after ``=`` (``user=Maya``).
-            return "=" in match.group("sep") or not regex.fullmatch(r"[A-Z][a-z]+", bare)
+            if "=" in match.group("sep") or match.group("strong") or _handle_shaped(bare):
+                return True
+            # ``User: why does ...`` is a chat role, not a login: after a weak ``label:`` a plain
+            # word counts only where a field value ends (``login: dkowalski, ip=...``).
+            return not regex.fullmatch(r"[A-Z][a-z]+", bare) and bool(
+                _FIELD_END.match(match.string, match.end())
+            )
         if pattern_name == "logged_in_as":
             return folded not in PROSE
         if pattern_name == "speaker_irc":
             return not bare.isupper() and folded not in HTML_TAGS and folded not in FIELD_WORDS
         if pattern_name == "speaker":
-            return _handle_shaped(bare)
+            # ``SMTP_PASS:``, ``FROM_ADDR:``: capitals are environment variables and constants.
+            return not bare.isupper() and _handle_shaped(bare)
         return True
 
     def _speaker_lines(self, text: str) -> int:
@@ -188,11 +207,17 @@ class UsernameRecognizer(RegexRecognizer):
         return sum(1 for m in pattern.finditer(text) if _handle_shaped(m.group("value")))
 
 
+# Where a field value ends: the line, a bracket, or the next ``key=`` / ``key:`` (a comma alone
+# is prose: ``User: cool, and ...``).
+_FIELD_END = regex.compile(r"[ \t]*(?:$|\n|[;|)\]}]|,?[ \t]*[\w.-]+[:=]|[ \t]+[\[(])")
+
+
 def _handle_shaped(handle: str) -> bool:
     """A handle-looking speaker: ``maya_k``, ``j.okafor``, ``dave92``; not ``order_id``, ``Note``."""
     parts = [part for part in regex.split(r"[._-]", handle.casefold()) if part]
     if any(part in FIELD_WORDS for part in parts):
         return False
-    has_separator = len(parts) > 1
+    # A hyphen alone makes English words (``re-activation``, ``follow-up``), not handles.
+    has_separator = "_" in handle or "." in handle
     mixes_digits = any(ch.isdigit() for ch in handle) and any(ch.isalpha() for ch in handle)
     return has_separator or mixes_digits

@@ -34,6 +34,11 @@ def found(text: str) -> list[str]:
         ('username "tomasz.w"', ["tomasz.w"]),
         ("username mkhumalo", ["mkhumalo"]),
         ("user r.okonkwo_finance was locked", ["r.okonkwo_finance"]),
+        ("login: dkowalski, ip=10.0.0.4", ["dkowalski"]),
+        ("innlogging sigrid.aasen77 i kundeportalen", ["sigrid.aasen77"]),
+        ('{"actor":"svc_hjohansson","action":"role.grant"}', ["svc_hjohansson"]),
+        ("User: why does this not work", []),
+        ("User: cool, and is there more", []),
         ("Instagram: lenas.kitchen.diary", ["lenas.kitchen.diary"]),
         ("Benutzername: kmueller84", ["kmueller84"]),
         ("User: Can you help me?", []),  # a chat role
@@ -48,6 +53,13 @@ def found(text: str) -> list[str]:
         ("ssh -i key.pem dkowalski@10.0.0.4", ["dkowalski"]),
         ("logged in as admin", []),
         ("ssh ubuntu@10.0.0.4", []),
+        ("sshd[22817]: Failed password for invalid user jsmithers from 203.0.113.88", ["jsmithers"]),
+        ("sshd[22819]: Accepted publickey for hpatel from 198.51.100.14", ["hpatel"]),
+        ("Your account xX_NightHawk_Xx was traded", ["xX_NightHawk_Xx"]),
+        ("your account re-activation and follow-up", []),
+        ("postgres://report_ro:Tr0ub4dor&3@db:5432/x", ["report_ro"]),
+        ("10.1.2.3 - lmorales [15/Jun/2024:09:12:44 +0000] \"GET / HTTP/1.1\"", ["lmorales"]),
+        ("pw Tr0ub4dor&3xK!@db-prod-7.internal:5432", []),
         # transcript speakers
         ("<maya_k> hi\n<j_ok> hey", ["maya_k", "j_ok"]),
         ("[10:42] maya_k: hi there", ["maya_k"]),
@@ -58,6 +70,8 @@ def found(text: str) -> list[str]:
         ("Note: call back", []),
         ("<br> text <p> more", []),
         ("<PERSON> said hi", []),
+        ("[user] kuba_gd: hi\n[agent] Ola: hello\n[user] kuba_gd: thx", ["kuba_gd", "kuba_gd"]),
+        ("SMTP_USER_X: a\nSMTP_PASS: b\nFROM_ADDR: c", []),
     ],
 )
 def test_usernames(text: str, expected: list[str]) -> None:
