@@ -60,8 +60,9 @@ class SecretRecognizer(RegexRecognizer):
         # ``set her password to X``, ``PIN changed to X``: ``to`` only after a verb of setting
         # (``password sent to 555-0199`` is not one).
         ("password_set_to", rf"(?i)\b(?:(?:set|changed?|reset|updated?)[ \t]+(?:[\w’'-]+[ \t]+){{0,3}}?{_PASSWORD}|{_PASSWORD}{_FILLER}[ \t]+(?:has[ \t]+been[ \t]+|was[ \t]+|is[ \t]+)?(?:set|changed|reset|updated))[ \t]+to[ \t]*:?[ \t]*(?:{_BARE_VALUE}|{_QUOTED_VALUE})", 0.6),
-        # Session ids and cookies: long, letters and digits mixed (``session cookie sess_9qX4...``).
-        ("session", r"(?i)\b(?:session|cookie|sid|sessionid|phpsessid|jsessionid)(?:[ \t]+(?:id|cookie|token|key))?[ \t]*(?:[:=]|is)?[ \t]*[\"']?(?P<value>(?=[\w.-]*\d)(?=[\w.-]*[A-Za-z])[\w.-]{16,256})(?![\w.-])", 0.7),
+        # Session ids and cookies: long, letters and digits mixed (``session cookie sess_9qX4...``);
+        # not a UUID, which logs print after "session" as a trace id.
+        ("session", r"(?i)\b(?:session|cookie|sid|sessionid|phpsessid|jsessionid)(?:[ \t]+(?:id|cookie|token|key))?[ \t]*(?:[:=]|is)?[ \t]*[\"']?(?P<value>(?![0-9a-f]{8}-[0-9a-f]{4}-)(?=[\w.-]*\d)(?=[\w.-]*[A-Za-z])[\w.-]{16,256})(?![\w.-])", 0.7),
     )
     CONTEXT = ("password", "secret", "token", "key", "credential", "bearer")
     # A piece of each pattern above: JWT header, PEM armour, scheme words, key names, URL scheme.

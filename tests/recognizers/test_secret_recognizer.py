@@ -61,6 +61,7 @@ CASES: list[tuple[type[EntityRecognizer], str, list[str]]] = [
     (SecretRecognizer, "PIN code 560001, Bengaluru", []),
     (SecretRecognizer, "boarding pass is 12B", []),
     (SecretRecognizer, "session started at 10:42:11", []),
+    (SecretRecognizer, "DEBUG session f8479753-dbd9-489f-bbce-8068b1119d0f jwt=none", []),
     (SecretRecognizer, "cookie consent given by 12 users", []),
     # provider keys added with the prose cases
     (ApiKeyRecognizer, "hf token hf_" + "aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3f", ["hf_" + "aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3f"]),
