@@ -38,10 +38,10 @@ _STRONG_LABEL = (
     r"(?:[a-z]+[ _-])?handle)"
 )
 _WEAK_LABEL = (
-    r"(?i:user(?:[ _-]?id)?|login(?:[ _-]?id)?|log-?in|nick(?:name)?|uid|"
+    r"(?i:(?P<role>user|account|profile|player|gamer|actor|assignee|reporter)|"
+    r"user[ _-]?id|login(?:[ _-]?id)?|log-?in|nick(?:name)?|uid|"
     # the user of an audit or log record, and "login" in other languages
-    r"actor|assignee|reporter|(?:created|updated|modified|performed|requested|approved)[ _-]by|"
-    r"account|profile|player|gamer|"
+    r"(?:created|updated|modified|performed|requested|approved)[ _-]by|"
     r"anmeldung|innlogging|inloggning|kirjautuminen|connexion|inicio[ _]de[ _]sesi[óo]n|"
     r"(?:instagram|insta|ig|twitter|tiktok|telegram|discord|skype|github|gitlab|reddit|"
     r"snapchat|mastodon|bluesky|threads|steam|psn|xbox|twitch)(?:[ _-]?(?:user|name|id|account))?)"
@@ -62,7 +62,7 @@ GENERIC = frozenset(
     "postgres press product qa root sales security service staff support sysadmin system team "
     "test tester ubuntu unknown user users webmaster www-data you deploy jenkins ci n/a na "
     "undefined true false ok yes no anon default ec2-user centos nginx apache mysql redis "
-    "info contact hello office".split()
+    "info contact hello office kernel systemd cron crond sshd dockerd containerd kubelet".split()
 )
 # Words right after ``user:`` or ``login`` that are prose, not a name (``login: failed``).
 PROSE = frozenset(
@@ -72,7 +72,8 @@ PROSE = frozenset(
     "required optional disabled enabled locked blocked expired invalid ok error issue issues "
     "problem problems credentials details info name names account accounts agent agents id ids "
     "session sessions portal link email another different someone new same cool great nice sure "
-    "yeah yep nope hmm okay awesome perfect what why how when where who does do did".split()
+    "yeah yep nope hmm okay awesome perfect what why how when where who does do did suspended "
+    "active inactive closed deleted pending verified unverified banned".split()
 )
 # Parts of ``key:`` names in logs and configs; a speaker's handle holds none of them.
 FIELD_WORDS = frozenset(
@@ -123,9 +124,9 @@ class UsernameRecognizer(RegexRecognizer):
         # sshd and PAM: ``Failed password for (invalid user) X from``, ``session opened for user X``.
         ("auth_log", rf"(?i:(?:failed|accepted)[ \t]+(?:password|publickey|keyboard-interactive(?:/pam)?|hostbased|none)[ \t]+for(?:[ \t]+invalid[ \t]+user)?|invalid[ \t]+user|session[ \t]+(?:opened|closed)[ \t]+for[ \t]+user)[ \t]+(?P<value>{_HANDLE})(?=[ \t]+(?:from|by|\()|[ \t]*(?:\n|$))", 0.7),
         ("ssh_target", rf"(?i:\b(?:ssh|scp|sftp|rsync|mosh)\b)[^\n@]{{0,80}}?(?<![\w.-])(?P<value>{_HANDLE})@(?=[\w.-])", 0.7),
-        # Transcript speakers: ``<maya_k> hi``, ``[10:42] maya_k: hi`` (see ``_is_speaker``).
+        # Transcript speakers: ``<maya_k> hi``, ``[10:42] maya_k: hi`` (see ``_in_transcript``).
         ("speaker_irc", rf"(?m)^[ \t]*{_TIME}?{_TAG}?<[@+%~&]?(?P<value>{_HANDLE})>[ \t]+\S", 0.7),
-        ("speaker", rf"(?m)^[ \t]*(?P<time>{_TIME})?{_TAG}?(?P<value>{_HANDLE}):[ \t]+\S", 0.6),
+        ("speaker", rf"(?m)^[ \t]*(?P<time>{_TIME})?(?P<tag>{_TAG})?(?P<value>{_HANDLE}):[ \t]+\S", 0.6),
     )
     # Each pattern holds one of these: ``@``, ``:``, ``>``, ``=``, a label, a login phrase, an
     # auth-log or ssh word.
@@ -141,7 +142,7 @@ class UsernameRecognizer(RegexRecognizer):
         if not self.may_match(text):
             return []
         kept: list[RecognizerResult] = []
-        speakers = self._speaker_lines(text)
+        shaped, prefixed = self._speaker_lines(text)
         for pattern_name, compiled, score in self._compiled:
             try:
                 matches = list(compiled.finditer(text, timeout=REGEX_TIMEOUT_S))
@@ -152,7 +153,7 @@ class UsernameRecognizer(RegexRecognizer):
                 bare = value.lstrip("@")
                 if not self._plausible(pattern_name, match, bare):
                     continue
-                if pattern_name == "speaker" and not (match.group("time") or speakers >= 2):
+                if pattern_name == "speaker" and not _in_transcript(match, bare, shaped, prefixed):
                     continue
                 start, end = match.span("value")
                 kept.append(self._result(start, end, score, pattern_name))
@@ -187,24 +188,40 @@ class UsernameRecognizer(RegexRecognizer):
                 return bool(match.group("strong")) or _handle_shaped(bare)
             if "=" in match.group("sep") or match.group("strong") or _handle_shaped(bare):
                 return True
-            # ``User: why does ...`` is a chat role, not a login: after a weak ``label:`` a plain
-            # word counts only where a field value ends (``login: dkowalski, ip=...``).
-            return not regex.fullmatch(r"[A-Z][a-z]+", bare) and bool(
-                _FIELD_END.match(match.string, match.end())
-            )
+            # ``User: why does ...`` is a chat role, not a login: after a role noun and a colon
+            # a plain word counts only where a field value ends (``user: dkowalski, ip=...``).
+            if match.group("role"):
+                return not regex.fullmatch(r"[A-Z][a-z]+", bare) and bool(
+                    _FIELD_END.match(match.string, match.end())
+                )
+            return True
         if pattern_name == "logged_in_as":
             return folded not in PROSE
         if pattern_name == "speaker_irc":
             return not bare.isupper() and folded not in HTML_TAGS and folded not in FIELD_WORDS
         if pattern_name == "speaker":
             # ``SMTP_PASS:``, ``FROM_ADDR:``: capitals are environment variables and constants.
-            return not bare.isupper() and _handle_shaped(bare)
+            return not bare.isupper() and folded not in FIELD_WORDS and folded not in PROSE
         return True
 
-    def _speaker_lines(self, text: str) -> int:
-        """How many lines start with a handle-shaped ``speaker:`` (two make a transcript)."""
+    def _speaker_lines(self, text: str) -> tuple[int, int]:
+        """How many ``speaker:`` lines have a handle's shape, and how many a time or tag before."""
         pattern = self._compiled[-1][1]
-        return sum(1 for m in pattern.finditer(text) if _handle_shaped(m.group("value")))
+        matches = list(pattern.finditer(text, timeout=REGEX_TIMEOUT_S))
+        shaped = sum(1 for m in matches if _handle_shaped(m.group("value")))
+        prefixed = sum(1 for m in matches if m.group("time") or m.group("tag"))
+        return shaped, prefixed
+
+
+def _in_transcript(match: regex.Match[str], handle: str, shaped: int, prefixed: int) -> bool:
+    """Whether a ``speaker:`` line is part of a transcript, which takes two speaker lines (one
+    ``10:42 eth0: link up`` is a log): a handle-shaped speaker among other handle-shaped or
+    timed ones; a plain lowercase word (``dkowalski``) only timed or tagged among timed ones."""
+    has_prefix = bool(match.group("time") or match.group("tag"))
+    if _handle_shaped(handle):
+        return shaped >= 2 or (has_prefix and prefixed >= 2)
+    # ``[agent] Ola:`` is a name; people's names are PERSON's (NER and the cue recognizer).
+    return has_prefix and prefixed >= 2 and handle.islower()
 
 
 # Where a field value ends: the line, a bracket, or the next ``key=`` / ``key:`` (a comma alone

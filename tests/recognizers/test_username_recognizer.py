@@ -35,6 +35,8 @@ def found(text: str) -> list[str]:
         ("username mkhumalo", ["mkhumalo"]),
         ("user r.okonkwo_finance was locked", ["r.okonkwo_finance"]),
         ("login: dkowalski, ip=10.0.0.4", ["dkowalski"]),
+        ("login: dkowalski from 10.0.0.4", ["dkowalski"]),
+        ("account: suspended", []),
         ("innlogging sigrid.aasen77 i kundeportalen", ["sigrid.aasen77"]),
         ('{"actor":"svc_hjohansson","action":"role.grant"}', ["svc_hjohansson"]),
         ("User: why does this not work", []),
@@ -62,9 +64,11 @@ def found(text: str) -> list[str]:
         ("pw Tr0ub4dor&3xK!@db-prod-7.internal:5432", []),
         # transcript speakers
         ("<maya_k> hi\n<j_ok> hey", ["maya_k", "j_ok"]),
-        ("[10:42] maya_k: hi there", ["maya_k"]),
+        ("[10:42] maya_k: hi there\n[10:44] Tom: hello", ["maya_k"]),
         ("maya_k: hi\nj.okafor: hello", ["maya_k", "j.okafor"]),
         ("maya_k: hi", []),  # one line is no transcript
+        ("[10:42] dkowalski: can't log in\n[10:43] support: try again", ["dkowalski"]),
+        ("10:42:11 eth0: link up", []),  # one timed line is a log
         ("order_id: 42\ncreated_at: 2024-01-01", []),  # config keys
         ("v1.2: fixed\nv1.3: added", []),
         ("Note: call back", []),
