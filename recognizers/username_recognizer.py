@@ -35,7 +35,7 @@ _STRONG_LABEL = (
     r"benutzer(?:name)?|nom[ _]d['’]utilisateur|identifiant|usuario|nombre[ _]de[ _]usuario|"
     r"nazwa[ _]u[żz]ytkownika|gebruikersnaam|brukernavn|brugernavn|anv[äa]ndarnamn|"
     r"k[äa]ytt[äa]j[äa]tunnus|nome[ _]utente|nome[ _]de[ _]usu[áa]rio|kullan[ıi]c[ıi][ _]ad[ıi]|"
-    r"(?:[a-z]+[ _-])?handle)"
+    r"handle)"
 )
 _WEAK_LABEL = (
     r"(?i:(?P<role>user|account|profile|player|gamer|actor|assignee|reporter)|"
@@ -44,7 +44,7 @@ _WEAK_LABEL = (
     r"(?:created|updated|modified|performed|requested|approved)[ _-]by|"
     r"anmeldung|innlogging|inloggning|kirjautuminen|connexion|inicio[ _]de[ _]sesi[óo]n|"
     r"(?:instagram|insta|ig|twitter|tiktok|telegram|discord|skype|github|gitlab|reddit|"
-    r"snapchat|mastodon|bluesky|threads|steam|psn|xbox|twitch)(?:[ _-]?(?:user|name|id|account))?)"
+    r"snapchat|mastodon|bluesky|threads|steam|psn|xbox|twitch)(?:[ _-]?(?:handle|user|name|id|account))?)"
 )
 _AS = (
     r"(?i:log(?:ged)?[ -]?in[ \t]+as|sign(?:ed)?[ -]?in[ \t]+as|authenticated[ \t]+as|"
@@ -112,7 +112,7 @@ class UsernameRecognizer(RegexRecognizer):
         # ``@maya_k``; not ``x@y`` (e-mail), not ``@Override(`` or ``@types/node`` (code).
         ("mention", rf"(?:^|(?<=[\s(\[{{\"'“‘,;:>]))(?P<value>@{_HANDLE}){_END}(?!\()", 0.7),
         # ``user=j.okafor``, ``login: dkowalski``, ``username "tomasz.w"``, ``IG is @lena``.
-        ("labeled", rf"(?<![\w-])(?:[\w-]*[_-])?(?:(?P<strong>{_STRONG_LABEL})|{_WEAK_LABEL})[\"']?"
+        ("labeled", rf"(?:(?<![\w-])|(?<=[_-]))(?:(?P<strong>{_STRONG_LABEL})|{_WEAK_LABEL})[\"']?"
                     rf"(?:(?P<sep>[ \t]*[:=][ \t]*)|[ \t]+(?:is[ \t]+)?)"
                     rf"(?P<quote>[\"'“‘]?)(?P<value>@?{_HANDLE}){_END}", 0.7),
         ("logged_in_as", rf"(?<![\w-]){_AS}[ \t]+[\"'“‘]?(?P<value>{_HANDLE}){_END}", 0.7),
@@ -142,7 +142,7 @@ class UsernameRecognizer(RegexRecognizer):
         if not self.may_match(text):
             return []
         kept: list[RecognizerResult] = []
-        shaped, prefixed = self._speaker_lines(text)
+        lines: tuple[int, int] | None = None  # speaker line counts, counted when needed
         for pattern_name, compiled, score in self._compiled:
             try:
                 matches = list(compiled.finditer(text, timeout=REGEX_TIMEOUT_S))
@@ -153,8 +153,10 @@ class UsernameRecognizer(RegexRecognizer):
                 bare = value.lstrip("@")
                 if not self._plausible(pattern_name, match, bare):
                     continue
-                if pattern_name == "speaker" and not _in_transcript(match, bare, shaped, prefixed):
-                    continue
+                if pattern_name == "speaker":
+                    lines = lines or self._speaker_lines(text)
+                    if not _in_transcript(match, bare, *lines):
+                        continue
                 start, end = match.span("value")
                 kept.append(self._result(start, end, score, pattern_name))
         kept.sort(key=lambda r: (r.start, -r.end, -r.score))
