@@ -16,22 +16,26 @@ NER_ENTITIES: frozenset[str] = frozenset(
 PATTERN_ENTITIES: frozenset[str] = frozenset(
     {
         # ours
+        "ACCOUNT_NUMBER",
         "AGE",
         "API_KEY",
         "CREDIT_CARD",
         "DATE_OF_BIRTH",
         "DE_TAX_ID",
+        "DRIVER_LICENSE",
         "ES_NIF",
         "FR_NIR",
         "IBAN_CODE",
         "IP_ADDRESS",
         "MAC_ADDRESS",
         "NL_BSN",
+        "PASSPORT",
         "PHONE_NUMBER",
         "POSTCODE",
         "SECRET",
         "STREET_ADDRESS",
         "UK_NINO",
+        "USERNAME",
         "US_SSN",
         # Presidio's, kept as they are
         "CRYPTO",

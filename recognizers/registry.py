@@ -3,7 +3,8 @@
 What runs, and why:
 
 - our recognizers (one per ``*_recognizer.py`` file) for cue-introduced names, phones, cards, SSNs, national IDs, IBANs,
-  IP and MAC addresses, street addresses, dates of birth, ages, postcodes, API keys and secrets;
+  IP and MAC addresses, street addresses, dates of birth, ages, postcodes, API keys, secrets,
+  user names, and passport, driving-licence and account numbers after their labels;
 - Presidio's e-mail and crypto-wallet recognizers, which work well as they are, and its
   URL recognizer without matches inside identifiers (``BoundedUrlRecognizer``);
 - Presidio's UK_NHS, US_BANK_NUMBER, US_DRIVER_LICENSE, US_ITIN, US_PASSPORT, MEDICAL_LICENSE
@@ -32,12 +33,14 @@ from presidio_analyzer.predefined_recognizers import (
     UuidRecognizer,
 )
 
+from recognizers.account_number_recognizer import AccountNumberRecognizer
 from recognizers.age_recognizer import AgeRecognizer
 from recognizers.api_key_recognizer import ApiKeyRecognizer
 from recognizers.context_gated_recognizer import ContextGatedRecognizer
 from recognizers.custom import build_custom_recognizer
 from recognizers.date_of_birth_recognizer import DateOfBirthRecognizer
 from recognizers.de_tax_id_recognizer import DeTaxIdRecognizer
+from recognizers.driver_license_recognizer import DriverLicenseRecognizer
 from recognizers.es_nif_recognizer import EsNifRecognizer
 from recognizers.fr_nir_recognizer import FrNirRecognizer
 from recognizers.iban_recognizer import IbanRecognizer
@@ -45,6 +48,7 @@ from recognizers.ip_address_recognizer import IpAddressRecognizer
 from recognizers.mac_address_recognizer import MacAddressRecognizer
 from recognizers.ner_recognizer import NER_ENTITIES, NerRecognizer
 from recognizers.nl_bsn_recognizer import NlBsnRecognizer
+from recognizers.passport_recognizer import PassportRecognizer
 from recognizers.payment_card_recognizer import PaymentCardRecognizer
 from recognizers.person_cue_recognizer import PersonCueRecognizer
 from recognizers.phone_number_recognizer import PhoneNumberRecognizer
@@ -56,6 +60,7 @@ from recognizers.street_address_recognizer import StreetAddressRecognizer
 from recognizers.uk_nino_recognizer import UkNinoRecognizer
 from recognizers.url_recognizer import BoundedUrlRecognizer
 from recognizers.us_ssn_recognizer import UsSsnRecognizer
+from recognizers.username_recognizer import UsernameRecognizer
 
 # Entity type -> factory(settings); one entry per recognizer, so the set can be filtered by type
 # before anything is constructed.
@@ -85,6 +90,10 @@ RECOGNIZER_FACTORIES: tuple[tuple[str, _Factory], ...] = (
     ("POSTCODE", lambda s: PostcodeRecognizer(s.language)),
     ("API_KEY", lambda s: ApiKeyRecognizer(s.language)),
     ("SECRET", lambda s: SecretRecognizer(s.language)),
+    ("USERNAME", lambda s: UsernameRecognizer(s.language)),
+    ("PASSPORT", lambda s: PassportRecognizer(s.language)),
+    ("DRIVER_LICENSE", lambda s: DriverLicenseRecognizer(s.language)),
+    ("ACCOUNT_NUMBER", lambda s: AccountNumberRecognizer(s.language)),
     ("EMAIL_ADDRESS", lambda s: PrefilteredEmailRecognizer(supported_language=s.language)),
     ("URL", lambda s: BoundedUrlRecognizer(supported_language=s.language)),
     ("CRYPTO", lambda s: PrefilteredCryptoRecognizer(supported_language=s.language)),

@@ -58,6 +58,8 @@ EDGE_CASES = [
     "NINO QQ 12 34 56 C, NIE X1234567L, DNI 12345678Z",
     "zip 94103, SW1A 1AA, K1A 0B1, 1012 AB",
     "12 Main Street, Springfield, IL 62704",
+    "ping @maya_k, user=j.okafor\n[10:42] maya_k: hi\n<j_ok> hey",
+    "passport no. C01X00T47, DL# D123-4567-8901, member #88301927",
     "",
     "no digits and no symbols at all",
 ]

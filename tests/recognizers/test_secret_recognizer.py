@@ -37,6 +37,37 @@ CASES: list[tuple[type[EntityRecognizer], str, list[str]]] = [
     (SecretRecognizer, "password=${DB_PASSWORD}", []),
     (SecretRecognizer, "the password is incorrect", []),
     (SecretRecognizer, "reset your password today", []),
+    # passwords in prose: the name, a few words, a verb or a colon, then the value
+    (SecretRecognizer, "pw: Harbor!2031", ["Harbor!2031"]),
+    (SecretRecognizer, "temp password for her account: Tr0ub4dor&3", ["Tr0ub4dor&3"]),
+    (SecretRecognizer, "the password for the VPN is Xk7#mP2q!v.", ["Xk7#mP2q!v"]),
+    (SecretRecognizer, "new password is: Tulip#77 and", ["Tulip#77"]),
+    (SecretRecognizer, "Password - Winter2023!", ["Winter2023!"]),
+    (SecretRecognizer, "I set her password to kelsparty2024", ["kelsparty2024"]),
+    (SecretRecognizer, "PIN was changed to: 7781", ["7781"]),
+    (SecretRecognizer, "the wifi password is \"Lemon tree 42\"", ["Lemon tree 42"]),
+    (SecretRecognizer, "Passwort: Sommer2024!", ["Sommer2024!"]),
+    (SecretRecognizer, "mot de passe : Soleil2020", ["Soleil2020"]),
+    (SecretRecognizer, "PIN 4421", ["4421"]),
+    (SecretRecognizer, "door code is 4512#", ["4512#"]),
+    (SecretRecognizer, "session cookie sess_9qX4vL2mB7tR8wK1zN5yP0cJ3dF6gH",
+     ["sess_9qX4vL2mB7tR8wK1zN5yP0cJ3dF6gH"]),
+    # ... and their near misses: no value, a word, a number that is something else
+    (SecretRecognizer, "her password was changed yesterday", []),
+    (SecretRecognizer, "the password was sent to 555-0199", []),
+    (SecretRecognizer, "the password for 2 accounts is required", []),
+    (SecretRecognizer, "password must be 12 chars", []),
+    (SecretRecognizer, 'Your password is "incorrect"', []),
+    (SecretRecognizer, "PIN code 560001, Bengaluru", []),
+    (SecretRecognizer, "boarding pass is 12B", []),
+    (SecretRecognizer, "session started at 10:42:11", []),
+    (SecretRecognizer, "DEBUG session f8479753-dbd9-489f-bbce-8068b1119d0f jwt=none", []),
+    (SecretRecognizer, "cookie consent given by 12 users", []),
+    # provider keys added with the prose cases
+    (ApiKeyRecognizer, "hf token hf_" + "aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3f", ["hf_" + "aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3f"]),
+    (ApiKeyRecognizer, "SG.aB3dE5gH7jK9mN1p.Q3sT5vW7yZ9bC1dE3fG5hJ7k", ["SG.aB3dE5gH7jK9mN1p.Q3sT5vW7yZ9bC1dE3fG5hJ7k"]),
+    (ApiKeyRecognizer, "mailgun key-" + "0123456789abcdef" * 2, ["key-" + "0123456789abcdef" * 2]),
+    (ApiKeyRecognizer, "press key-value pairs", []),
 ]
 
 

@@ -1,0 +1,242 @@
+"""User names and handles: ``@maya_k``, ``user=j.okafor``, ``login: dkowalski``, ``username
+"tomasz.w"``, ``Instagram: lenas.kitchen``, ``logged in as dkowalski``, ``ssh dkowalski@10.0.0.4``,
+and the speakers of chat transcripts (``<maya_k> hi``, ``[10:42] maya_k: hi``).
+
+A handle names one person as surely as their name does, and neither NER nor the e-mail pattern
+sees it. It is found only next to something that says it is one: an ``@``, a label, a login
+phrase or a transcript's speaker position. What is not reported, and why:
+
+- e-mail addresses (the e-mail recognizer's; a handle never runs into ``@domain``);
+- team, role and bot handles (``@support``, ``@here``, ``@oncall``, ``@deploy-bot``, ``user=root``):
+  they name a function, not a person;
+- code: decorators and annotations (``@dataclass``, ``@Override(...)``), CSS at-rules, scoped
+  packages (``@types/node``), and ``key: value`` lines of logs and configs (``order_id: 42``,
+  ``created_at: ...``): a speaker needs a handle's shape, no field-name part, and a transcript
+  around it (a timestamp, or another speaker line);
+- numeric ids (``uid=1000``, ``user_id=48213``): a handle has letters.
+"""
+
+from __future__ import annotations
+
+import regex
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from recognizers.base import REGEX_TIMEOUT_S, RegexRecognizer
+
+# A handle: letters, digits, ``_ . -``, starting and ending with a letter, digit or ``_``.
+_HANDLE = r"[A-Za-z0-9_](?:[\w.-]{0,38}[A-Za-z0-9_])?"
+# Nothing of a handle, an e-mail domain or a path continues after it.
+_END = r"(?![\w@/-]|\.\w|:/)"
+# Labels that say "user name" outright, and weaker ones (``user``, ``login``, a platform) whose
+# value must look like a handle unless a colon, ``=`` or quotes set it off.
+_STRONG_LABEL = (
+    r"(?i:user[ _-]?name|login[ _-]?name|screen[ _-]?name|account[ _-]?name|gamertag|"
+    r"benutzer(?:name)?|nom[ _]d['’]utilisateur|identifiant|usuario|nombre[ _]de[ _]usuario|"
+    r"nazwa[ _]u[żz]ytkownika|gebruikersnaam|brukernavn|brugernavn|anv[äa]ndarnamn|"
+    r"k[äa]ytt[äa]j[äa]tunnus|nome[ _]utente|nome[ _]de[ _]usu[áa]rio|kullan[ıi]c[ıi][ _]ad[ıi]|"
+    r"handle)"
+)
+_WEAK_LABEL = (
+    r"(?i:(?P<role>user|account|profile|player|gamer|actor|assignee|reporter)|"
+    r"user[ _-]?id|login(?:[ _-]?id)?|log-?in|nick(?:name)?|uid|"
+    # the user of an audit or log record, and "login" in other languages
+    r"(?:created|updated|modified|performed|requested|approved)[ _-]by|"
+    r"anmeldung|innlogging|inloggning|kirjautuminen|connexion|inicio[ _]de[ _]sesi[óo]n|"
+    r"(?:instagram|insta|ig|twitter|tiktok|telegram|discord|skype|github|gitlab|reddit|"
+    r"snapchat|mastodon|bluesky|threads|steam|psn|xbox|twitch)(?:[ _-]?(?:handle|user|name|id|account))?)"
+)
+_AS = (
+    r"(?i:log(?:ged)?[ -]?in[ \t]+as|sign(?:ed)?[ -]?in[ \t]+as|authenticated[ \t]+as|"
+    r"connected[ \t]+as|sudo[ \t]+-u|su[ \t]+-l?|runas[ \t]+/user:)"
+)
+_TIME = r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]?[AaPp][Mm])?[\])]?[ \t]+)"
+# A speaker's role or channel tag before the handle: ``[user] kuba_gd: thx``.
+_TAG = r"(?:\[[^\]\n]{1,20}\][ \t]+)"
+
+# Names of a function or a default account, not of a person.
+GENERIC = frozenset(
+    "all admin admins administrator anonymous anyone api app billing bot bots channel dev devops "
+    "devs engineering everyone finance guest help helpdesk here hr infra it legal mail marketing "
+    "me mod mods moderator moderators nobody noreply no-reply null none oncall on-call ops owner "
+    "postgres press product qa root sales security service staff support sysadmin system team "
+    "test tester ubuntu unknown user users webmaster www-data you deploy jenkins ci n/a na "
+    "undefined true false ok yes no anon default ec2-user centos nginx apache mysql redis "
+    "info contact hello office kernel systemd cron crond sshd dockerd containerd kubelet".split()
+)
+# Words right after ``user:`` or ``login`` that are prose, not a name (``login: failed``).
+PROSE = frozenset(
+    "a an the is was has had are and or to for of in on at by with from this that my your his her "
+    "their our its hi hey hello thanks please can could would will i we they he she it failed "
+    "success successful succeeded successfully denied attempt attempts page screen button form "
+    "required optional disabled enabled locked blocked expired invalid ok error issue issues "
+    "problem problems credentials details info name names account accounts agent agents id ids "
+    "session sessions portal link email another different someone new same cool great nice sure "
+    "yeah yep nope hmm okay awesome perfect what why how when where who does do did suspended "
+    "active inactive closed deleted pending verified unverified banned".split()
+)
+# Parts of ``key:`` names in logs and configs; a speaker's handle holds none of them.
+FIELD_WORDS = frozenset(
+    "id ids at on key keys name no nr num number date time ts type code url uri status state "
+    "count total email phone address ref order invoice ticket version level host port path file "
+    "dir api env config mode size len length max min value values amount price qty sum avg "
+    "error msg message log debug info warn warning created updated deleted timestamp uuid hash "
+    "token secret password user username first last full item items list data step line row "
+    "col field section part ipv4 ipv6 md5 sha1 sha256 utf8 base64 x86 x64 arm64 http https".split()
+)
+# Decorators, annotations and CSS at-rules that look like a mention.
+CODE_WORDS = frozenset(
+    "property staticmethod classmethod dataclass abstractmethod override deprecated cached "
+    "cache functools pytest fixture param mock patch app router route test before after "
+    "component autowired inject injectable entity column table bean service controller "
+    "media import font-face keyframes charset supports layer include mixin extend use forward "
+    "param return returns throws since see link author version example inheritdoc "
+    "interface implementation end synthesize property".split()
+)
+HTML_TAGS = frozenset(
+    "html head body div span p a b i u s em strong br hr li ul ol dl dt dd table tr td th img "
+    "script style code pre label input form button select option textarea section article "
+    "header footer nav main aside small sup sub blockquote title meta link tbody thead center "
+    "font iframe svg path tt kbd var cite abbr mark del ins".split()
+)
+# Top-level domains that make ``@gmail.com`` a domain, not a handle.
+_DOMAIN_END = regex.compile(r"\.(?:com|net|org|io|co|de|uk|fr|nl|es|it|pl|edu|gov|info|biz|ai|app|dev)$",
+                            regex.IGNORECASE)
+
+
+class UsernameRecognizer(RegexRecognizer):
+    """User names and handles next to an ``@``, a label or a login phrase, and chat speakers."""
+
+    ENTITY = "USERNAME"
+    PATTERNS = (
+        # ``@maya_k``; not ``x@y`` (e-mail), not ``@Override(`` or ``@types/node`` (code).
+        ("mention", rf"(?:^|(?<=[\s(\[{{\"'“‘,;:>]))(?P<value>@{_HANDLE}){_END}(?!\()", 0.7),
+        # ``user=j.okafor``, ``login: dkowalski``, ``username "tomasz.w"``, ``IG is @lena``.
+        ("labeled", rf"(?:(?<![\w-])|(?<=[_-]))(?:(?P<strong>{_STRONG_LABEL})|{_WEAK_LABEL})[\"']?"
+                    rf"(?:(?P<sep>[ \t]*[:=][ \t]*)|[ \t]+(?:is[ \t]+)?)"
+                    rf"(?P<quote>[\"'“‘]?)(?P<value>@?{_HANDLE}){_END}", 0.7),
+        ("logged_in_as", rf"(?<![\w-]){_AS}[ \t]+[\"'“‘]?(?P<value>{_HANDLE}){_END}", 0.7),
+        # ``ssh dkowalski@10.0.0.4``: the user part of a login target.
+        # ``postgres://report_ro:...@db``: the user part of a URL with credentials.
+        ("url_user", rf"(?i:\b[a-z][a-z0-9+.-]*://)(?P<value>{_HANDLE}):[^\s@/]{{1,128}}@", 0.7),
+        # Common and combined log formats: ``10.0.0.4 - lmorales [15/Jun/2024:09:12:44 +0000]``.
+        ("access_log", rf"(?m)(?:^|\s)\S+[ \t]+\S+[ \t]+(?P<value>{_HANDLE})[ \t]+\[\d{{1,2}}/[A-Z][a-z]{{2}}/\d{{4}}:", 0.7),
+        # sshd and PAM: ``Failed password for (invalid user) X from``, ``session opened for user X``.
+        ("auth_log", rf"(?i:(?:failed|accepted)[ \t]+(?:password|publickey|keyboard-interactive(?:/pam)?|hostbased|none)[ \t]+for(?:[ \t]+invalid[ \t]+user)?|invalid[ \t]+user|session[ \t]+(?:opened|closed)[ \t]+for[ \t]+user)[ \t]+(?P<value>{_HANDLE})(?=[ \t]+(?:from|by|\()|[ \t]*(?:\n|$))", 0.7),
+        ("ssh_target", rf"(?i:\b(?:ssh|scp|sftp|rsync|mosh)\b)[^\n@]{{0,80}}?(?<![\w.-])(?P<value>{_HANDLE})@(?=[\w.-])", 0.7),
+        # Transcript speakers: ``<maya_k> hi``, ``[10:42] maya_k: hi`` (see ``_in_transcript``).
+        ("speaker_irc", rf"(?m)^[ \t]*{_TIME}?{_TAG}?<[@+%~&]?(?P<value>{_HANDLE})>[ \t]+\S", 0.7),
+        ("speaker", rf"(?m)^[ \t]*(?P<time>{_TIME})?(?P<tag>{_TAG})?(?P<value>{_HANDLE}):[ \t]+\S", 0.6),
+    )
+    # Each pattern holds one of these: ``@``, ``:``, ``>``, ``=``, a label, a login phrase, an
+    # auth-log or ssh word.
+    GATE = (
+        rf"[@:>=]|{_STRONG_LABEL}|{_WEAK_LABEL}|{_AS}|"
+        r"(?i:failed|accepted|invalid|session|ssh|scp|sftp|rsync|mosh)"
+    )
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        """Pattern matches minus generic, prose and code words, and speakers outside a transcript."""
+        if not self.may_match(text):
+            return []
+        kept: list[RecognizerResult] = []
+        lines: tuple[int, int] | None = None  # speaker line counts, counted when needed
+        for pattern_name, compiled, score in self._compiled:
+            try:
+                matches = list(compiled.finditer(text, timeout=REGEX_TIMEOUT_S))
+            except TimeoutError:
+                continue
+            for match in matches:
+                value = match.group("value")
+                bare = value.lstrip("@")
+                if not self._plausible(pattern_name, match, bare):
+                    continue
+                if pattern_name == "speaker":
+                    lines = lines or self._speaker_lines(text)
+                    if not _in_transcript(match, bare, *lines):
+                        continue
+                start, end = match.span("value")
+                kept.append(self._result(start, end, score, pattern_name))
+        kept.sort(key=lambda r: (r.start, -r.end, -r.score))
+        result: list[RecognizerResult] = []
+        for r in kept:  # one result per span (a labeled ``@handle`` is also a mention)
+            if result and r.start < result[-1].end:
+                continue
+            result.append(r)
+        return result
+
+    def _plausible(self, pattern_name: str, match: regex.Match[str], bare: str) -> bool:
+        folded = bare.casefold()
+        letters = sum(ch.isalpha() for ch in bare)
+        if (
+            letters < 2
+            or folded in GENERIC
+            or folded.endswith(("bot", "-team", "_team", "-support"))
+            or regex.fullmatch(r"\d+[a-z]{1,2}", folded)  # @10am, @2x
+        ):
+            return False
+        if pattern_name == "mention":
+            return folded.split(".")[0] not in CODE_WORDS and not _DOMAIN_END.search(bare)
+        if pattern_name == "labeled":
+            quoted = bool(match.group("quote"))
+            if quoted or bare.startswith("@"):
+                return True
+            if folded in PROSE:
+                return False
+            if not match.group("sep"):
+                # ``user reports``, ``login page``: a weak label and a space need a handle's shape.
+                return bool(match.group("strong")) or _handle_shaped(bare)
+            if "=" in match.group("sep") or match.group("strong") or _handle_shaped(bare):
+                return True
+            # ``User: why does ...`` is a chat role, not a login: after a role noun and a colon
+            # a plain word counts only where a field value ends (``user: dkowalski, ip=...``).
+            if match.group("role"):
+                return not regex.fullmatch(r"[A-Z][a-z]+", bare) and bool(
+                    _FIELD_END.match(match.string, match.end())
+                )
+            return True
+        if pattern_name == "logged_in_as":
+            return folded not in PROSE
+        if pattern_name == "speaker_irc":
+            return not bare.isupper() and folded not in HTML_TAGS and folded not in FIELD_WORDS
+        if pattern_name == "speaker":
+            # ``SMTP_PASS:``, ``FROM_ADDR:``: capitals are environment variables and constants.
+            return not bare.isupper() and folded not in FIELD_WORDS and folded not in PROSE
+        return True
+
+    def _speaker_lines(self, text: str) -> tuple[int, int]:
+        """How many ``speaker:`` lines have a handle's shape, and how many a time or tag before."""
+        pattern = self._compiled[-1][1]
+        matches = list(pattern.finditer(text, timeout=REGEX_TIMEOUT_S))
+        shaped = sum(1 for m in matches if _handle_shaped(m.group("value")))
+        prefixed = sum(1 for m in matches if m.group("time") or m.group("tag"))
+        return shaped, prefixed
+
+
+def _in_transcript(match: regex.Match[str], handle: str, shaped: int, prefixed: int) -> bool:
+    """Whether a ``speaker:`` line is part of a transcript, which takes two speaker lines (one
+    ``10:42 eth0: link up`` is a log): a handle-shaped speaker among other handle-shaped or
+    timed ones; a plain lowercase word (``dkowalski``) only timed or tagged among timed ones."""
+    has_prefix = bool(match.group("time") or match.group("tag"))
+    if _handle_shaped(handle):
+        return shaped >= 2 or (has_prefix and prefixed >= 2)
+    # ``[agent] Ola:`` is a name; people's names are PERSON's (NER and the cue recognizer).
+    return has_prefix and prefixed >= 2 and handle.islower()
+
+
+# Where a field value ends: the line, a bracket, or the next ``key=`` / ``key:`` (a comma alone
+# is prose: ``User: cool, and ...``).
+_FIELD_END = regex.compile(r"[ \t]*(?:$|\n|[;|)\]}]|,?[ \t]*[\w.-]+[:=]|[ \t]+[\[(])")
+
+
+def _handle_shaped(handle: str) -> bool:
+    """A handle-looking speaker: ``maya_k``, ``j.okafor``, ``dave92``; not ``order_id``, ``Note``."""
+    parts = [part for part in regex.split(r"[._-]", handle.casefold()) if part]
+    if any(part in FIELD_WORDS for part in parts):
+        return False
+    # A hyphen alone makes English words (``re-activation``, ``follow-up``), not handles.
+    has_separator = "_" in handle or "." in handle
+    mixes_digits = any(ch.isdigit() for ch in handle) and any(ch.isalpha() for ch in handle)
+    return has_separator or mixes_digits

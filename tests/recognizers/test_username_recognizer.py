@@ -1,0 +1,82 @@
+"""UsernameRecognizer: handles next to an @, a label, a login phrase or as transcript speakers;
+not e-mail addresses, team or bot handles, code, config keys or numeric ids."""
+
+from __future__ import annotations
+
+import pytest
+
+from recognizers.username_recognizer import UsernameRecognizer
+
+RECOGNIZER = UsernameRecognizer()
+
+
+def found(text: str) -> list[str]:
+    return [text[r.start : r.end] for r in RECOGNIZER.analyze(text, ["USERNAME"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # mentions                                    and their near misses
+        ("ping @maya_k when ready", ["@maya_k"]),
+        ("my IG is @sourdough_by_bea", ["@sourdough_by_bea"]),
+        ("email maya@example.com", []),  # e-mail, not a handle
+        ("cc @support and @here", []),  # a function, not a person
+        ("@deploy-bot ran the job", []),
+        ("@dataclass\nclass Order:", []),  # code
+        ('@app.route("/x")', []),
+        ("npm i @types/node", []),
+        ("meet @10am", []),
+        ("write to @gmail.com", []),
+        # labels
+        ("user=j.okafor action=login", ["j.okafor"]),
+        ("login: dkowalski", ["dkowalski"]),
+        ('username "tomasz.w"', ["tomasz.w"]),
+        ("username mkhumalo", ["mkhumalo"]),
+        ("user r.okonkwo_finance was locked", ["r.okonkwo_finance"]),
+        ("login: dkowalski, ip=10.0.0.4", ["dkowalski"]),
+        ("login: dkowalski from 10.0.0.4", ["dkowalski"]),
+        ("account: suspended", []),
+        ("innlogging sigrid.aasen77 i kundeportalen", ["sigrid.aasen77"]),
+        ('{"actor":"svc_hjohansson","action":"role.grant"}', ["svc_hjohansson"]),
+        ("User: why does this not work", []),
+        ("User: cool, and is there more", []),
+        ("Instagram: lenas.kitchen.diary", ["lenas.kitchen.diary"]),
+        ("Benutzername: kmueller84", ["kmueller84"]),
+        ("User: Can you help me?", []),  # a chat role
+        ("user reports an error", []),
+        ("login page is down", []),
+        ("login: failed", []),
+        ("user=root", []),
+        ("user_id=48213 uid=1000", []),  # numeric ids
+        ("github: https://github.com/x", []),
+        # login phrases and targets
+        ("logged in as dkowalski from 10.0.0.4", ["dkowalski"]),
+        ("ssh -i key.pem dkowalski@10.0.0.4", ["dkowalski"]),
+        ("logged in as admin", []),
+        ("ssh ubuntu@10.0.0.4", []),
+        ("sshd[22817]: Failed password for invalid user jsmithers from 203.0.113.88", ["jsmithers"]),
+        ("sshd[22819]: Accepted publickey for hpatel from 198.51.100.14", ["hpatel"]),
+        ("Your account xX_NightHawk_Xx was traded", ["xX_NightHawk_Xx"]),
+        ("your account re-activation and follow-up", []),
+        ("postgres://report_ro:Tr0ub4dor&3@db:5432/x", ["report_ro"]),
+        ("10.1.2.3 - lmorales [15/Jun/2024:09:12:44 +0000] \"GET / HTTP/1.1\"", ["lmorales"]),
+        ("pw Tr0ub4dor&3xK!@db-prod-7.internal:5432", []),
+        # transcript speakers
+        ("<maya_k> hi\n<j_ok> hey", ["maya_k", "j_ok"]),
+        ("[10:42] maya_k: hi there\n[10:44] Tom: hello", ["maya_k"]),
+        ("maya_k: hi\nj.okafor: hello", ["maya_k", "j.okafor"]),
+        ("maya_k: hi", []),  # one line is no transcript
+        ("[10:42] dkowalski: can't log in\n[10:43] support: try again", ["dkowalski"]),
+        ("10:42:11 eth0: link up", []),  # one timed line is a log
+        ("order_id: 42\ncreated_at: 2024-01-01", []),  # config keys
+        ("v1.2: fixed\nv1.3: added", []),
+        ("Note: call back", []),
+        ("<br> text <p> more", []),
+        ("<PERSON> said hi", []),
+        ("[user] kuba_gd: hi\n[agent] Ola: hello\n[user] kuba_gd: thx", ["kuba_gd", "kuba_gd"]),
+        ("SMTP_USER_X: a\nSMTP_PASS: b\nFROM_ADDR: c", []),
+    ],
+)
+def test_usernames(text: str, expected: list[str]) -> None:
+    assert found(text) == expected
