@@ -6,8 +6,17 @@ date recognizers. Ours also runs ``phonenumbers`` in each configured region, the
 - drops digit runs glued to letters or other digits (``ORD-2024031512345``, ``v1.2.3``) and
   date-shaped strings (``2024-03-15``, ``15.03.2024``);
 - keeps a bare run of digits (``2125550198``) only when a phone word is near, or when it is a
-  *valid* number of a region and no identifier word (``order``, ``tracking``, ``ref``...) stands
-  right before it, because order and tracking numbers look the same;
+  *valid* number of a region;
+- drops numbers the text introduces as something else: a label right before them (``order``,
+  ``Rechnung``, ``zamówienie``, ``resi``, ``routing number``, ``sort code``..., in several
+  languages; only number words such as ``no.``, ``Nr.``, ``n°``, ``#`` between), because order,
+  invoice, tracking and bank numbers have the shapes of phone numbers;
+- drops the shapes of log and document numbers: Unix timestamps (``1718093012``, 13 digits in
+  milliseconds), decimals such as kernel uptimes (``[48213.552]``), screen resolutions
+  (``1366x768``) and a year with a serial (``2024/118``, ``2024-0551``, ``118/2024``);
+- but a number that a phone word introduces (``phone``, ``tel``, ``call``, ``WhatsApp``...,
+  nothing but words between) is a phone number whatever label stands before that word, and a
+  number written with ``+`` never counts as an identifier;
 - leaves dotted quads to the IP recognizer and ``123-45-6789`` shapes after an SSN word to the
   SSN recognizer;
 - scores numbers that are *valid* for their region higher than merely possible ones.
@@ -35,10 +44,73 @@ _FORMATTED = re.compile(r"[+()\-. ]")
 _IPV4_SHAPE = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _SSN_SHAPE = re.compile(r"\d{3}[ .-]?\d{2}[ .-]?\d{4}")
 _SSN_WORDS = re.compile(r"(?i)\b(?:ssn|social security|social|soc\.? ?sec)\b")
-_IDENTIFIER_WORDS = re.compile(
-    r"(?i)\b(?:order|invoice|ticket|tracking|parcel|package|ref|reference|id|sku|serial|batch|"
-    r"account|acct|iban|card|ssn|bsn|nir|dni|tax|steuer|#)\W*$"
+# Phone words in the languages of the texts we see; the last cue before a number decides what
+# the text introduces it as ("Order 4471, tel. 030 901820": tel.; "Tel 030 901820, Bestellung
+# 48213377": Bestellung).
+_PHONE_CUE = (
+    r"phones?|telephone|tel|tél|tele|tlf|mob|mobile|cell|cellphone|fax|call|calls|caller\W?id|"
+    r"ring|text|sms|whats\W?app|wa|viber|telegram|signal|dial|landline|hotline|helpline|contact|"
+    r"reach|telefon\w*|téléphone|teléfono|telefono|telefone|telefoon|telemóvel|handy\w*|"
+    r"mobil\w*|rufnummer|festnetz|durchwahl|anruf\w*|portable|celular|cellulare|m[oó]vil|"
+    r"llam\w*|appel\w*|chiam\w*|ligue|bel|bellen|zadzwo\w*|komórk\w*|gsm|telp|ponsel|hp|"
+    r"hubungi|телефон\w*|тел|моб\w*|сотов\w*|звон\w*|позвон\w*"
 )
+# Labels that introduce a number as something else: orders, invoices, contracts, tickets,
+# bookings, shipments, references and cases, bank codes, and other identifiers. Slavic words
+# are stems (their endings change with the case: ``zamówienia``, ``заказа``).
+_IDENTIFIER_LABEL = (
+    # English
+    r"orders?|invoices?|inv|contracts?|tickets?|booking|reservation|confirmation|tracking|"
+    r"track|parcel|package|shipment|consignment|waybill|awb|reference|ref|case|claim|policy|"
+    r"receipt|transaction|txn|po|rma|quote|voucher|serial|sku|batch|lot|id|account|acct|iban|"
+    r"card|ssn|bsn|nir|dni|tax|steuer|incident|"
+    r"(?:customer|member|client|kunden|klant|cliente)\W?(?:number|no|nr|id|nummer|número)|"
+    # bank codes (routing and sort codes, German BLZ, Australian BSB, Indian IFSC...)
+    r"routing|aba|rtn|sort\W?code|bsb|blz|bankleitzahl|transit|ifsc|swift|bic|clabe|"
+    r"konto\w*|rekening\w*|compte|cuenta|conto|"
+    # German, Dutch, Nordic
+    r"bestell\w*|rechnung\w*|auftrag\w*|vertrag\w*|sendung\w*|paket\w*|buchung\w*|vorgang\w*|"
+    r"aktenzeichen|referenz\w*|lieferschein\w*|bestelling\w*|bestel\w*|factuur\w*|"
+    r"ordernummer|ordrenummer|ordre|zending\w*|pakket\w*|boeking\w*|referentie\w*|"
+    r"faktura\w*|bestilling\w*|beställning\w*|bokning\w*|forsendelse\w*|försändelse\w*|"
+    # French, Spanish, Portuguese, Italian
+    r"commande|facture|contrat|suivi|colis|réservation|dossier|référence|réf|billet|envoi|"
+    r"pedido|factura|fatura|fattura|contrato|contratto|seguimiento|rastreio|rastreamento|"
+    r"env[ií]o|spedizione|paquete|pacote|pacco|reserva|prenotazione|referencia|referência|"
+    r"riferimento|rif|expediente|pratica|caso|albarán|localizador|protocolo|ordine|encomenda|"
+    # Polish, Czech, Russian, Turkish, Indonesian
+    r"zamówieni\w*|faktur\w*|umow\w*|przesyłk\w*|paczk\w*|zgłoszeni\w*|rezerwacj\w*|"
+    r"objednáv\w*|zásilk\w*|заказ\w*|сч[её]т\w*|договор\w*|посылк\w*|отправлени\w*|трек\w*|"
+    r"накладн\w*|квитанци\w*|брон\w*|заявк\w*|обращени\w*|sipariş\w*|fatura\w*|kargo|"
+    r"takip|resi|pesanan|tagihan|kiriman|"
+    r"#|№"
+)
+# The cues of both kinds as one pattern, phone words first so "caller id" is one phone cue.
+_CUE = re.compile(
+    rf"(?i)(?<!\w)(?:(?P<phone>{_PHONE_CUE})|(?P<label>{_IDENTIFIER_LABEL}))(?!\w)"
+)
+# What may stand between a label and its number: number words, "is", articles, punctuation.
+_LABEL_GAP = re.compile(
+    r"(?i)(?:[\s:#№°º=.\-–—()'\"\[\]]|(?<!\w)(?:numbers?|no|nos|nr|nro|num|n|nº|n°|id|code|is|"
+    r"was|ist|lautet|est|es|é|è|er|är|de|du|des|do|da|di|del|della|van|het|the|your|our|"
+    r"votre|ihre|nummer|numer|numero|número|numéro|номер|nomor|for|of)(?!\w)"
+    # a carrier's or system's code: "resi JNE 0123 4567 8901", "tracking (DHL): ..."
+    r"|(?<!\w)(?-i:[A-Z]{2,5})(?!\w))*"
+)
+# Between a phone word and a label it serves: "Hotline für Bestellungen", "phone for orders".
+_FOR = re.compile(
+    r"(?i)\W*(?:number\W+|nummer\W+|line\W+)?(?:zur|zum|für|for|voor|för|pour|para|per|de|du|"
+    r"del|della|для)(?:\s+(?:the|your|die|den|le|la|les|el|il|votre|ihre))?\W*"
+)
+_CUE_WINDOW = 40
+_LEADING_BLOCKS = re.compile(r"(?<!\w)(?:\d{1,5}[ -])+$")
+# Shapes of numbers that are not phone numbers whatever their digits.
+_DECIMAL = re.compile(r"\d+\.\d+")  # kernel uptimes "[48213.552]", measurements
+_RESOLUTION = re.compile(r"\d{3,5}\s?[x×]\s?\d{3,5}", re.IGNORECASE)  # 1366x768
+# Overridden by a phone word: a Unix time in seconds (2001-2033) or milliseconds, a year then a
+# serial (2024/118, 2024-0551) or a serial then a year (118/2024).
+_EPOCH = re.compile(r"1\d{9}|1\d{12}")
+_YEAR_SERIAL = re.compile(r"(?:19|20)\d{2}[-/]\d{2,7}|\d{1,7}/(?:19|20)\d{2}")
 
 
 class PhoneNumberRecognizer(LocalRecognizer):
@@ -76,10 +148,10 @@ class PhoneNumberRecognizer(LocalRecognizer):
                 start, end = match.start, match.end
                 if (start, end) in found or not self._plausible(text, start, end):
                     continue
+                if self._introduced_as_something_else(text, start, end):
+                    continue
                 valid = phonenumbers.is_valid_number(match.number)
-                if not self._formatted(text, start, end) and not (
-                    valid and self._free_of_identifier_words(text, start)
-                ):
+                if not valid and not self._formatted(text, start, end):
                     continue
                 found[(start, end)] = self.VALID_SCORE if valid else self.POSSIBLE_SCORE
         results = [self._result(start, end, score) for (start, end), score in found.items()]
@@ -96,6 +168,10 @@ class PhoneNumberRecognizer(LocalRecognizer):
         stripped = raw.strip()
         if _DATE_SHAPE.fullmatch(stripped) or _IPV4_SHAPE.fullmatch(stripped):
             return False
+        # The matcher takes the bracket of "[48213.552]" as an opening one.
+        bare = stripped.strip("[]() ")
+        if _DECIMAL.fullmatch(bare) or _RESOLUTION.fullmatch(bare):
+            return False
         window = text[max(0, start - self.CONTEXT_WINDOW) : start]
         if _SSN_SHAPE.fullmatch(stripped) and _SSN_WORDS.search(window):
             return False
@@ -108,9 +184,29 @@ class PhoneNumberRecognizer(LocalRecognizer):
         return bool(_PHONE_WORDS.search(text[max(0, start - self.CONTEXT_WINDOW) : start]))
 
     @staticmethod
-    def _free_of_identifier_words(text: str, start: int) -> bool:
-        """No ``order``, ``invoice``, ``tracking``... right before a bare digit run."""
-        return not _IDENTIFIER_WORDS.search(text[max(0, start - 25) : start])
+    def _introduced_as_something_else(text: str, start: int, end: int) -> bool:
+        """A label right before the number (``order``, ``Rechnung Nr.``) or the shape of a
+        timestamp or year-serial, and no phone word introducing it."""
+        # The matcher also offers the tail of a number written in blocks ("4567 8901" of
+        # "resi 0123 4567 8901"): its label stands before the first block.
+        blocks = _LEADING_BLOCKS.search(text, max(0, start - _CUE_WINDOW), start)
+        label_end = blocks.start() if blocks else start
+        window = text[max(0, label_end - _CUE_WINDOW) : label_end]
+        # Only words since the previous digit: in "Tel 030 901820, order 48213377" the phone
+        # word belongs to the first number.
+        last_digit = max((i for i, ch in enumerate(window) if ch.isdigit()), default=-1)
+        window = window[last_digit + 1 :]
+        cues = list(_CUE.finditer(window))
+        if cues and cues[-1].group("phone"):
+            return False
+        if len(cues) > 1 and cues[-2].group("phone") and _FOR.fullmatch(
+            window, cues[-2].end(), cues[-1].start()
+        ):
+            return False  # "Telefonnummer zur Bestellung: ...", "phone line for orders: ..."
+        stripped = text[start:end].strip()
+        if cues and not stripped.startswith("+") and _LABEL_GAP.fullmatch(window, cues[-1].end()):
+            return True
+        return bool(_EPOCH.fullmatch(stripped) or _YEAR_SERIAL.fullmatch(stripped))
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:
         return RecognizerResult(

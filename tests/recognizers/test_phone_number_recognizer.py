@@ -69,3 +69,66 @@ def test_a_number_right_after_an_identifier_is_found(text: str, expected: list[s
     # only reached by scanning on from the end of the identifier's (rejected) match. A faster
     # matcher that skipped parsing rejected spans lost all of these, so they stay as a guard.
     assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a label before the number makes it something else, in the languages of our texts ...
+        ("Bestellung Nr. 48213377 ist unterwegs", []),
+        ("Rechnungsnummer: 030 901820", []),
+        ("Sendungsnummer 0034 0434 1610 9401 5902", []),
+        ("invoice no. 4821 3377 12", []),
+        ("booking ref 4821 337 712", []),
+        ("ticket #020 7946 0958", []),
+        ("case 04821337 closed", []),
+        ("votre commande n° 48213377", []),
+        ("suivi colis: 06 12 34 56 78", []),
+        ("número de pedido 4821337712", []),
+        ("fattura 2124 555 019", []),
+        ("faktura 48213377", []),
+        ("bestelling 48213377 verzonden", []),
+        ("ordre 48213377 er sendt", []),
+        ("numer zamówienia 48213377", []),
+        ("номер заказа 48213377", []),
+        ("no. resi JNE 0123 4567 8901", []),
+        ("routing number 021000021", []),
+        ("BLZ 370 400 44", []),
+        # ... and a phone word before the number makes it a phone number again
+        ("Tel. 030 901820", ["030 901820"]),
+        ("Rechnung 48213377, Tel. 030 901820", ["030 901820"]),
+        ("order 48213377 - call 212-555-0198", ["212-555-0198"]),
+        ("order hotline 0800 123 4567", ["0800 123 4567"]),
+        ("Caller ID: 020 7946 0958", ["020 7946 0958"]),
+        ("номер телефона 8 912 345-67-89", ["8 912 345-67-89"]),
+        ("Telefonnummer zur Bestellung: 030 901820", ["030 901820"]),
+        ("phone line for orders: 020 7946 0958", ["020 7946 0958"]),
+        # a label with other words between is not the number's label; + numbers are phones
+        ("Invoice questions: 0800 123 4567", ["0800 123 4567"]),
+        ("Reservations: +39 06 1234 5678", ["+39 06 1234 5678"]),
+        ("Tel 030 901820, Bestellung 48213377", ["030 901820"]),
+    ],
+)
+def test_numbers_introduced_as_something_else(text: str, expected: list[str]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # log and document numbers with phone-shaped digits
+        ('{"ts":1718093012,"level":"warn"}', []),
+        ('{"ts":1718093012345}', []),
+        ("[48213.552] usb 1-1: new device", []),
+        ("display 1366x768", []),
+        ("Rechnung 2024/118 offen", []),
+        ("see 2024-0551 and 118/2024", []),
+        # near misses: phones of the same lengths
+        ("phone 2025550143", ["2025550143"]),
+        ("tel 1718093012", ["1718093012"]),  # a phone word wins over the shape
+        ("(212) 555-0198 x123", ["(212) 555-0198 x123"]),
+        ("2025550143 is my cell", ["2025550143"]),
+    ],
+)
+def test_log_and_document_number_shapes(text: str, expected: list[str]) -> None:
+    assert found(text) == expected
