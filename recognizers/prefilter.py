@@ -78,8 +78,15 @@ def loosened_context_gate(required_context: str) -> regex.Pattern[str] | None:
         return None
 
 
+# Query-string delimiters: legal in an address's local part but, in practice, the ``?email=`` and
+# ``&to=`` before one in a URL; Presidio's match then starts at the path and its domain check
+# fails, losing the address. Blanked (same length, so spans stay put) before matching.
+_QUERY_DELIMITERS = str.maketrans("?=&", "   ")
+
+
 class PrefilteredEmailRecognizer(EmailRecognizer):
-    """Presidio's e-mail recognizer, skipped on texts without ``@`` (its pattern needs one)."""
+    """Presidio's e-mail recognizer, skipped on texts without ``@`` (its pattern needs one), and
+    finding the addresses in URL query strings (``/unsub?email=jane@example.com``)."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("name", "EmailRecognizer")
@@ -92,6 +99,7 @@ class PrefilteredEmailRecognizer(EmailRecognizer):
         """Presidio's results; none without ``@``."""
         if "@" not in text:
             return []
+        text = text.translate(_QUERY_DELIMITERS)
         return super().analyze(text, entities, nlp_artifacts, regex_flags)  # type: ignore[no-any-return]
 
 

@@ -15,6 +15,7 @@ import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.predefined_recognizers import CryptoRecognizer, EmailRecognizer
 
+import recognizers.prefilter as prefilter_module
 import recognizers.url_recognizer as url_module
 from benchmarks.accuracy.corpus import labeled_corpus, no_pii_corpus
 from benchmarks.payloads import make_payloads
@@ -108,7 +109,10 @@ def _ungated(recognizer: EntityRecognizer) -> Any:
     if isinstance(recognizer, ContextGatedRecognizer):
         return _without(recognizer, ("_gate",), None, own)
     if isinstance(recognizer, PrefilteredEmailRecognizer):
-        return lambda text: EmailRecognizer.analyze(recognizer, text, ["EMAIL_ADDRESS"], None)
+        # Same input as the recognizer's own (query delimiters blanked), without the "@" gate.
+        return lambda text: EmailRecognizer.analyze(
+            recognizer, text.translate(prefilter_module._QUERY_DELIMITERS), ["EMAIL_ADDRESS"], None
+        )
     if isinstance(recognizer, PrefilteredCryptoRecognizer):
         return lambda text: CryptoRecognizer.analyze(recognizer, text, ["CRYPTO"], None)
     if isinstance(recognizer, url_module.BoundedUrlRecognizer):
