@@ -42,6 +42,8 @@ PATTERN_ENTITIES: frozenset[str] = frozenset(
         "EMAIL_ADDRESS",
         "URL",
         "UUID",
+        # Presidio's URL pattern, personal pages only (recognizers.url_recognizer)
+        "URL_PERSONAL",
         # Presidio's, behind a context gate
         "MEDICAL_LICENSE",
         "UK_NHS",
@@ -56,3 +58,16 @@ PATTERN_ENTITIES: frozenset[str] = frozenset(
 DETECTOR_ENTITIES: frozenset[str] = frozenset({"DENIED_TERM"})
 
 KNOWN_ENTITIES: frozenset[str] = NER_ENTITIES | PATTERN_ENTITIES | DETECTOR_ENTITIES
+
+# Not personal on their own: an ordinary date, a weekday, a company, a nationality, a city named
+# outside an address. A `redact` rule with no entity list leaves them to the vendor under the
+# standard sensitivity (removing them costs the vendor information and protects no one) and
+# removes them under the strict one. A contract that lists them gets them either way.
+# URL too: a company's URL (its API, docs, tracking page) is not personal; URL_PERSONAL (a
+# profile or personal page) is, and stays in the standard set.
+CONTEXT_ENTITIES: frozenset[str] = frozenset(
+    {"DATE_TIME", "ORGANIZATION", "NRP", "LOCATION", "URL"}
+)
+
+# What `redact` without an entity list removes under the standard sensitivity.
+STANDARD_ENTITIES: tuple[str, ...] = tuple(sorted(KNOWN_ENTITIES - CONTEXT_ENTITIES))

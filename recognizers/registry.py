@@ -6,7 +6,8 @@ What runs, and why:
   IP and MAC addresses, street addresses, dates of birth, ages, postcodes, API keys, secrets,
   user names, and passport, driving-licence and account numbers after their labels;
 - Presidio's e-mail and crypto-wallet recognizers, which work well as they are, and its
-  URL recognizer without matches inside identifiers (``BoundedUrlRecognizer``);
+  URL recognizer without matches inside identifiers (``BoundedUrlRecognizer``), which also tells
+  personal URLs (profiles, personal pages: URL_PERSONAL) from a company's (URL);
 - Presidio's UK_NHS, US_BANK_NUMBER, US_DRIVER_LICENSE, US_ITIN, US_PASSPORT, MEDICAL_LICENSE
   and UUID recognizers behind a context gate (they misfire on phone, order and ticket numbers,
   and a request id is not personal; with their context words near they still report);
@@ -62,16 +63,17 @@ from recognizers.url_recognizer import BoundedUrlRecognizer
 from recognizers.us_ssn_recognizer import UsSsnRecognizer
 from recognizers.username_recognizer import UsernameRecognizer
 
-# Entity type -> factory(settings); one entry per recognizer, so the set can be filtered by type
-# before anything is constructed.
+# Entity type (or types) -> factory(settings); one entry per recognizer, so the set can be
+# filtered by type before anything is constructed.
 _Factory = Callable[[AnalyzerSettings], EntityRecognizer]
+_Types = str | tuple[str, ...]
 
 
 def _gated(cls: Callable[..., EntityRecognizer], context: list[str] | None = None) -> _Factory:
     return lambda s: ContextGatedRecognizer(cls(supported_language=s.language), context)
 
 
-RECOGNIZER_FACTORIES: tuple[tuple[str, _Factory], ...] = (
+RECOGNIZER_FACTORIES: tuple[tuple[_Types, _Factory], ...] = (
     ("PERSON", lambda s: PersonCueRecognizer(s.language)),
     ("PHONE_NUMBER", lambda s: PhoneNumberRecognizer(s.phone_regions, s.language)),
     ("CREDIT_CARD", lambda s: PaymentCardRecognizer(s.language)),
@@ -95,7 +97,8 @@ RECOGNIZER_FACTORIES: tuple[tuple[str, _Factory], ...] = (
     ("DRIVER_LICENSE", lambda s: DriverLicenseRecognizer(s.language)),
     ("ACCOUNT_NUMBER", lambda s: AccountNumberRecognizer(s.language)),
     ("EMAIL_ADDRESS", lambda s: PrefilteredEmailRecognizer(supported_language=s.language)),
-    ("URL", lambda s: BoundedUrlRecognizer(supported_language=s.language)),
+    # One recognizer for both: Presidio's URL pattern is the costly part, and runs once.
+    (("URL", "URL_PERSONAL"), lambda s: BoundedUrlRecognizer(supported_language=s.language)),
     ("CRYPTO", lambda s: PrefilteredCryptoRecognizer(supported_language=s.language)),
     ("UUID", _gated(UuidRecognizer, ["uuid", "guid", "user", "customer", "account", "member",
                                       "patient", "subscriber", "person", "device", "profile"])),
@@ -122,8 +125,8 @@ def build_recognizers(settings: AnalyzerSettings) -> list[EntityRecognizer]:
     wanted = set(settings.entities) if settings.entities is not None else None
     recognizers = [
         factory(settings)
-        for entity, factory in RECOGNIZER_FACTORIES
-        if wanted is None or entity in wanted
+        for types, factory in RECOGNIZER_FACTORIES
+        if wanted is None or not wanted.isdisjoint((types,) if isinstance(types, str) else types)
     ]
     ner_entities = [e for e in NER_ENTITIES if wanted is None or e in wanted]
     if ner_entities or not recognizers:

@@ -209,3 +209,25 @@ def test_phone_regions_of_a_request_replace_the_settings(detector: Detector) -> 
     assert [s.entity_type for s in us_only_plus if s.entity_type == "PHONE_NUMBER"] == [
         "PHONE_NUMBER"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a company's URL is left under the standard set, but what its query string carries is not
+        ("Unsubscribe: https://mail.shop.example/unsub?email=jane.doe@example.com&list=7",
+         ("EMAIL_ADDRESS", "jane.doe@example.com")),
+        ("Reset via https://app.trailmate.app/reset?token=q8Jx2LmZ7vTn4RkP9sWd",
+         ("SECRET", "q8Jx2LmZ7vTn4RkP9sWd")),
+        ("Profile: https://www.linkedin.com/in/jane-doe-42",
+         ("URL_PERSONAL", "https://www.linkedin.com/in/jane-doe-42")),
+    ],
+)
+def test_standard_set_leaves_company_urls_but_not_what_they_carry(
+    detector: Detector, text: str, expected: tuple[str, str]
+) -> None:
+    from recognizers.entities import STANDARD_ENTITIES
+
+    labels = _labels(detector, text, entities=STANDARD_ENTITIES)
+    assert expected in labels
+    assert "URL" not in {label for label, _ in labels}
