@@ -10,10 +10,14 @@ date recognizers. Ours also runs ``phonenumbers`` in each configured region, the
 - drops numbers the text introduces as something else: a label right before them (``order``,
   ``Rechnung``, ``zamówienie``, ``resi``, ``routing number``, ``sort code``..., in several
   languages; only number words such as ``no.``, ``Nr.``, ``n°``, ``#`` between), because order,
-  invoice, tracking and bank numbers have the shapes of phone numbers;
+  invoice, tracking and bank numbers have the shapes of phone numbers (after the label of a
+  person's own number, ``card``, ``account``, only a bare digit run: such a number is personal
+  either way);
 - drops the shapes of log and document numbers: Unix timestamps (``1718093012``, 13 digits in
   milliseconds), decimals such as kernel uptimes (``[48213.552]``), screen resolutions
-  (``1366x768``) and a year with a serial (``2024/118``, ``2024-0551``, ``118/2024``);
+  (``1366x768``), a year with a serial (``2024/118``, ``2024-0551``, ``118/2024``), versions
+  (``125.0.6422.142``), amounts beside their currency (``48.500.000 VND``), container codes
+  (``MSKU 441827-3``) and the status and size of an access-log line (``HTTP/2.0" 200 8431``);
 - but a number that a phone word introduces (``phone``, ``tel``, ``call``, ``WhatsApp``...,
   nothing but words between) is a phone number whatever label stands before that word, and a
   number written with ``+`` never counts as an identifier;
@@ -62,12 +66,9 @@ _IDENTIFIER_LABEL = (
     # English
     r"orders?|invoices?|inv|contracts?|tickets?|booking|reservation|confirmation|tracking|"
     r"track|parcel|package|shipment|consignment|waybill|awb|reference|ref|case|claim|policy|"
-    r"receipt|transaction|txn|po|rma|quote|voucher|serial|sku|batch|lot|id|account|acct|iban|"
-    r"card|ssn|bsn|nir|dni|tax|steuer|incident|"
-    r"(?:customer|member|client|kunden|klant|cliente)\W?(?:number|no|nr|id|nummer|número)|"
+    r"receipt|transaction|txn|po|rma|quote|voucher|serial|sku|batch|lot|incident|"
     # bank codes (routing and sort codes, German BLZ, Australian BSB, Indian IFSC...)
     r"routing|aba|rtn|sort\W?code|bsb|blz|bankleitzahl|transit|ifsc|swift|bic|clabe|"
-    r"konto\w*|rekening\w*|compte|cuenta|conto|"
     # German, Dutch, Nordic
     r"bestell\w*|rechnung\w*|auftrag\w*|vertrag\w*|sendung\w*|paket\w*|buchung\w*|vorgang\w*|"
     r"aktenzeichen|referenz\w*|lieferschein\w*|bestelling\w*|bestel\w*|factuur\w*|"
@@ -85,9 +86,18 @@ _IDENTIFIER_LABEL = (
     r"takip|resi|pesanan|tagihan|kiriman|"
     r"#|№"
 )
-# The cues of both kinds as one pattern, phone words first so "caller id" is one phone cue.
+# Labels of a person's own numbers (cards, accounts, national IDs). Such a number is personal
+# data whatever it is called, and the phone reading is the only one some of them get (a card
+# of an unlisted scheme), so the label rules out only a bare run of digits.
+_PERSONAL_LABEL = (
+    r"id|account|acct|iban|card|ssn|bsn|nir|dni|tax|steuer|"
+    r"(?:customer|member|client|kunden|klant|cliente)\W?(?:number|no|nr|id|nummer|número)|"
+    r"konto\w*|rekening\w*|compte|cuenta|conto"
+)
+# The cues as one pattern, phone words first so "caller id" is one phone cue.
 _CUE = re.compile(
-    rf"(?i)(?<!\w)(?:(?P<phone>{_PHONE_CUE})|(?P<label>{_IDENTIFIER_LABEL}))(?!\w)"
+    rf"(?i)(?<!\w)(?:(?P<phone>{_PHONE_CUE})|(?P<label>{_IDENTIFIER_LABEL})|"
+    rf"(?P<personal>{_PERSONAL_LABEL}))(?!\w)"
 )
 # What may stand between a label and its number: number words, "is", articles, punctuation.
 _LABEL_GAP = re.compile(
@@ -107,6 +117,15 @@ _LEADING_BLOCKS = re.compile(r"(?<!\w)(?:\d{1,5}[ -])+$")
 # Shapes of numbers that are not phone numbers whatever their digits.
 _DECIMAL = re.compile(r"\d+\.\d+")  # kernel uptimes "[48213.552]", measurements
 _RESOLUTION = re.compile(r"\d{3,5}\s?[x×]\s?\d{3,5}", re.IGNORECASE)  # 1366x768
+# A version has a one-digit part after the first ("125.0.6422.142"); phones split in pairs or more.
+_VERSION = re.compile(r"\d+(?:\.\d+)*\.\d(?:\.\d+)+|\d+(?:\.\d+)+\.\d")
+# An amount in thousands groups next to its currency ("48.500.000 VND", "€ 1,250,000").
+_AMOUNT = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})+")
+_CURRENCY_AFTER = re.compile(r"\s?(?:[A-Z]{3}\b|[€$£¥₫₹₽]|đ)")
+_CURRENCY_BEFORE = re.compile(r"(?:\b[A-Z]{3}|[€$£¥₫₹₽])\s?$")
+# Shapes told by what stands before them: an ISO 6346 container code's serial ("MSKU 441827-3")
+# and the status and size of an access-log line ('"GET / HTTP/2.0" 200 8431').
+_CODE_BEFORE = re.compile(r"(?:\b[A-Z]{3}[UJZ] ?|HTTP/\d(?:\.\d)?\"? )$")
 # Overridden by a phone word: a Unix time in seconds (2001-2033) or milliseconds, a year then a
 # serial (2024/118, 2024-0551) or a serial then a year (118/2024).
 _EPOCH = re.compile(r"1\d{9}|1\d{12}")
@@ -170,7 +189,13 @@ class PhoneNumberRecognizer(LocalRecognizer):
             return False
         # The matcher takes the bracket of "[48213.552]" as an opening one.
         bare = stripped.strip("[]() ")
-        if _DECIMAL.fullmatch(bare) or _RESOLUTION.fullmatch(bare):
+        if any(shape.fullmatch(bare) for shape in (_DECIMAL, _RESOLUTION, _VERSION)):
+            return False
+        if _AMOUNT.fullmatch(bare) and (
+            _CURRENCY_AFTER.match(text, end) or _CURRENCY_BEFORE.search(text[:start])
+        ):
+            return False
+        if _CODE_BEFORE.search(text[max(0, start - 12) : start]):
             return False
         window = text[max(0, start - self.CONTEXT_WINDOW) : start]
         if _SSN_SHAPE.fullmatch(stripped) and _SSN_WORDS.search(window):
@@ -205,7 +230,8 @@ class PhoneNumberRecognizer(LocalRecognizer):
             return False  # "Telefonnummer zur Bestellung: ...", "phone line for orders: ..."
         stripped = text[start:end].strip()
         if cues and not stripped.startswith("+") and _LABEL_GAP.fullmatch(window, cues[-1].end()):
-            return True
+            if cues[-1].group("label") or stripped.isdigit():
+                return True
         return bool(_EPOCH.fullmatch(stripped) or _YEAR_SERIAL.fullmatch(stripped))
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:

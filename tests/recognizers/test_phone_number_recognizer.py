@@ -123,7 +123,17 @@ def test_numbers_introduced_as_something_else(text: str, expected: list[str]) ->
         ("display 1366x768", []),
         ("Rechnung 2024/118 offen", []),
         ("see 2024-0551 and 118/2024", []),
+        ("Browser: Chrome 125.0.6422.142", []),
+        ("Tổng: 48.500.000 VND", []),
+        ("€ 1,250,000 paid", []),
+        ('"GET /users/me HTTP/2.0" 200 8431 "-"', []),
+        ("the container (MSKU 441827-3) arrives", []),
         # near misses: phones of the same lengths
+        ("+33.1.83.41.77.76", ["+33.1.83.41.77.76"]),
+        ("call 212.555.0198", ["212.555.0198"]),
+        ("01.83.41.77.76", ["01.83.41.77.76"]),
+        ("ring 1.800.555.0199", ["1.800.555.0199"]),
+        ("HTTP 200, call 212 555 0198", ["212 555 0198"]),
         ("phone 2025550143", ["2025550143"]),
         ("tel 1718093012", ["1718093012"]),  # a phone word wins over the shape
         ("(212) 555-0198 x123", ["(212) 555-0198 x123"]),
