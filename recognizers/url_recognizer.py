@@ -104,13 +104,12 @@ _API_MARKERS = re.compile(r"(?i)^api[.\-]|/api/|/v\d+(?:\.\d+)?/|/graphql|/rest/
 _PACKAGE_HOSTS = frozenset(
     "npmjs.com registry.npmjs.org unpkg.com cdn.jsdelivr.net esm.sh cdn.skypack.dev".split()
 )
-# Someone's own site, named right before the URL, in the languages of our texts.
+# Someone's own site, named right before the URL, in the languages of our texts; one word may
+# qualify it on either side ("my portfolio site", "mon site perso", "my blog is").
 _OWN_SITE = re.compile(
-    r"(?i)(?:\b(?:my|our|his|her|personal)\s+(?:personal\s+)?(?:web\s?site|site|blog|"
-    r"portfolio|home\s?page|page|cv|resume)|\bmeine?\s+(?:web\s?site|homepage|seite|blog)|"
-    r"\bmon\s+(?:site|blog|portfolio)|\bmi\s+(?:web|sitio|página|blog|portafolio)|"
-    r"\bil\s+mio\s+(?:sito|blog)|\bmijn\s+(?:website|site|blog)|\bmoja\s+strona|"
-    r"\bмой\s+(?:сайт|блог))\W{0,12}$"
+    r"(?i)\b(?:my|his|her|meine?|mon|ma|mi|il\s+mio|mijn|moja?|мой)\s+(?:\w+\s+)?"
+    r"(?:web\s?site|site|blog|portfolio|home\s?page|page|cv|resume|seite|sitio|página|web|"
+    r"portafolio|sito|strona|сайт|блог)(?:\s+\w+)?\W{0,12}$"
 )
 
 

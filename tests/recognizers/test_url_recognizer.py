@@ -65,7 +65,11 @@ def test_personal_urls(url: str, personal: bool) -> None:
     [
         ("my website: janedoe.dev", [("URL_PERSONAL", "janedoe.dev")]),
         ("meine Homepage www.anna-schmidt.de", [("URL_PERSONAL", "www.anna-schmidt.de")]),
-        ("our status page: status.trailmate.app", []),
+        ("Hi, my portfolio site https://www.tomasdvorak.cz (hosted", [
+            ("URL_PERSONAL", "https://www.tomasdvorak.cz")]),
+        ("mon site perso : www.claire-martin.fr", [("URL_PERSONAL", "www.claire-martin.fr")]),
+        ("the docs site https://docs.trailmate.app", []),
+        ("our status page: status.trailmate.app", []),  # "our": a company's
         ("the website janedoe.dev", []),
     ],
 )
