@@ -162,19 +162,29 @@ class PhoneNumberRecognizer(LocalRecognizer):
         found: dict[tuple[int, int], float] = {}
         if sum(ch.isdigit() for ch in text) < 7:
             return []  # the matcher is the costliest recognizer; most texts hold no number
+        windows = _windows(text)
         for region in self.regions:
-            for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE):
-                start, end = match.start, match.end
-                if (start, end) in found or not self._plausible(text, start, end):
-                    continue
-                if self._introduced_as_something_else(text, start, end):
-                    continue
-                valid = phonenumbers.is_valid_number(match.number)
-                if not valid and not self._formatted(text, start, end):
-                    continue
-                found[(start, end)] = self.VALID_SCORE if valid else self.POSSIBLE_SCORE
+            for window_start, window_end, runs in windows:
+                if all(any(a <= ra and rb <= b for a, b in found) for ra, rb in runs):
+                    continue  # an earlier region took every number of this stretch
+                self._match_window(text, window_start, window_end, region, found)
         results = [self._result(start, end, score) for (start, end), score in found.items()]
         return _longest_first(results)
+
+    def _match_window(self, text: str, window_start: int, window_end: int, region: str,
+                      found: dict[tuple[int, int], float]) -> None:
+        """Run the matcher over ``text[window_start:window_end]`` and keep what passes."""
+        window = text[window_start:window_end]
+        for match in phonenumbers.PhoneNumberMatcher(window, region, leniency=Leniency.POSSIBLE):
+            start, end = match.start + window_start, match.end + window_start
+            if (start, end) in found or not self._plausible(text, start, end):
+                continue
+            if self._introduced_as_something_else(text, start, end):
+                continue
+            valid = phonenumbers.is_valid_number(match.number)
+            if not valid and not self._formatted(text, start, end):
+                continue
+            found[(start, end)] = self.VALID_SCORE if valid else self.POSSIBLE_SCORE
 
     def _plausible(self, text: str, start: int, end: int) -> bool:
         raw = text[start:end]
@@ -250,6 +260,31 @@ class PhoneNumberRecognizer(LocalRecognizer):
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
             },
         )
+
+
+# Where a phone number can be: a run of digits and separators holding at least 7 digits. The
+# matcher runs on these stretches (with a margin, so it sees the characters around a number and
+# an extension after it) instead of the whole text, once per region: its cost grows with the
+# length of the text it scans, and most of a text is words.
+_DIGIT_RUN = re.compile(r"[+(]?\d[\d \t().\-/]*\d")
+_WINDOW_MARGIN = 16
+
+
+def _windows(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """Merged stretches of ``text`` around digit runs that could hold a phone number, each with
+    its runs (stripped of the separators a number does not end with)."""
+    windows: list[tuple[int, int, list[tuple[int, int]]]] = []
+    for match in _DIGIT_RUN.finditer(text):
+        if sum(ch.isdigit() for ch in match.group()) < 7:
+            continue
+        run = (match.start() + (match.group()[0] in "+("), match.end())
+        start = max(0, match.start() - _WINDOW_MARGIN)
+        end = min(len(text), match.end() + _WINDOW_MARGIN)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end, [*windows[-1][2], run])
+        else:
+            windows.append((start, end, [run]))
+    return windows
 
 
 def _one_region_per_calling_code(regions: Sequence[str]) -> tuple[str, ...]:
