@@ -8,7 +8,8 @@ Priority, highest first:
 3. other patterns (phone, SSN, IP, MAC, URL, addresses, dates of birth, ages, postcodes, ...);
 4. NER (PERSON, LOCATION, ORGANIZATION, NRP, DATE_TIME).
 
-Within a level the higher score wins, then the longer span, then the entity name (so the result
+Overlapping spans of one type are first merged into one (the union). Within a level the higher
+score wins, then the longer span, then the entity name (so the result
 never depends on recognizer order). The loser of an overlap is dropped when it lies inside the
 winner, and otherwise cut down to its longest part outside every winner (dropped when that part
 holds fewer than two letters or digits): ``John Smith 212-555-0198`` tagged PERSON as a whole keeps
@@ -57,7 +58,7 @@ def resolve_overlaps(
 ) -> list[Span]:
     """Return non-overlapping spans, sorted by ``(start, -end)`` (see the module docstring)."""
     ranked = sorted(
-        spans,
+        _merge_same_type(spans),
         key=lambda s: (-level_of(s.entity_type, custom_levels), -s.score, -(s.end - s.start),
                        s.entity_type, s.start),
     )
@@ -75,6 +76,24 @@ def resolve_overlaps(
             accepted.append(piece)
     accepted.sort(key=lambda s: (s.start, -s.end, s.entity_type))
     return accepted
+
+
+def _merge_same_type(spans: Iterable[Span]) -> list[Span]:
+    """Overlapping spans of one type as one span over both, with the better score.
+
+    The model and a pattern often find the same address or name with different edges
+    (``Hauptstr. 5a`` and ``Hauptstr. 5a, 8001 Zürich``); cutting one by the other would give
+    back to the vendor what only one of them covered.
+    """
+    merged: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.entity_type, s.start, -s.end)):
+        last = merged[-1] if merged else None
+        if last is not None and last.entity_type == span.entity_type and span.start < last.end:
+            merged[-1] = replace(last, end=max(last.end, span.end),
+                                 score=max(last.score, span.score))
+        else:
+            merged.append(span)
+    return merged
 
 
 # NER losers other than PERSON are dropped rather than cut: what is left of an ORGANIZATION or a

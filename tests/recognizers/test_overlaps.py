@@ -39,3 +39,18 @@ def test_deny_list_beats_everything() -> None:
 def test_custom_levels_override() -> None:
     spans = [Span(11, 23, "PHONE_NUMBER", 0.75), Span(11, 23, "CUSTOMER_NUMBER", 0.6)]
     assert resolve_overlaps(spans, TEXT, {"CUSTOMER_NUMBER": 3}) == [spans[1]]
+
+
+def test_overlapping_spans_of_one_type_merge_into_their_union() -> None:
+    text = "ship to Hauptstr. 5a, 8001 Zürich today"
+    pattern = Span(8, 20, "STREET_ADDRESS", 0.6)   # Hauptstr. 5a
+    model = Span(14, 33, "STREET_ADDRESS", 0.85)   # 5a, 8001 Zürich
+
+    assert resolve_overlaps([pattern, model], text) == [Span(8, 33, "STREET_ADDRESS", 0.85)]
+
+
+def test_a_postcode_inside_the_models_address_goes_with_the_address() -> None:
+    text = "ship to Hauptstr. 5a, 8001 Zürich today"
+    spans = [Span(8, 33, "STREET_ADDRESS", 0.85), Span(22, 26, "POSTCODE", 0.6)]
+
+    assert resolve_overlaps(spans, text) == [Span(8, 33, "STREET_ADDRESS", 0.85)]
