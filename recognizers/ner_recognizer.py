@@ -10,12 +10,16 @@ numbers as DATE_TIME. This recognizer reads the same NER entities as Presidio's
 - DATE_TIME spans that are bare numbers or identifiers (``48213377``, ``#2024031512``,
   ``INV-2024-0042``) rather than dates or times;
 - spans made only of field labels that a small model takes for names (``SSN``, ``DOB``,
-  ``IBAN``, ``Bearer``, ...), PERSON spans holding such a label or a lower-case word (an English
-  model reading Dutch or Spanish: ``Mijn BSN``, ``mon dossier``), and a single capitalized word
-  that opens a line as a label (``Config: ...``);
+  ``IBAN``, ``Bearer``, ...), PERSON spans holding such a label or mixing capitalized words with
+  a lower-case one that is no particle (``Mijn BSN``, ``Gareth said``), and a single capitalized
+  word that opens a line as a label (``Config: ...``). Names written all in lower case (``hi
+  sam``) or in a script without case (``玉美``, ``준서``) are kept: the PII model learned them;
 - DATE_TIME spans that are durations (``40-hour``, ``two-year``), weekdays, times of day, bare
   years, or pieces of a longer token (``2026-03`` of an ISO timestamp): not a person's date;
 - spans of one character.
+
+STREET_ADDRESS and POSTCODE, the shipped PII model's own labels, pass these filters untouched
+(addresses hold digits, slashes and dots), except that both need a digit.
 
 Surrounding quotes and punctuation are trimmed from what is kept.
 """
@@ -28,11 +32,21 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-NER_ENTITIES: tuple[str, ...] = ("PERSON", "LOCATION", "ORGANIZATION", "NRP", "DATE_TIME")
+NER_ENTITIES: tuple[str, ...] = (
+    "PERSON", "LOCATION", "ORGANIZATION", "NRP", "DATE_TIME", "STREET_ADDRESS", "POSTCODE",
+)
+# Labels of the shipped PII model: addresses hold digits, slashes and '#' by nature, so the
+# code-shape filters of names do not apply. Both need a digit: every national postcode format
+# has one, and an address without house number or postcode ("Canara Bank, Jayanagar", a phrase
+# in a language the model reads badly) is not one a vendor could deliver to.
+_ADDRESS_LIKE = ("STREET_ADDRESS", "POSTCODE")
 
 _NAME_LIKE = ("PERSON", "ORGANIZATION", "LOCATION", "NRP")
 _CODE_CHARS = re.compile(r"[\d@_/=#\\{}<>\[\]|]|://")
-_CODE_SHAPE = re.compile(r"[a-z][A-Z]|[A-Za-z]\.[A-Za-z]|^[A-Z0-9]{2,}-|[A-Z]{2,}\d")
+_CODE_SHAPE = re.compile(r"[A-Za-z]\.[A-Za-z]|^[A-Z0-9]{2,}-|[A-Z]{2,}\d")
+# camelCase is code (`getUser`, `HttpClientFactory`), but one inner capital after a capitalized
+# start is a name as often: DeShawn, McKenzie, LaToya, DiCaprio.
+_CAMEL_CODE = re.compile(r"\b[a-z]+[A-Z]|[a-z][A-Z][a-z]*[A-Z]")
 _DATE_WORDS = re.compile(
     r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
     r"today|yesterday|tomorrow|tonight|morning|afternoon|evening|night|noon|midnight|week|month|"
@@ -59,10 +73,14 @@ class NerRecognizer(SpacyRecognizer):
         kept: list[RecognizerResult] = []
         for result in super().analyze(text, entities, nlp_artifacts):
             value = text[result.start : result.end]
-            stripped = value.strip(_TRIM)
+            # An address may end in "St." or hold "(CN)": only whitespace is trimmed from it.
+            trim = None if result.entity_type in _ADDRESS_LIKE else _TRIM
+            stripped = value.strip(trim)
             if len(stripped) < 2:
                 continue
-            lead = len(value) - len(value.lstrip(_TRIM))
+            if result.entity_type in _ADDRESS_LIKE and not any(c.isdigit() for c in stripped):
+                continue
+            lead = len(value) - len(value.lstrip(trim))
             result.start += lead
             result.end = result.start + len(stripped)
             if result.entity_type in _NAME_LIKE and (
@@ -80,7 +98,7 @@ class NerRecognizer(SpacyRecognizer):
 
 
 def _looks_like_code(value: str, text: str, result: RecognizerResult) -> bool:
-    if _CODE_CHARS.search(value) or _CODE_SHAPE.search(value):
+    if _CODE_CHARS.search(value) or _CODE_SHAPE.search(value) or _CAMEL_CODE.search(value):
         return True
     before = text[result.start - 1] if result.start > 0 else " "
     after = text[result.end] if result.end < len(text) else " "
@@ -89,7 +107,8 @@ def _looks_like_code(value: str, text: str, result: RecognizerResult) -> bool:
         return True
     if after in "_=(" or (after in ".:/" and result.end + 1 < len(text) and text[result.end + 1].isalnum()):
         return True
-    return result.entity_type == "PERSON" and value.isupper() and len(value) <= 5
+    # "HR", "CEO": an acronym; "TYLER" in a shouted message is a name.
+    return result.entity_type == "PERSON" and value.isupper() and len(value) <= 3
 
 
 _PARTICLES = frozenset(["de", "del", "la", "van", "der", "von", "da", "di", "du", "le", "dos", "bin", "al", "y", "e"])
@@ -116,7 +135,10 @@ def _name_shaped(value: str) -> bool:
     words = value.split()
     if any(word.casefold() in _FIELD_LABELS for word in words):
         return False
-    return all(word[0].isupper() or word in _PARTICLES for word in words)
+    lower = [word for word in words if word[0].islower() and word not in _PARTICLES]
+    # All lower case is how people write names in chats; a lower-case word beside capitalized
+    # ones is a sentence the model ran into.
+    return not lower or all(word[0].islower() for word in words)
 
 
 def _is_calendar_date(value: str, text: str, result: RecognizerResult) -> bool:

@@ -1,0 +1,70 @@
+"""The misfire filters of ``NerRecognizer``, table by table (no model needed)."""
+
+from __future__ import annotations
+
+import pytest
+from presidio_analyzer import RecognizerResult
+
+from recognizers.ner_recognizer import NerRecognizer, _looks_like_code, _name_shaped
+
+
+@pytest.mark.parametrize(("value", "shaped"), [
+    ("Maria Gonzalez", True),
+    ("Ludwig van Beethoven", True),
+    ("sam", True),                 # names written in lower case, as in chats
+    ("annemijn de vries", True),
+    ("玉美", True),                  # a script without case
+    ("κλαίρη ελευθερίου", True),
+    ("Gareth said", False),        # a sentence the model ran into
+    ("Mijn BSN", False),           # a field label
+])
+def test_name_shape(value: str, shaped: bool) -> None:
+    assert _name_shaped(value) is shaped
+
+
+@pytest.mark.parametrize(("value", "code"), [
+    ("DeShawn Williams", False),
+    ("Lachlan McKenzie", False),
+    ("LaToya", False),
+    ("TYLER", False),              # a shouted name
+    ("getUser", True),
+    ("HttpClientFactory", True),
+    ("svc.billing", True),
+    ("HR", True),                  # an acronym
+])
+def test_code_shape(value: str, code: bool) -> None:
+    text = f"said {value} today"
+    result = RecognizerResult("PERSON", 5, 5 + len(value), 0.85)
+
+    assert _looks_like_code(value, text, result) is code
+
+
+class _Artifacts:
+    """The two fields ``SpacyRecognizer.analyze`` reads, with one entity."""
+
+    def __init__(self, text: str, value: str, label: str) -> None:
+        start = text.index(value)
+        self.entities = [_Ent(start, start + len(value), label)]
+        self.scores = [0.85]
+
+
+class _Ent:
+    def __init__(self, start: int, end: int, label: str) -> None:
+        self.start_char, self.end_char, self.label_ = start, end, label
+
+
+@pytest.mark.parametrize(("text", "value", "label", "kept"), [
+    ("ship to Hauptstr. 5a, 8001 Zürich.", "Hauptstr. 5a, 8001 Zürich.", "STREET_ADDRESS",
+     "Hauptstr. 5a, 8001 Zürich."),                          # the dot of the address stays
+    ("branch Canara Bank, Jayanagar opens", "Canara Bank, Jayanagar", "STREET_ADDRESS", None),
+    ("zip 8001 please", "8001", "POSTCODE", "8001"),
+    ("code ABCD please", "ABCD", "POSTCODE", None),           # no postcode format lacks digits
+])
+def test_addresses_keep_their_punctuation_and_need_a_digit(
+    text: str, value: str, label: str, kept: str | None,
+) -> None:
+    recognizer = NerRecognizer(supported_entities=["STREET_ADDRESS", "POSTCODE"])
+    results = recognizer.analyze(text, ["STREET_ADDRESS", "POSTCODE"],
+                                 _Artifacts(text, value, label))  # type: ignore[arg-type]
+
+    assert [text[r.start:r.end] for r in results] == ([kept] if kept else [])
