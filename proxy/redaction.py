@@ -52,9 +52,12 @@ def detection_requests(
 ) -> list[DetectionRequest]:
     """The detector's input for a list of pending redactions, in the same order.
 
-    ``options`` is the vendor contract's ``detection:`` section: its allow and deny lists, and
-    its custom recognizers (registered with the workers as ``vendor/name``) and phone regions.
+    ``options`` is the vendor contract's ``detection:`` section: its sensitivity (which types a
+    rule without ``entities`` removes), allow and deny lists, and its custom recognizers
+    (registered with the workers as ``vendor/name``) and phone regions.
     """
+    if default_entities is None:
+        default_entities = (options or DetectionConfig()).default_entities()
     allow = options.allow_list if options is not None else ()
     deny = options.deny_list if options is not None else ()
     custom = tuple(f"{vendor}/{spec.name}" for spec in options.recognizers) if options else ()

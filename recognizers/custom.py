@@ -24,10 +24,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import regex
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from recognizers.entities import STANDARD_ENTITIES
 
 if TYPE_CHECKING:
     from recognizers.base import RegexRecognizer
@@ -178,10 +180,15 @@ class DetectionConfig(BaseModel):
     texts, instead of ``analyzer.phone_regions`` of proxy.yaml (numbers written with a ``+``
     country code are found for every region either way). Each region costs a pass of the phone
     matcher over every text, so a contract whose data is from one country says so.
+
+    ``sensitivity``: what a ``redact`` rule without its own ``entities`` list removes.
+    ``standard`` (the default) removes every personal type and leaves ordinary dates, weekdays,
+    company names, nationalities and bare city names; ``strict`` removes those too.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    sensitivity: Literal["standard", "strict"] = "standard"
     allow_list: tuple[str, ...] = ()
     deny_list: tuple[str, ...] = ()
     recognizers: tuple[CustomRecognizerSpec, ...] = ()
@@ -215,6 +222,12 @@ class DetectionConfig(BaseModel):
     def entities(self) -> frozenset[str]:
         """Entity types the custom recognizers produce (for checking ``entities: [...]``)."""
         return frozenset(spec.entity for spec in self.recognizers)
+
+    def default_entities(self) -> tuple[str, ...] | None:
+        """The entity types of a ``redact`` rule without its own list (``None``: every type)."""
+        if self.sensitivity == "strict":
+            return None
+        return STANDARD_ENTITIES + tuple(sorted(self.entities))
 
 
 def build_custom_recognizer(spec: CustomRecognizerSpec, language: str = "en") -> RegexRecognizer:

@@ -7,9 +7,10 @@ Custom recognizers declared in a contract add their own entity names on top of t
 
 from __future__ import annotations
 
-# Entity types produced by spaCy NER through the mapping in `recognizers.engine`.
+# Entity types produced by spaCy NER through the mapping in `recognizers.engine` (the shipped
+# PII model adds STREET_ADDRESS and POSTCODE to the small English model's labels).
 NER_ENTITIES: frozenset[str] = frozenset(
-    {"PERSON", "LOCATION", "NRP", "DATE_TIME", "ORGANIZATION"}
+    {"PERSON", "LOCATION", "NRP", "DATE_TIME", "ORGANIZATION", "STREET_ADDRESS", "POSTCODE"}
 )
 
 # Entity types of the pattern recognizers in `recognizers.registry`.
