@@ -10,10 +10,11 @@ numbers as DATE_TIME. This recognizer reads the same NER entities as Presidio's
 - DATE_TIME spans that are bare numbers or identifiers (``48213377``, ``#2024031512``,
   ``INV-2024-0042``) rather than dates or times;
 - spans made only of field labels that a small model takes for names (``SSN``, ``DOB``,
-  ``IBAN``, ``Bearer``, ...), PERSON spans holding such a label or mixing capitalized words with
-  a lower-case one that is no particle (``Mijn BSN``, ``Gareth said``), and a single capitalized
-  word that opens a line as a label (``Config: ...``). Names written all in lower case (``hi
-  sam``) or in a script without case (``玉美``, ``준서``) are kept: the PII model learned them;
+  ``IBAN``, ``Bearer``, ...), PERSON spans holding such a label or a lower-case word after a
+  capitalized one that is no particle (``Mijn BSN``, ``Gareth said``), and a single capitalized
+  word that opens a line as a label (``Config: ...``). Names written in lower case (``hi sam``,
+  ``damian Łuczyk``) or in a script without case (``玉美``, ``준서``) are kept: the PII model
+  learned them;
 - DATE_TIME spans that are durations (``40-hour``, ``two-year``), weekdays, times of day, bare
   years, or pieces of a longer token (``2026-03`` of an ISO timestamp): not a person's date;
 - spans of one character.
@@ -135,10 +136,15 @@ def _name_shaped(value: str) -> bool:
     words = value.split()
     if any(word.casefold() in _FIELD_LABELS for word in words):
         return False
-    lower = [word for word in words if word[0].islower() and word not in _PARTICLES]
-    # All lower case is how people write names in chats; a lower-case word beside capitalized
-    # ones is a sentence the model ran into.
-    return not lower or all(word[0].islower() for word in words)
+    # People write names in lower case in chats ("sam", "damian Łuczyk"); a lower-case word
+    # after a capitalized one is a sentence the model ran into ("Gareth said").
+    seen_capital = False
+    for word in words:
+        if word[0].isupper():
+            seen_capital = True
+        elif seen_capital and word[0].islower() and word not in _PARTICLES:
+            return False
+    return True
 
 
 def _is_calendar_date(value: str, text: str, result: RecognizerResult) -> bool:

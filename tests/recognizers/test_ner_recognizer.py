@@ -13,6 +13,7 @@ from recognizers.ner_recognizer import NerRecognizer, _looks_like_code, _name_sh
     ("Ludwig van Beethoven", True),
     ("sam", True),                 # names written in lower case, as in chats
     ("annemijn de vries", True),
+    ("damian Łuczyk", True),       # a first name typed in lower case
     ("玉美", True),                  # a script without case
     ("κλαίρη ελευθερίου", True),
     ("Gareth said", False),        # a sentence the model ran into
