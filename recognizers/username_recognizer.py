@@ -50,7 +50,12 @@ _AS = (
     r"(?i:log(?:ged)?[ -]?in[ \t]+as|sign(?:ed)?[ -]?in[ \t]+as|authenticated[ \t]+as|"
     r"connected[ \t]+as|sudo[ \t]+-u|su[ \t]+-l?|runas[ \t]+/user:)"
 )
-_TIME = r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]?[AaPp][Mm])?[\])]?[ \t]+)"
+# A line's time, with the date many IRC and chat exports put before it (``2024-06-08 10:01``).
+_TIME = (
+    r"(?:(?:[\[(]?\d{4}-\d{2}-\d{2}[ \tT])?"
+    r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]?[AaPp][Mm])?[\])]?[ \t]+)"
+)
+_IPV4 = r"\d{1,3}(?:\.\d{1,3}){3}(?![\d.])"
 # A speaker's role or channel tag before the handle: ``[user] kuba_gd: thx``.
 _TAG = r"(?:\[[^\]\n]{1,20}\][ \t]+)"
 
@@ -74,6 +79,14 @@ PROSE = frozenset(
     "session sessions portal link email another different someone new same cool great nice sure "
     "yeah yep nope hmm okay awesome perfect what why how when where who does do did suspended "
     "active inactive closed deleted pending verified unverified banned".split()
+)
+# Words that stand where a user does in a log line or an answer, and are not one.
+NOT_USERS = frozenset(
+    "access traffic request requests connection connections login logins logon attempt attempts "
+    "spam abuse scan scans probe probes staging production prod dev vpn ssh rdp sftp ftp http "
+    "https api web server servers host hosts client clients packets data upload uploads download "
+    "downloads everything everyone anything something nothing now today tonight tomorrow "
+    "yesterday sorry idk dunno forgot unsure maybe same one sec wait".split()
 )
 # Parts of ``key:`` names in logs and configs; a speaker's handle holds none of them.
 FIELD_WORDS = frozenset(
@@ -124,6 +137,23 @@ class UsernameRecognizer(RegexRecognizer):
         # sshd and PAM: ``Failed password for (invalid user) X from``, ``session opened for user X``.
         ("auth_log", rf"(?i:(?:failed|accepted)[ \t]+(?:password|publickey|keyboard-interactive(?:/pam)?|hostbased|none)[ \t]+for(?:[ \t]+invalid[ \t]+user)?|invalid[ \t]+user|session[ \t]+(?:opened|closed)[ \t]+for[ \t]+user)[ \t]+(?P<value>{_HANDLE})(?=[ \t]+(?:from|by|\()|[ \t]*(?:\n|$))", 0.7),
         ("ssh_target", rf"(?i:\b(?:ssh|scp|sftp|rsync|mosh)\b)[^\n@]{{0,80}}?(?<![\w.-])(?P<value>{_HANDLE})@(?=[\w.-])", 0.7),
+        # ``user jdoe42 with IP 10.0.0.4``, ``throttled for jdoe (10.0.0.4)``, ``a login to jdoe
+        # from 10.0.0.4``: a log's subject right before the address it came from.
+        ("before_ip", rf"(?<![\w-])(?i:user|account|for|by|(?:log[ -]?ins?|logons?|sign[ -]?ins?|"
+                      rf"attempts?)[ \t]+(?:to|for|by|into|as))[ \t]+(?P<value>{_HANDLE})[ \t]+"
+                      rf"(?:\(|(?i:with|from|on|at|via)[ \t]+(?:(?i:the[ \t]+)?(?i:ip)(?i:[ \t]+address)?"
+                      rf"[ \t]*:?[ \t]+)?){_IPV4}", 0.6),
+        # Audit-log fields that hold who did it: ``admin=vgilewicz``, ``owner=jdoe``, ``by=jdoe``.
+        ("audit_field", rf"(?<![\w-])(?i:admin|owner|by|author|editor|operator|approver|reviewer|"
+                        rf"requester|initiator|assigned[_-]?to)=[\"']?(?P<value>{_HANDLE}){_END}", 0.6),
+        # Discord and Slack exports: ``**maya_k** — 10:47``, ``**maya_k** — Today at 2 PM``.
+        ("speaker_markdown", rf"(?m)^[ \t]*\*\*(?P<value>{_HANDLE})\*\*[ \t]*[—–-][ \t]*"
+                             rf"(?:(?i:today|yesterday)[ \t]+(?i:at[ \t]+)?|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}[ \t]+)?"
+                             rf"\d{{1,2}}(?::\d{{2}}|[ \t]*[AaPp]\.?[Mm])", 0.6),
+        # The answer to ``What's your username?`` on the next line: ``Customer: dimav``.
+        ("answer", rf"(?m)(?i:user[ _-]?name|login|handle|screen[ _-]?name|user[ _-]?id|gamertag)"
+                   rf"[^\n?]{{0,60}}\?[ \t]*\n[ \t]*(?:[A-Za-z][\w .-]{{0,20}}:[ \t]*)?"
+                   rf"(?P<value>@?{_HANDLE})[ \t]*[.!]?[ \t]*$", 0.6),
         # Transcript speakers: ``<maya_k> hi``, ``[10:42] maya_k: hi`` (see ``_in_transcript``).
         ("speaker_irc", rf"(?m)^[ \t]*{_TIME}?{_TAG}?<[@+%~&]?(?P<value>{_HANDLE})>[ \t]+\S", 0.7),
         ("speaker", rf"(?m)^[ \t]*(?P<time>{_TIME})?(?P<tag>{_TAG})?(?P<value>{_HANDLE}):[ \t]+\S", 0.6),
@@ -132,7 +162,9 @@ class UsernameRecognizer(RegexRecognizer):
     # auth-log or ssh word.
     GATE = (
         rf"[@:>=]|{_STRONG_LABEL}|{_WEAK_LABEL}|{_AS}|"
-        r"(?i:failed|accepted|invalid|session|ssh|scp|sftp|rsync|mosh)"
+        r"(?i:failed|accepted|invalid|session|ssh|scp|sftp|rsync|mosh)|"
+        # an IP address's first dot, a Markdown speaker's asterisks
+        r"\d\.\d|\*\*"
     )
 
     def analyze(
@@ -197,6 +229,14 @@ class UsernameRecognizer(RegexRecognizer):
                     _FIELD_END.match(match.string, match.end())
                 )
             return True
+        if pattern_name == "before_ip":
+            # ``traffic for staging from 10.0.0.4``: a word of the log, not its user.
+            return _lower_or_shaped(bare) and folded not in PROSE and folded not in NOT_USERS
+        if pattern_name == "audit_field":
+            return folded not in PROSE and folded not in FIELD_WORDS
+        if pattern_name in ("speaker_markdown", "answer"):
+            # A capitalized word is a name (PERSON's) or prose (``Sure``), not a handle.
+            return _lower_or_shaped(bare) and folded not in PROSE and folded not in NOT_USERS
         if pattern_name == "logged_in_as":
             return folded not in PROSE
         if pattern_name == "speaker_irc":
@@ -229,6 +269,11 @@ def _in_transcript(match: regex.Match[str], handle: str, shaped: int, prefixed: 
 # Where a field value ends: the line, a bracket, or the next ``key=`` / ``key:`` (a comma alone
 # is prose: ``User: cool, and ...``).
 _FIELD_END = regex.compile(r"[ \t]*(?:$|\n|[;|)\]}]|,?[ \t]*[\w.-]+[:=]|[ \t]+[\[(])")
+
+
+def _lower_or_shaped(handle: str) -> bool:
+    """A lowercase word (``dimav``) or a handle's shape (``Maya_K``, ``Dave92``)."""
+    return handle.lstrip("@").islower() or _handle_shaped(handle.lstrip("@"))
 
 
 def _handle_shaped(handle: str) -> bool:

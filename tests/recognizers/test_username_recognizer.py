@@ -50,6 +50,10 @@ def found(text: str) -> list[str]:
         ("user=root", []),
         ("user_id=48213 uid=1000", []),  # numeric ids
         ("github: https://github.com/x", []),
+        ("audit: owner=t.nakamura deleted bucket", ["t.nakamura"]),
+        ("admin=okwame42 exported users_table=1", ["okwame42"]),
+        ("admin=true owner=team by=system", []),  # flags and functions
+        ("sort_by=name order_by=desc", []),  # field names, not people
         # login phrases and targets
         ("logged in as dkowalski from 10.0.0.4", ["dkowalski"]),
         ("ssh -i key.pem dkowalski@10.0.0.4", ["dkowalski"]),
@@ -62,6 +66,20 @@ def found(text: str) -> list[str]:
         ("postgres://report_ro:Tr0ub4dor&3@db:5432/x", ["report_ro"]),
         ("10.1.2.3 - lmorales [15/Jun/2024:09:12:44 +0000] \"GET / HTTP/1.1\"", ["lmorales"]),
         ("pw Tr0ub4dor&3xK!@db-prod-7.internal:5432", []),
+        # the user a log line names right before an IP address
+        ("user hvoronina from IP 198.51.100.7 was blocked", ["hvoronina"]),
+        ("quota hit for lpetrakis (192.0.2.55)", ["lpetrakis"]),
+        ("sign-in attempt to ruizcarmela on 203.0.113.9", ["ruizcarmela"]),
+        ("traffic for staging from 10.0.0.4", []),  # a word of the log
+        ("blocked requests for today from 10.0.0.4", []),
+        ("build 1.2.3.4 for Windows", []),  # a version, not an address
+        ("ping for Chrome at 10.0.0.9", []),  # capitalized: a product or a name
+        # the answer to a question about the username
+        ("Agent: what's your login name?\nCaller: okpara.ife", ["okpara.ife"]),
+        ("Which handle do you use?\nsvenja_h", ["svenja_h"]),
+        ("What's the username?\nCustomer: sorry", []),
+        ("What's the username?\nCustomer: Martina", []),  # a name is PERSON's
+        ("What's the order number?\nCustomer: kx2281", []),  # not asked for a username
         # transcript speakers
         ("<maya_k> hi\n<j_ok> hey", ["maya_k", "j_ok"]),
         ("[10:42] maya_k: hi there\n[10:44] Tom: hello", ["maya_k"]),
@@ -76,6 +94,12 @@ def found(text: str) -> list[str]:
         ("<PERSON> said hi", []),
         ("[user] kuba_gd: hi\n[agent] Ola: hello\n[user] kuba_gd: thx", ["kuba_gd", "kuba_gd"]),
         ("SMTP_USER_X: a\nSMTP_PASS: b\nFROM_ADDR: c", []),
+        ("2026-03-02 09:14 <quillon_v> anyone up?", ["quillon_v"]),
+        ("[2026-03-02 09:14] <tnguyen> brb", ["tnguyen"]),
+        ("2026-03-02 09:14 <BR> text", []),
+        ("**gorseblossom** — 11:05\nsee you\n**ikaro_t** — Today at 3 PM", ["gorseblossom", "ikaro_t"]),
+        ("**Note** — 10:00 read this", []),  # bold prose, not a speaker
+        ("**important** - 3 items left", []),  # no time after the dash
     ],
 )
 def test_usernames(text: str, expected: list[str]) -> None:
