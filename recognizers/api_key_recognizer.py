@@ -27,7 +27,9 @@ class ApiKeyRecognizer(RegexRecognizer):
         ("stripe", r"(?<![\w])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,247}" + _E, 0.95),
         ("stripe_webhook", r"(?<![\w])whsec_[A-Za-z0-9]{24,}" + _E, 0.95),
         ("google", r"(?<![\w-])AIza[0-9A-Za-z_-]{35}" + _E, 0.9),
-        ("openai", r"(?<![\w-])sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,200}" + _E, 0.85),
+        # Keys pasted into tickets are often shorter than the documented 48 characters; a digit in
+        # the random part keeps out ``sk-learn-style`` words.
+        ("openai", r"(?<![\w-])sk-(?:proj-|svcacct-|admin-)?(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{20,200}" + _E, 0.85),
         ("anthropic", r"(?<![\w-])sk-ant-[A-Za-z0-9_-]{32,200}" + _E, 0.95),
         # Documented as 22 and 43 characters; keys quoted in tickets are often cut or re-typed.
         ("sendgrid", r"(?<![\w])SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}" + _E, 0.95),
