@@ -32,6 +32,21 @@ _PASSWORD = (
 # (``the password is incorrect`` has neither); trailing sentence punctuation is not part of it.
 # A final ``!`` stays: passwords end with one more often than sentences around them do.
 _BARE_VALUE = r"(?P<value>(?=\S*[\d!@#$%^&*])\S{4,64}?)(?=[.,;?)]*(?:\s|$))"
+# A token that looks generated, where no ``is`` or colon says a value follows: 8 to 64 characters
+# with a letter and a digit, or a letter and a symbol inside it (a final ``!`` or ``)`` is prose's);
+# not a URL, not a UUID, not opening with a bracket (``password (optional)``).
+_TOKEN_START = r"(?![0-9a-f]{8}-[0-9a-f]{4}-)(?!\S*://)(?=\S*[A-Za-z])(?=[!#$%^&*+=~A-Za-z0-9])"
+_SYMBOL = r"[!@#$%^&*()+=~|<>{}\[\]]"
+_TOKEN_END = r"(?=[.,;?)\"'”’]*(?:\s|$))"
+_LOOKS_GENERATED = (
+    # ``password 2FA-enabled``: hyphenated words are prose, even with a digit.
+    rf"(?P<value>{_TOKEN_START}(?![A-Za-z0-9]+(?:-[A-Za-z0-9]+)+{_TOKEN_END})"
+    rf"(?=\S*(?:\d|{_SYMBOL}[A-Za-z0-9]))\S{{8,64}}?){_TOKEN_END}"
+)
+# The same with a letter, a digit and a symbol: for a token a line or two away from the name.
+_LOOKS_GENERATED_STRICT = (
+    rf"(?P<value>{_TOKEN_START}(?=\S*\d)(?=\S*{_SYMBOL}[A-Za-z0-9])\S{{8,64}}?){_TOKEN_END}"
+)
 # Quoted, anything but a single lowercase word (``password is "incorrect"``).
 _QUOTED_VALUE = r"[\"“'‘](?P<value>(?![a-zà-ÿ]+[\"”'’])[^\"”'’\n]{4,64})[\"”'’]"
 # Up to five plain words between the name and the verb: ``password for the VPN is ...``.
@@ -55,6 +70,13 @@ class SecretRecognizer(RegexRecognizer):
         ("key_value", r"(?i)(?<![\w-])[\"']?(?:[\w-]*[_-])?(?:" + _KEYS + r")[\"']?\s*(?:=|:|=>|:=)\s*[\"']?(?P<value>[^\s\"',;&<>)\]}]{4,200})", 0.8),
         ("url_password", r"(?i)\b[a-z][a-z0-9+.-]*://[^\s:/@]{1,64}:(?P<value>[^\s@/]{3,128})@", 0.9),
         ("password_is", rf"(?i)\b{_PASSWORD}{_FILLER}[ \t]*(?:(?:is(?:[ \t]+now)?|was|will[ \t]+be)[ \t]*[:-]?|=|:|-)[ \t]*(?:{_BARE_VALUE}|{_QUOTED_VALUE})", 0.6),
+        # ``my temp password 7Hq!x92mLk``: the value right after the name, when it looks generated
+        # (``password reset``, ``password manager``, ``password 12345 days`` do not).
+        ("password_token", rf"(?i)\b{_PASSWORD}[ \t]+{_LOOKS_GENERATED}", 0.6),
+        # ``what's the wifi password?`` / ``it's Fj8&PTqP+fvb!y``: an answer within two lines.
+        ("password_answer", rf"(?i)\b{_PASSWORD}\b(?:[^\n]{{0,100}}?\n){{0,2}}[^\n]{{0,100}}?"
+                            rf"\b(?:it['’]?s|it[ \t]+is|use)[ \t]+(?:(?:just|now)[ \t]+)?[:\"'“‘]?"
+                            rf"{_LOOKS_GENERATED_STRICT}", 0.6),
         # ``PIN 4421``, ``passcode 88213``: a PIN-like name right before four to eight digits.
         ("pin_digits", r"(?i)\b(?:pin(?:[ \t]+number)?|passcode|(?:access|door|gate|alarm|entry|lock|safe)[ \t]+code)[ \t]+(?:#[ \t]*)?(?P<value>\d{4,8})(?![\w-])", 0.6),
         # ``set her password to X``, ``PIN changed to X``: ``to`` only after a verb of setting

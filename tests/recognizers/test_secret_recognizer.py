@@ -52,6 +52,20 @@ CASES: list[tuple[type[EntityRecognizer], str, list[str]]] = [
     (SecretRecognizer, "door code is 4512#", ["4512#"]),
     (SecretRecognizer, "session cookie sess_9qX4vL2mB7tR8wK1zN5yP0cJ3dF6gH",
      ["sess_9qX4vL2mB7tR8wK1zN5yP0cJ3dF6gH"]),
+    # a generated-looking token right after the name, or answering it a line or two later
+    (SecretRecognizer, "her old password Qm7!vR2x#Lp won't work", ["Qm7!vR2x#Lp"]),
+    (SecretRecognizer, "admin password h&Yt*8kd%Pq2 expired", ["h&Yt*8kd%Pq2"]),
+    (SecretRecognizer, "send me the router password pls\nbob: it's Wq9$rT4!mZx", ["Wq9$rT4!mZx"]),
+    (SecretRecognizer, "wifi password?\nuse K7#nbP+2qzL.", ["K7#nbP+2qzL"]),
+    (SecretRecognizer, "password reset requested", []),
+    (SecretRecognizer, "the password manager crashed", []),
+    (SecretRecognizer, "password for my account", []),
+    (SecretRecognizer, "password 90210 days old", []),  # digits alone
+    (SecretRecognizer, "password expired!", []),
+    (SecretRecognizer, "password (optional) here", []),
+    (SecretRecognizer, "password 2FA-enabled accounts", []),
+    (SecretRecognizer, "password\nit's Summer2024 now", []),  # far from the name: needs a symbol too
+    (SecretRecognizer, "password change\nuse the portal at ab12", []),
     # ... and their near misses: no value, a word, a number that is something else
     (SecretRecognizer, "her password was changed yesterday", []),
     (SecretRecognizer, "the password was sent to 555-0199", []),
@@ -68,6 +82,9 @@ CASES: list[tuple[type[EntityRecognizer], str, list[str]]] = [
     (ApiKeyRecognizer, "SG.aB3dE5gH7jK9mN1p.Q3sT5vW7yZ9bC1dE3fG5hJ7k", ["SG.aB3dE5gH7jK9mN1p.Q3sT5vW7yZ9bC1dE3fG5hJ7k"]),
     (ApiKeyRecognizer, "mailgun key-" + "0123456789abcdef" * 2, ["key-" + "0123456789abcdef" * 2]),
     (ApiKeyRecognizer, "press key-value pairs", []),
+    # a short OpenAI key is found whole, prefix included; a hyphenated word is not a key
+    (ApiKeyRecognizer, "use sk-Zr4mQ9pLx2Tn8Vb6Kc1Hd3 here", ["sk-Zr4mQ9pLx2Tn8Vb6Kc1Hd3"]),
+    (ApiKeyRecognizer, "a sk-learn-compatible-estimator-api", []),
 ]
 
 
