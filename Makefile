@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install check clean
+.PHONY: demo test install check clean model
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (Python 3.11) on PATH"; exit 1; }
@@ -20,6 +20,20 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Retrain the shipped PII NER model (recognizers/models/pii_ner) from fixed seeds: the synthetic
+# corpus, its spaCy docs (with the small model's silver labels), `spacy train`, then the model is
+# copied in place with its sample scores. Takes about 30 minutes on this project's
+# 2-core machines. Check benchmarks/accuracy/REPORT.md (python -m benchmarks.accuracy.run) after.
+MODEL_WORK := build/pii_ner
+model: $(STAMP)
+	$(BIN)/python -m benchmarks.accuracy.synthetic --out $(MODEL_WORK)/corpus
+	$(BIN)/python -m recognizers.models.training.build_docs --out $(MODEL_WORK)/docs \
+		--train $(MODEL_WORK)/corpus/train.jsonl --dev $(MODEL_WORK)/corpus/dev.jsonl
+	$(BIN)/python -m spacy train recognizers/models/training/config.cfg \
+		--code recognizers/models/training/callbacks.py --output $(MODEL_WORK)/out \
+		--paths.train $(MODEL_WORK)/docs/train.spacy --paths.dev $(MODEL_WORK)/docs/dev.spacy
+	$(BIN)/python -m recognizers.models.training.package $(MODEL_WORK)/out/model-last
 
 check: $(STAMP)
 	$(BIN)/python -m proxy check --config config

@@ -1,12 +1,13 @@
 """The Presidio ``AnalyzerEngine`` factory.
 
-The spaCy model comes from an installed package only (Presidio would otherwise call
-``spacy.cli.download``, a network call), pipes that NER and Presidio do not need are excluded,
+The spaCy model is the PII NER pipeline shipped in ``recognizers/models`` (loaded by path), a
+saved pipeline directory or an installed package, never a download (Presidio would otherwise call
+``spacy.cli.download``, a network call); pipes that NER and Presidio do not need are excluded,
 and tldextract is made offline before anything can analyze. The recognizers are ours
 (``recognizers.registry``), limited to the entity types ``settings.entities`` names.
 
-``build_default_analyzer`` builds stock Presidio on the same model and trimmed pipeline, as the
-baseline of the accuracy benchmark.
+``build_default_analyzer`` builds stock Presidio on a model and trimmed pipeline, as the
+baseline of the accuracy benchmark (the small English model there).
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from __future__ import annotations
 from typing import Any
 
 import spacy
-import spacy.util
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngineProvider, SpacyNlpEngine
 from spacy.language import Language
 from thinc.api import NumpyOps
 
+from recognizers.models import resolve_model
 from recognizers.offline import make_offline
 from recognizers.settings import AnalyzerSettings
 
@@ -44,6 +45,9 @@ NER_LABEL_TO_ENTITY: dict[str, str] = {
     "ORGANIZATION": "ORGANIZATION",
     "DATE": "DATE_TIME",
     "TIME": "DATE_TIME",
+    # Labels of the shipped PII model (recognizers/models/pii_ner).
+    "STREET_ADDRESS": "STREET_ADDRESS",
+    "POSTCODE": "POSTCODE",
 }
 NER_LABELS_TO_IGNORE: tuple[str, ...] = (
     "CARDINAL",
@@ -60,26 +64,22 @@ NER_LABELS_TO_IGNORE: tuple[str, ...] = (
 
 
 def require_installed_model(model: str) -> None:
-    """Raise ``RuntimeError`` unless ``model`` is an installed spaCy package (never download)."""
-    if not spacy.util.is_package(model):
-        raise RuntimeError(
-            f"spaCy model {model!r} is not installed; install it with `pip install {model}` "
-            "(models are never downloaded at run time)"
-        )
+    """Raise ``RuntimeError`` unless ``model`` names a shipped pipeline, a pipeline directory or
+    an installed spaCy package (never download)."""
+    resolve_model(model)
 
 
 class InstalledSpacyNlpEngine(SpacyNlpEngine):
-    """Presidio's spaCy engine, loading installed model packages only and without unneeded pipes."""
+    """Presidio's spaCy engine, loading shipped or installed models only, without unneeded pipes."""
 
     nlp: dict[str, Language]  # type: ignore[assignment]  # Presidio declares None until load()
 
     def load(self) -> None:
-        """Load every configured model from its installed package."""
+        """Load every configured model from its shipped directory or installed package."""
         self.nlp = {}
         for model in self.models:
             self._validate_model_params(model)
-            require_installed_model(model["model_name"])
-            nlp = spacy.load(model["model_name"], exclude=list(UNNEEDED_PIPES))
+            nlp = spacy.load(resolve_model(model["model_name"]), exclude=list(UNNEEDED_PIPES))
             # A shared tok2vec that no remaining pipe listens to (NER has its own) is dead time.
             if "tok2vec" in nlp.pipe_names and not getattr(
                 nlp.get_pipe("tok2vec"), "listening_components", True

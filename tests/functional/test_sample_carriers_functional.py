@@ -32,7 +32,7 @@ async def test_payments_form_customer_and_payment_intent(
             "id": "pi_1", "object": "payment_intent", "status": "requires_action",
             "amount": 1299, "currency": "usd", "client_secret": "pi_1_secret_x",
             "last_payment_error": {"code": "card_declined",
-                                   "message": f"Card of {NAME} declined"},
+                                   "message": f"The card of {NAME} was declined"},
             "shipping": {"name": NAME},
         })
 
@@ -71,7 +71,7 @@ async def test_payments_form_customer_and_payment_intent(
     assert resp.status == 200
     body = await resp.json()
     assert body["last_payment_error"] == {"code": "card_declined",
-                                          "message": "Card of <PERSON> declined"}
+                                          "message": "The card of <PERSON> was declined"}
     assert "shipping" not in body and body["client_secret"] == "pi_1_secret_x"
     sent = dict(parse_qsl(vendor.received[1].body.decode()))
     assert sent == {

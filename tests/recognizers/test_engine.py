@@ -72,14 +72,16 @@ def test_numpy_matrix_library_finds_the_same_entities_as_blis(detector: Detector
     CPU); summation order may differ in the last bits, the entities must not."""
     import spacy
 
-    from benchmarks.accuracy.corpus import labeled_corpus, no_pii_corpus
+    from benchmarks.accuracy.synthetic import FROZEN_TEST, read_jsonl
     from benchmarks.payloads import make_payloads
     from recognizers.engine import UNNEEDED_PIPES, use_matrix_library
+    from recognizers.models import resolve_model
 
-    texts = [s.text for s in labeled_corpus(size=1200)] + [s.text for s in no_pii_corpus(size=400)]
+    texts = [record["full_text"] for record in read_jsonl(FROZEN_TEST)[:1600]]
     texts += [t for p in make_payloads(300) for t in p.free_texts]
     engine_nlp = detector.analyzer.nlp_engine.get_nlp("en")
-    blis_nlp = spacy.load(AnalyzerSettings().model, exclude=[*UNNEEDED_PIPES, "tok2vec"])
+    blis_nlp = spacy.load(resolve_model(AnalyzerSettings().model),
+                          exclude=[*UNNEEDED_PIPES, "tok2vec"])
     use_matrix_library(blis_nlp, "blis")
 
     assert {n.ops.use_blis for n in blis_nlp.get_pipe("ner").model.walk()} == {True}
