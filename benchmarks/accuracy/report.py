@@ -102,7 +102,8 @@ def _per_locale(result: CorpusResult, ours: str, base: str | None) -> list[str]:
         person = s.locale_tally(locale, {"PERSON"})
         zipc = s.locale_tally(locale, {"ZIP_CODE"})
         core = s.locale_tally(locale, CORE_TYPES)
-        other = result.scores[base].locale_tally(locale, CORE_TYPES).recall if base else float("nan")
+        other = (result.scores[base].locale_tally(locale, CORE_TYPES).recall if base
+                 else float("nan"))
         flag = " (unseen)" if locale in UNSEEN_LOCALES else ""
         lines.append(
             f"| {locale}{flag} | {addr.spans} | {_f(addr.recall)} | {_f(addr.span_recall)} | "
@@ -141,7 +142,8 @@ def _targets(results: Sequence[CorpusResult], speed: SpeedResult, ours: str,
             rows.append((f"{result.name}: F2 (core) over default Presidio", f"{gain:+.3f}",
                          f"≥ +{TARGET_F2_GAIN}", gain >= TARGET_F2_GAIN))
     ratio = speed.engine_cpu / speed.model_ner_cpu
-    rows.append(("engine CPU / model's own NER pass", f"{ratio:.2f} x", f"≤ {TARGET_ENGINE_OVER_NER} x",
+    rows.append(("engine CPU / model's own NER pass", f"{ratio:.2f} x",
+                 f"≤ {TARGET_ENGINE_OVER_NER} x",
                  ratio <= TARGET_ENGINE_OVER_NER))
     ner_ratio = speed.model_ner_cpu / speed.small_ner_cpu
     rows.append(("model's NER pass / small English NER pass", f"{ner_ratio:.2f} x", "≤ 1.0 x",

@@ -1,4 +1,4 @@
-"""Labeled synthetic texts: independently written templates filled with Faker values of many locales.
+"""Labeled synthetic texts: independently written templates filled with Faker values of 49 locales.
 
 Neither part comes from the detection code. The templates (``corpora/templates/*.jsonl``) were
 written by a helper who never read ``recognizers/``; the values come from Faker's locale
@@ -62,7 +62,8 @@ _FAMILY_FIRST = {"ja_JP": " ", "zh_CN": "", "zh_TW": "", "ko_KR": "", "hu_HU": "
 # Slot -> label in the corpus (None: filled, not labeled).
 SLOT_LABELS: dict[str, str | None] = {
     "PERSON": "PERSON", "FIRST_NAME": "PERSON", "LAST_NAME": "PERSON",
-    "STREET_ADDRESS": "STREET_ADDRESS", "ADDRESS_BLOCK": "STREET_ADDRESS", "STREET": "STREET_ADDRESS",
+    "STREET_ADDRESS": "STREET_ADDRESS", "ADDRESS_BLOCK": "STREET_ADDRESS",
+    "STREET": "STREET_ADDRESS",
     "POSTCODE": "ZIP_CODE", "PHONE": "PHONE_NUMBER", "EMAIL": "EMAIL_ADDRESS",
     "USERNAME": "USERNAME", "IP": "IP_ADDRESS", "CREDIT_CARD": "CREDIT_CARD", "IBAN": "IBAN_CODE",
     "DOB": "DATE_OF_BIRTH", "ACCOUNT_NUMBER": "ACCOUNT_NUMBER", "PASSPORT": "PASSPORT",
@@ -211,7 +212,8 @@ class ValueMaker:
             case "NATIONAL_ID":
                 return self._try(f.ssn, lambda: f.numerify("#########"))
             case "DRIVER_LICENSE":
-                return f.bothify(rng.choice(["?#######", "?###-####-####", "########", "??######"])).upper()
+                shape = rng.choice(["?#######", "?###-####-####", "########", "??######"])
+                return f.bothify(shape).upper()
             case "SECRET":
                 return self._secret()
             case "URL_PERSONAL":
@@ -231,7 +233,8 @@ class ValueMaker:
             case "ORDER_ID":
                 return f.bothify(rng.choice(["#######", "ORD-#####", "A-######", "##-####-##"]))
             case "TRACKING_ID":
-                return f.bothify(rng.choice(["1Z###?##########", "??#########??", "JD##########"])).upper()
+                shape = rng.choice(["1Z###?##########", "??#########??", "JD##########"])
+                return f.bothify(shape).upper()
             case "TICKET_ID":
                 return f.bothify(rng.choice(["#####", "CS-#####", "INC######", "TKT-####"]))
             case "DATE":
@@ -357,7 +360,8 @@ def main() -> None:
     templates = load_templates()
     write_jsonl(args.out / "train.jsonl",
                 generate("train", args.train_per_template, args.seed, templates))
-    write_jsonl(args.out / "dev.jsonl", generate("dev", args.dev_per_template, args.seed, templates))
+    write_jsonl(args.out / "dev.jsonl",
+                generate("dev", args.dev_per_template, args.seed, templates))
     if args.frozen:
         # A seed of its own: the test values are drawn apart from anything tuning saw.
         write_jsonl(FROZEN_TEST, generate("test", 20, args.seed + 7, templates))

@@ -101,7 +101,8 @@ def prose_paragraphs(limit: int, rng: random.Random) -> list[str]:
         for para in re.split(r"\n\s*\n", text):
             para = " ".join(para.split())
             # Prose only: skip code, tables, badges and link lists.
-            if 80 <= len(para) <= 600 and para.count("`") < 4 and "|" not in para and "](" not in para:
+            prose = para.count("`") < 4 and "|" not in para and "](" not in para
+            if 80 <= len(para) <= 600 and prose:
                 paragraphs.append(para)
     rng.shuffle(paragraphs)
     return paragraphs[:limit]
