@@ -73,7 +73,8 @@ def labeled_docs(nlp: Language, records: list[dict[str, Any]]) -> list[Doc]:
     docs = []
     for record, silver in zip(records, nlp.pipe(texts, batch_size=256)):
         doc = nlp.make_doc(record["full_text"])
-        gold, owned = [], []
+        gold: list[tuple[int, int, str]] = []
+        owned: list[tuple[int, int, str]] = []
         for span in record["spans"]:
             item = (span["start_position"], span["end_position"])
             label = GOLD_LABELS.get(span["entity_type"])

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex
 from thinc.api import NumpyOps, set_current_ops
 
@@ -21,7 +22,8 @@ JSON_INFIXES: tuple[str, ...] = (r'"\s*[:,]\s*"', r'(?<=[\w\]])=["\']')
 def add_json_infixes(nlp: Language) -> None:
     """Let ``nlp``'s tokenizer split compact JSON and ``key="value"`` pairs."""
     infixes = list(nlp.Defaults.infixes or []) + list(JSON_INFIXES)
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    tokenizer: Tokenizer = nlp.tokenizer  # type: ignore[assignment]  # typed as any callable
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
 @spacy.registry.callbacks("pii_ner.numpy_ops.v1")
@@ -46,7 +48,9 @@ def base_tokenizer(base_model: str) -> Callable[[Language], Language]:
     def before_init(nlp: Language) -> Language:
         base = spacy.load(base_model, exclude=["parser", "senter", "tagger", "attribute_ruler",
                                                "lemmatizer", "ner", "tok2vec"])
-        nlp.tokenizer.from_bytes(base.tokenizer.to_bytes(exclude=["vocab"]))
+        tokenizer: Tokenizer = nlp.tokenizer  # type: ignore[assignment]
+        base_tokenizer: Tokenizer = base.tokenizer  # type: ignore[assignment]
+        tokenizer.from_bytes(base_tokenizer.to_bytes(exclude=["vocab"]))
         nlp.vocab.from_bytes(base.vocab.to_bytes())
         add_json_infixes(nlp)
         return nlp
