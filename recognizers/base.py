@@ -19,6 +19,7 @@ recognizers need a little more, declared at class level:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import ClassVar
 
 import regex
@@ -109,23 +110,25 @@ class RegexRecognizer(LocalRecognizer):
         results: list[RecognizerResult] = []
         if not self.may_match(text):
             return results
-        for pattern_name, compiled, score in self._compiled:
-            try:
-                matches = list(compiled.finditer(text, timeout=REGEX_TIMEOUT_S))
-            except TimeoutError:
+        for pattern_name, match, score in self.pattern_matches(text):
+            start, end = match.span("value") if "value" in match.re.groupindex else match.span()
+            if start < 0 or start == end:
                 continue
-            for match in matches:
-                start, end = match.span("value") if "value" in compiled.groupindex else match.span()
-                if start < 0 or start == end:
-                    continue
-                if pattern_name in self.CONTEXT_PATTERNS and not self.has_context(text, start, end):
-                    continue
-                verdict = self.validate(text[start:end])
-                if verdict is False:
-                    continue
-                final = self.VALIDATED_SCORE if verdict else score
-                results.append(self._result(start, end, final, pattern_name))
+            if pattern_name in self.CONTEXT_PATTERNS and not self.has_context(text, start, end):
+                continue
+            verdict = self.validate(text[start:end])
+            if verdict is False:
+                continue
+            final = self.VALIDATED_SCORE if verdict else score
+            results.append(self._result(start, end, final, pattern_name))
         return _drop_contained(results)
+
+    def pattern_matches(self, text: str) -> Iterator[tuple[str, regex.Match[str], float]]:
+        """``(pattern name, match, score)`` for every match of every pattern, in pattern order;
+        a pattern that runs past ``REGEX_TIMEOUT_S`` on ``text`` yields nothing."""
+        for pattern_name, compiled, score in self._compiled:
+            for match in finditer_bounded(compiled, text):
+                yield pattern_name, match, score
 
     def _result(self, start: int, end: int, score: float, pattern_name: str) -> RecognizerResult:
         return RecognizerResult(
@@ -144,6 +147,15 @@ class RegexRecognizer(LocalRecognizer):
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
             },
         )
+
+
+def finditer_bounded(pattern: regex.Pattern[str], text: str) -> list[regex.Match[str]]:
+    """Every match of ``pattern`` in ``text``, or none if matching runs past the time limit
+    (a hostile text must not hold a worker)."""
+    try:
+        return list(pattern.finditer(text, timeout=REGEX_TIMEOUT_S))
+    except TimeoutError:
+        return []
 
 
 def _drop_contained(results: list[RecognizerResult]) -> list[RecognizerResult]:

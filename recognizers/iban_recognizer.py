@@ -11,7 +11,7 @@ from __future__ import annotations
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from recognizers.base import REGEX_TIMEOUT_S, RegexRecognizer, mod97_valid
+from recognizers.base import RegexRecognizer, mod97_valid
 
 # Registered IBAN lengths (SWIFT IBAN registry) of the countries people here deal with most.
 IBAN_LENGTHS: dict[str, int] = {
@@ -40,12 +40,7 @@ class IbanRecognizer(RegexRecognizer):
         results: list[RecognizerResult] = []
         if not self.may_match(text):
             return results
-        _, compiled, _ = self._compiled[0]
-        try:
-            matches = list(compiled.finditer(text, timeout=REGEX_TIMEOUT_S))
-        except TimeoutError:
-            return results
-        for match in matches:
+        for _, match, _ in self.pattern_matches(text):
             end = self._valid_end(match.group(), match.start())
             if end is not None:
                 results.append(self._result(match.start(), end, self.VALIDATED_SCORE, "iban"))

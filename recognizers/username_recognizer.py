@@ -22,7 +22,7 @@ import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from recognizers.base import REGEX_TIMEOUT_S, RegexRecognizer
+from recognizers.base import RegexRecognizer, finditer_bounded
 
 # A handle: letters, digits, ``_ . -``, starting and ending with a letter, digit or ``_``.
 _HANDLE = r"[A-Za-z0-9_](?:[\w.-]{0,38}[A-Za-z0-9_])?"
@@ -175,22 +175,17 @@ class UsernameRecognizer(RegexRecognizer):
             return []
         kept: list[RecognizerResult] = []
         lines: tuple[int, int] | None = None  # speaker line counts, counted when needed
-        for pattern_name, compiled, score in self._compiled:
-            try:
-                matches = list(compiled.finditer(text, timeout=REGEX_TIMEOUT_S))
-            except TimeoutError:
+        for pattern_name, match, score in self.pattern_matches(text):
+            value = match.group("value")
+            bare = value.lstrip("@")
+            if not self._plausible(pattern_name, match, bare):
                 continue
-            for match in matches:
-                value = match.group("value")
-                bare = value.lstrip("@")
-                if not self._plausible(pattern_name, match, bare):
+            if pattern_name == "speaker":
+                lines = lines or self._speaker_lines(text)
+                if not _in_transcript(match, bare, *lines):
                     continue
-                if pattern_name == "speaker":
-                    lines = lines or self._speaker_lines(text)
-                    if not _in_transcript(match, bare, *lines):
-                        continue
-                start, end = match.span("value")
-                kept.append(self._result(start, end, score, pattern_name))
+            start, end = match.span("value")
+            kept.append(self._result(start, end, score, pattern_name))
         kept.sort(key=lambda r: (r.start, -r.end, -r.score))
         result: list[RecognizerResult] = []
         for r in kept:  # one result per span (a labeled ``@handle`` is also a mention)
@@ -249,7 +244,7 @@ class UsernameRecognizer(RegexRecognizer):
     def _speaker_lines(self, text: str) -> tuple[int, int]:
         """How many ``speaker:`` lines have a handle's shape, and how many a time or tag before."""
         pattern = self._compiled[-1][1]
-        matches = list(pattern.finditer(text, timeout=REGEX_TIMEOUT_S))
+        matches = finditer_bounded(pattern, text)
         shaped = sum(1 for m in matches if _handle_shaped(m.group("value")))
         prefixed = sum(1 for m in matches if m.group("time") or m.group("tag"))
         return shaped, prefixed
