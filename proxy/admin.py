@@ -5,8 +5,9 @@ namespace) with vendor traffic, and so the admin port can listen on the pod IP w
 port stays on 127.0.0.1.
 
 - ``/healthz``: 200 while the process runs (liveness).
-- ``/readyz``: 200 only when contracts are loaded, every detection worker is warm and the proxy
-  is not draining; otherwise 503. The body names each check, never a value.
+- ``/readyz``: 200 only when contracts are loaded, every detection worker is warm, the audit
+  sink takes lines (proxy.audit_trail; while it does not, each probe tries one line) and the
+  proxy is not draining; otherwise 503. The body names each check, never a value.
 - ``/metrics``: the Prometheus text format of the proxy's own registry.
 
 ``AdminState`` is the shared, mutable view the app reads: whoever reloads contracts replaces
@@ -22,6 +23,7 @@ from typing import Any
 
 from aiohttp import web
 
+from proxy.audit_trail import AuditTrail
 from proxy.contract_loader import LoadedConfig
 from proxy.metrics import CONTENT_TYPE, ProxyMetrics
 
@@ -33,6 +35,7 @@ class AdminState:
     metrics: ProxyMetrics
     detector: object  # anything with a ``ready`` attribute (DetectionPool); absent means ready
     config: LoadedConfig | None = None
+    audit: AuditTrail | None = None
     draining: asyncio.Event = field(default_factory=asyncio.Event)
 
     def start_draining(self) -> None:
@@ -43,6 +46,7 @@ class AdminState:
         return {
             "contracts_loaded": self.config is not None and bool(self.config.vendors),
             "workers_warm": bool(getattr(self.detector, "ready", True)),
+            "audit_writable": self.audit is None or self.audit.probe(),
             "not_draining": not self.draining.is_set(),
         }
 

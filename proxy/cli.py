@@ -20,6 +20,7 @@ from aiohttp import web
 
 from proxy.admin import AdminState, build_admin_app
 from proxy.audit import open_sink
+from proxy.audit_trail import AuditTrail
 from proxy.contract import Action
 from proxy.contract_loader import LoadedConfig, load_config
 from proxy.credentials import CredentialStore
@@ -153,13 +154,15 @@ async def _serve(config: LoadedConfig, host: str, port: int, overrides: dict[str
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    audit = open_sink(config.settings.audit.sink)
+    audit_settings = config.settings.audit
+    audit = AuditTrail(open_sink(audit_settings.sink, audit_settings.fsync,
+                                 audit_settings.fsync_interval_s), name=audit_settings.sink)
     pool = DetectionPool(analyzer_settings_for(config))
     runner: web.AppRunner | None = None
     reloader: ConfigReloader | None = None
     admin_runner: web.AppRunner | None = None
     metrics = ProxyMetrics()
-    admin = AdminState(metrics=metrics, detector=pool, config=config)
+    admin = AdminState(metrics=metrics, detector=pool, config=config, audit=audit)
     admin_listen = None
     policy_admin: tuple[web.AppRunner, str] | None = None
     partner_runner: web.AppRunner | None = None
@@ -333,6 +336,16 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit_reconcile(args: argparse.Namespace) -> int:
+    from proxy.audit_reconcile import run
+
+    try:
+        return run(args.files)
+    except OSError as exc:
+        print(f"{exc.filename}: cannot read: {exc.strerror}", file=sys.stderr)
+        return 2
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m proxy", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -378,6 +391,13 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--write", action="store_true", help="regenerate the committed files")
     mode.add_argument("--check", action="store_true", help="fail if a committed file is stale")
     schema.set_defaults(func=cmd_schema)
+    audit = sub.add_parser("audit", help="work with audit files")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    reconcile = audit_sub.add_parser(
+        "reconcile", help="list intents without a record (exchanges a crash cut short); exit 1 "
+        "if there are any")
+    reconcile.add_argument("files", nargs="+", help="audit files (JSON lines)")
+    reconcile.set_defaults(func=cmd_audit_reconcile)
     add_policy_commands(sub)  # consent, disclosures (proxy.policy_cli)
     return parser
 

@@ -10,6 +10,7 @@
      |    +-- UnsupportedMediaType   415 content type or encoding the route does not accept
      |    +-- policy_gate.SubjectBlocked   403 the privacy policy forbids sending this record
      +-- DetectionUnavailable        503 analyzer error, timeout or overload (Retry-After)
+     +-- AuditUnavailable            503 the audit intent could not be written (Retry-After)
      +-- stores.StoreUnavailable     503 the consent store / ledger / vault cannot be reached
      +-- UpstreamError               502 vendor unreachable, broken or unparseable answer
           +-- UpstreamTimeout        504 vendor too slow
@@ -20,12 +21,21 @@ a query string. ``reason`` is a short stable code for machines, audit records an
 
 from __future__ import annotations
 
+import orjson
+
+
+def error_body(message: str, reason: str, vendor: str | None = None,
+               route: str | None = None) -> bytes:
+    """The JSON body of every error answer: ``error``, ``vendor``, ``route``, ``reason``."""
+    return orjson.dumps({"error": message, "vendor": vendor, "route": route, "reason": reason})
+
 
 class ProxyError(Exception):
     """Base class of every error the proxy turns into an HTTP answer."""
 
     status: int = 500
     reason: str = "internal_error"
+    retry_after_s: int | None = None  # when set, the answer carries Retry-After
 
     def __init__(self, message: str, reason: str | None = None, vendor: str | None = None) -> None:
         super().__init__(message)
@@ -80,14 +90,27 @@ class DetectionUnavailable(ProxyError):
 
     status = 503
     reason = "detection_failed"
-    retry_after_s: int = 1
+    retry_after_s: int | None = 1
+
+
+class AuditUnavailable(ProxyError):
+    """The write-ahead audit line could not be written, so nothing is forwarded."""
+
+    status = 503
+    reason = "audit_unavailable"
+    retry_after_s: int | None = 5
 
 
 class UpstreamError(ProxyError):
-    """The vendor could not be reached or gave an answer we cannot check."""
+    """The vendor could not be reached or gave an answer we cannot check.
+
+    ``vendor_status`` is set when the vendor's answer head had arrived (its body then failed):
+    the vendor accepted the request, so the caller is not answered 5xx (proxy.exchange).
+    """
 
     status = 502
     reason = "upstream_error"
+    vendor_status: int | None = None
 
 
 class UpstreamTimeout(UpstreamError):

@@ -1,9 +1,16 @@
-"""One exchange, step by step: route, read, minimize, detect, forward, minimize the answer, audit.
+"""One exchange, step by step: route, read, minimize, detect, audit intent, forward, minimize
+the answer, audit record.
 
 ``ExchangeHandler.handle`` is the aiohttp handler for every path under ``/{vendor}/``. Each step
 is a function of its own module; this module only moves the exchange through them and turns a
 ``ProxyError`` into the documented JSON answer. Nothing reaches the vendor unless every step of
-the request side succeeded.
+the request side succeeded, the audit intent included (proxy.audit_trail).
+
+Once the vendor has answered, the caller never gets a proxy 5xx: the vendor acted on the request
+and a retry would disclose again. A step after that which fails (the answer's content type or
+shape, detection on it, detokenizing, anything unforeseen) *withholds* the answer: the caller
+gets the vendor's status, the JSON error body with the reason, and ``Proxy-Status`` saying the
+answer was withheld (outcome ``withheld`` in the audit record, with ``vendor_status``).
 """
 
 from __future__ import annotations
@@ -18,12 +25,12 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
-import orjson
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from proxy.audit import AuditRecord, AuditSink
+from proxy.audit_trail import AuditTrail, as_trail
 from proxy.codecs import (
     CODECS,
     BodyCodec,
@@ -51,6 +58,7 @@ from proxy.errors import (
     RequestTimeout,
     UnsupportedMediaType,
     UpstreamError,
+    error_body,
 )
 from proxy.headers import (
     DEFAULT_RESPONSE_HEADERS,
@@ -174,7 +182,7 @@ class ExchangeHandler:
         limits: LimitSettings,
         detector: SupportsDetect,
         upstream: UpstreamClient,
-        audit: AuditSink,
+        audit: AuditSink | AuditTrail,
         pseudonymizer: Pseudonymizer | None,
         contract_version: str,
         upstream_overrides: dict[str, str] | None = None,
@@ -195,7 +203,7 @@ class ExchangeHandler:
         self._limits = limits
         self._detector = detector
         self._upstream = upstream
-        self._audit = audit
+        self._audit = as_trail(audit)
         self._pseudonymizer = pseudonymizer
         self._version = contract_version
         self._overrides = upstream_overrides or {}
@@ -204,7 +212,8 @@ class ExchangeHandler:
         self._plans: dict[int, _RoutePlan] = {}  # by id(route): see _RoutePlan
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        """The aiohttp handler: always answers, always writes one audit record."""
+        """The aiohttp handler: always answers, always writes one audit record (and an intent
+        before anything is sent)."""
         started = self._clock()
         incoming_id = request.headers.get("X-Request-Id")
         request_id = (incoming_id if incoming_id is not None and _REQUEST_ID.fullmatch(incoming_id)
@@ -215,14 +224,14 @@ class ExchangeHandler:
         try:
             response = await self._run(request, record)
         except ProxyError as exc:
-            response = self._error_response(exc, record)
+            response = self.failure_answer(exc, record)
         except Exception:  # fail closed on anything unforeseen, without details
             log.exception("unexpected error in exchange", extra={"request_id": request_id})
-            response = self._error_response(ProxyError("internal error"), record)
+            response = self.failure_answer(ProxyError("internal error"), record)
         response.headers["X-Request-Id"] = request_id
         record.status = response.status
         record.duration_ms = (self._clock() - started) * 1000
-        self._audit.write(record.to_dict())
+        await self._audit.complete(record)  # never raises: a failure turns readiness false
         if self._metrics is not None:
             self._metrics.observe_exchange(record)
         current_request_id.reset(id_token)
@@ -266,11 +275,13 @@ class ExchangeHandler:
             out_body, headers["Content-Type"] = encoded
         record.bytes_to_vendor = len(out_body or b"")
 
+        await self.write_intent(record)  # no record, no disclosure
         if outgoing.screening is not None and self._gate is not None:
             await self._gate.record_disclosures(match.vendor, match.route, outgoing.screening,
                                                 record.request, record.request_id)
         answer = await self._upstream.send(request.method, target, outgoing.query, headers,
                                            out_body)
+        record.vendor_status = answer.status
         record.upstream_ms = answer.elapsed_ms
         record.bytes_from_vendor = len(answer.body)
         check_response_encoding(answer.headers.getall("Content-Encoding", []))
@@ -337,8 +348,10 @@ class ExchangeHandler:
         if request.rel_url.raw_query_string:
             target += "?" + request.rel_url.raw_query_string
         record.bytes_to_vendor = len(body)
+        await self.write_intent(record)
         answer = await self._upstream.send(request.method, target, [], message.headers,
                                            body or None)
+        record.vendor_status = answer.status
         record.upstream_ms = answer.elapsed_ms
         record.bytes_from_vendor = len(answer.body)
         if match.route.response is not None:
@@ -554,24 +567,55 @@ class ExchangeHandler:
         elapsed = (self._clock() - started) * 1000
         record.detection_ms = (record.detection_ms or 0.0) + elapsed
 
+    async def write_intent(self, record: AuditRecord) -> None:
+        """The write-ahead audit line; ``AuditUnavailable`` (503, nothing sent) if it fails."""
+        await self._audit.intent(record, new_request_id())
+
+    def failure_answer(self, exc: ProxyError, record: AuditRecord) -> web.Response:
+        """The caller's answer to a failed exchange: the error (nothing was sent, or the vendor
+        did not answer), or the vendor's status with its answer withheld (module docstring)."""
+        if record.vendor_status is None and isinstance(exc, UpstreamError):
+            record.vendor_status = exc.vendor_status  # the head came, its body failed
+        if record.vendor_status is not None:
+            return self._withheld_response(exc, record)
+        return self._error_response(exc, record)
+
+    def error_message(self, exc: ProxyError) -> str:
+        """The error text for the caller (a partner handler speaks of "the API")."""
+        return exc.message
+
     def _error_response(self, exc: ProxyError, record: AuditRecord) -> web.Response:
         record.outcome = "rejected"
         record.reason = exc.reason
         if record.vendor is None and exc.vendor is not None:
             record.vendor = exc.vendor
-        body = {
-            "error": exc.message,
-            "vendor": record.vendor,
-            "route": record.route,
-            "reason": exc.reason,
-        }
         response = web.Response(
-            status=exc.status, body=orjson.dumps(body), content_type="application/json"
+            status=exc.status,
+            body=error_body(self.error_message(exc), exc.reason, record.vendor, record.route),
+            content_type="application/json",
         )
-        if isinstance(exc, DetectionUnavailable):
+        if exc.retry_after_s is not None:
             response.headers["Retry-After"] = str(exc.retry_after_s)
         if isinstance(exc, (RequestTimeout, PayloadTooLarge)):
             response.force_close()  # the rest of the body is not worth reading
+        record.bytes_to_client = len(response.body) if isinstance(response.body, bytes) else 0
+        return response
+
+    def _withheld_response(self, exc: ProxyError, record: AuditRecord) -> web.Response:
+        """The vendor answered, but its answer cannot go to the caller as it is: the vendor's
+        status (so the caller does not retry what the vendor already did), our error body."""
+        status = record.vendor_status or 502
+        record.outcome = "withheld"
+        record.reason = exc.reason
+        no_body = status in (204, 304) or 100 <= status < 200
+        response = web.Response(
+            status=status,
+            body=None if no_body else error_body(
+                "the vendor answered; its answer could not be checked and is withheld "
+                f"({exc.reason}); do not retry", exc.reason, record.vendor, record.route),
+            content_type=None if no_body else "application/json",
+        )
+        response.headers["Proxy-Status"] = f'privacy-proxy; details="answer withheld: {exc.reason}"'
         record.bytes_to_client = len(response.body) if isinstance(response.body, bytes) else 0
         return response
 

@@ -22,10 +22,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import orjson
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 
+from proxy.errors import error_body
 from proxy.settings import LimitSettings
 
 log = logging.getLogger("proxy.http")
@@ -35,11 +35,6 @@ log = logging.getLogger("proxy.http")
 # sets it and it hands back to the application whatever it does not handle itself.
 DirectHandler = Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]
 DIRECT_HANDLER_KEY: web.AppKey[DirectHandler] = web.AppKey("direct_handler")
-
-
-def error_body(reason: str, message: str) -> bytes:
-    """The JSON error body used for refusals that happen before routing."""
-    return orjson.dumps({"error": message, "vendor": None, "route": None, "reason": reason})
 
 
 class SafeRequestHandler(RequestHandler):  # type: ignore[misc]
@@ -102,7 +97,7 @@ class SafeRequestHandler(RequestHandler):  # type: ignore[misc]
         if self._current_request is not None or self._messages:
             return  # a request is being handled or queued; its own deadlines apply
         log.warning("request head not complete in time", extra={"reason": "header_timeout"})
-        body = error_body("header_timeout", "the request head was not received in time")
+        body = error_body("the request head was not received in time", "header_timeout")
         transport.write(
             b"HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\n"
             b"Connection: close\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
@@ -125,7 +120,7 @@ class SafeRequestHandler(RequestHandler):  # type: ignore[misc]
             reason, text = "internal_error", "internal error"
         else:
             reason, text = "bad_http_message", "malformed HTTP request; nothing was forwarded"
-        resp = web.Response(status=status, body=error_body(reason, text),
+        resp = web.Response(status=status, body=error_body(text, reason),
                             content_type="application/json")
         resp.force_close()
         return resp

@@ -119,6 +119,27 @@ class _DetectorCollector(Collector):
                                       value=float(texts))
 
 
+class _AuditCollector(Collector):
+    """Reads the audit trail (proxy.audit_trail) at scrape time: failed writes, writability."""
+
+    def __init__(self) -> None:
+        self.trail: Any = None
+
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+        trail = self.trail
+        if trail is None:
+            return
+        failures = CounterMetricFamily(f"{PREFIX}_audit_write_failures",
+                                       "Audit lines that could not be written, by phase.",
+                                       labels=["phase"])
+        for phase, count in sorted(trail.failures.items()):
+            failures.add_metric([phase], float(count))
+        yield failures
+        yield GaugeMetricFamily(f"{PREFIX}_audit_writable",
+                                "1 while the audit sink takes lines (else exchanges are refused).",
+                                value=1.0 if trail.writable else 0.0)
+
+
 def _created_series() -> bool:
     # prometheus_client's own switch (PROMETHEUS_DISABLE_CREATED_SERIES), so the output matches
     # what its Counter and Histogram would print.
@@ -302,6 +323,8 @@ class ProxyMetrics:
                                    registry=r)
         self._detector = _DetectorCollector()
         r.register(self._detector)
+        self._audit = _AuditCollector()
+        r.register(self._audit)
         self._version: str | None = None
         self._version_lock = threading.Lock()
         self._status_labels: dict[int, str] = {}
@@ -311,6 +334,10 @@ class ProxyMetrics:
     def watch_detector(self, detector: object) -> None:
         """Expose the pool's queue depth, worker count and readiness as gauges."""
         self._detector.detector = detector
+
+    def watch_audit(self, trail: object) -> None:
+        """Expose the audit trail's failed writes and writability."""
+        self._audit.trail = trail
 
     def set_contract_version(self, version: str) -> None:
         """Mark ``version`` as the contract version in force (call again after a reload)."""

@@ -38,13 +38,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from proxy.audit import AuditRecord, AuditSink
+from proxy.audit_trail import AuditTrail, as_trail
 from proxy.contract import Action, MessageContract, Route, VendorContract
-from proxy.errors import BadRequest, ConfigError, NotFound, ProxyError
+from proxy.errors import BadRequest, ConfigError, NotFound, ProxyError, error_body
 from proxy.exchange import ExchangeHandler, SupportsDetect
 from proxy.logs import current_request_id
 from proxy.metrics import ProxyMetrics
@@ -332,11 +332,10 @@ class PartnerExchangeHandler(ExchangeHandler):
         record.partner = self.partner
         return await super()._run(request, record)
 
-    def _error_response(self, exc: ProxyError, record: AuditRecord) -> web.Response:
+    def error_message(self, exc: ProxyError) -> str:
         # The engine's messages speak of the exchange's upstream as "the vendor"; behind the
         # partner listener the upstream is our own API, and the reader is the partner.
-        exc.message = exc.message.replace("the vendor", "the API")
-        return super()._error_response(exc, record)
+        return exc.message.replace("the vendor", "the API")
 
 
 @dataclass
@@ -358,7 +357,7 @@ def build_partner_app(
     limits: Any,
     detector: SupportsDetect,
     upstream: UpstreamClient,
-    audit: AuditSink,
+    audit: AuditSink | AuditTrail,
     pseudonymizer: Pseudonymizer | None,
     contract_version: str,
     metrics: ProxyMetrics | None = None,
@@ -372,6 +371,7 @@ def build_partner_app(
     """
     from proxy.contract_loader import uses_action
 
+    audit = as_trail(audit)  # one trail (and one health) for every partner handler
     keys = read_api_keys(partners)
     vendors = {name: p.vendor for name, p in partners.items()}
     if pseudonymizer is None and uses_action(vendors, Action.PSEUDONYMIZE):
@@ -411,8 +411,7 @@ def build_partner_app(
         record = AuditRecord(request_id=request_id, method=request.method,
                              contract_version=contract_version, reason="unknown_partner",
                              status=401)
-        body = orjson.dumps({"error": "unknown or missing partner credentials", "vendor": None,
-                             "route": None, "reason": "unknown_partner"})
+        body = error_body("unknown or missing partner credentials", "unknown_partner")
         response = web.Response(status=401, body=body, content_type="application/json")
         response.headers["X-Request-Id"] = request_id
         response.headers["WWW-Authenticate"] = f'ApiKey header="{settings.api_key_header}"'

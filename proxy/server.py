@@ -1,7 +1,8 @@
 """The aiohttp application: one catch-all route to the exchange handler, plus health checks.
 
 ``/_/healthz`` answers while the process runs; ``/_/readyz`` answers 200 only when contracts are
-loaded, the detection workers are warm and the proxy is not shutting down. Vendor names cannot
+loaded, the detection workers are warm, the audit sink takes lines and the proxy is not shutting
+down. Vendor names cannot
 start with ``_``, so these paths never shadow a vendor.
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 from aiohttp import hdrs, web
 
 from proxy.audit import AuditSink
+from proxy.audit_trail import AuditTrail, as_trail
 from proxy.contract import Action
 from proxy.contract_loader import LoadedConfig, uses_action
 from proxy.credentials import CredentialStore
@@ -35,6 +37,7 @@ UPSTREAM_KEY = web.AppKey("upstream_client", UpstreamClient)
 LIVE_KEY = web.AppKey("live_handler", LiveHandler)
 METRICS_KEY = web.AppKey("metrics", ProxyMetrics)
 POLICY_KEY = web.AppKey("policy_runtime", PolicyRuntime)
+AUDIT_KEY = web.AppKey("audit_trail", AuditTrail)
 
 
 def build_pseudonymizer(config: LoadedConfig) -> Pseudonymizer | None:
@@ -57,7 +60,7 @@ def build_pseudonymizer(config: LoadedConfig) -> Pseudonymizer | None:
 def build_app(
     config: LoadedConfig,
     detector: SupportsDetect,
-    audit: AuditSink,
+    audit: AuditSink | AuditTrail,
     upstream_overrides: dict[str, str] | None = None,
     metrics: ProxyMetrics | None = None,
     draining: asyncio.Event | None = None,
@@ -69,8 +72,10 @@ def build_app(
     answers 503 like the admin port's ``/readyz``.
     """
     pseudonymizer = build_pseudonymizer(config)
+    audit = as_trail(audit)  # one trail for every handler a reload builds (its health is shared)
     metrics = metrics if metrics is not None else ProxyMetrics()
     metrics.watch_detector(detector)
+    metrics.watch_audit(audit)
     metrics.set_contract_version(config.version)
     upstream = UpstreamClient(config.settings.limits)
     # Stores for subjects, ledger, vault: opened when a contract or the policy admin API needs them.
@@ -102,13 +107,14 @@ def build_app(
     app[UPSTREAM_KEY] = upstream
     app[METRICS_KEY] = metrics
     app[POLICY_KEY] = policy
+    app[AUDIT_KEY] = audit
 
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"status": "alive"})
 
     async def readyz(_: web.Request) -> web.Response:
         ready = bool(getattr(detector, "ready", True)) and not (
-            draining is not None and draining.is_set())
+            draining is not None and draining.is_set()) and audit.probe()
         body: dict[str, Any] = {"ready": ready, "contract_version": live.config.version,
                                 "vendors": sorted(live.config.vendors)}
         return web.json_response(body, status=200 if ready else 503)

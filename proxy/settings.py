@@ -74,11 +74,19 @@ class SecretSettings(BaseModel):
 
 
 class AuditSettings(BaseModel):
-    """Where audit records go: ``stdout`` or a file path (JSON lines, appended)."""
+    """Where audit records go: ``stdout``, ``stderr`` or a file path (JSON lines, appended).
+
+    ``fsync`` (files only) says when lines reach the disk, not just the kernel: ``always`` (each
+    line, before the exchange goes on: survives a host crash, costs a disk flush per line),
+    ``interval`` (every ``fsync_interval_s``: a host crash loses at most that much) or ``never``
+    (a crash of the proxy loses nothing, a crash of the host may). See README "Audit".
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     sink: str = "stdout"
+    fsync: Literal["always", "interval", "never"] = "interval"
+    fsync_interval_s: float = Field(default=1.0, gt=0, le=60)
 
 
 class AdminSettings(BaseModel):

@@ -26,6 +26,7 @@ class StoreUnavailable(ProxyError):
 
     status = 503
     reason = "policy_store_unavailable"
+    retry_after_s: int | None = 1
 
 
 class SqliteDatabase:

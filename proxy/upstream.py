@@ -93,9 +93,7 @@ class UpstreamClient:
             resp = await self._session.request(method, target, headers=headers, data=body,
                                                allow_redirects=False)
             try:
-                data = self._whole_answer(resp)
-                if data is None:
-                    data = await self._read_limited(resp)
+                data = await self._answer_body(resp)
                 return UpstreamResponse(
                     status=resp.status,
                     headers=resp.headers,
@@ -146,6 +144,21 @@ class UpstreamClient:
                                 reason="upstream_unreachable") from None
         except aiohttp.ClientError:
             raise UpstreamError("the vendor connection failed", reason="upstream_error") from None
+
+    async def _answer_body(self, resp: aiohttp.ClientResponse) -> bytes:
+        """The answer's body; an error here carries ``vendor_status``: the vendor answered."""
+        try:
+            data = self._whole_answer(resp)
+            return data if data is not None else await self._read_limited(resp)
+        except UpstreamError as exc:
+            exc.vendor_status = resp.status
+            raise
+        except (TimeoutError, aiohttp.ServerTimeoutError):
+            error: UpstreamError = UpstreamTimeout("the vendor's answer did not arrive in time")
+        except aiohttp.ClientError:
+            error = UpstreamError("the vendor's answer broke off", reason="upstream_error")
+        error.vendor_status = resp.status
+        raise error
 
     def _whole_answer(self, resp: aiohttp.ClientResponse) -> bytes | None:
         """The answer's body when all of it is in already (small answers), else None."""

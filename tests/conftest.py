@@ -116,7 +116,8 @@ ProxyFactory = Callable[..., Awaitable[RunningProxy]]
 async def start_proxy(
     tmp_path: Path, detection_pool: DetectionPool
 ) -> AsyncIterator[ProxyFactory]:
-    """``await start_proxy(contracts, upstream=vendor.url, detector=..., proxy_yaml=...)``."""
+    """``await start_proxy(contracts, upstream=vendor.url, detector=..., proxy_yaml=...,
+    audit=...)``."""
     runners: list[web.AppRunner] = []
     sessions: list[aiohttp.ClientSession] = []
 
@@ -127,11 +128,12 @@ async def start_proxy(
         detector: object | None = None,
         proxy_yaml: str = "",
         config_dir: Path | None = None,
+        audit: MemorySink | None = None,
     ) -> RunningProxy:
         directory = config_dir or write_config(tmp_path / f"cfg{len(runners)}", contracts or {},
                                                proxy_yaml)
         config = load_config(directory)
-        audit = MemorySink()
+        audit = audit if audit is not None else MemorySink()
         overrides = {"*": upstream} if upstream else None
         app = build_app(config, detector or detection_pool, audit, upstream_overrides=overrides)
         runner = make_runner(app, config.settings.limits)

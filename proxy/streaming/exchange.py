@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
-import orjson
 from aiohttp import web
 from multidict import CIMultiDict
 
@@ -45,6 +44,7 @@ from proxy.errors import (
     UnsupportedMediaType,
     UpstreamError,
     UpstreamTimeout,
+    error_body,
 )
 from proxy.minimize import PendingRedaction
 from proxy.report import MessageReport
@@ -243,6 +243,7 @@ class StreamingExchange:
         headers["X-Request-Id"] = record.upstream_request_id or record.request_id
         if content_type is not None:
             headers["Content-Type"] = content_type
+        await h.write_intent(record)  # before the first byte leaves; AuditUnavailable: none does
         gate = getattr(h, "_gate", None)
         if outgoing.screening is not None and gate is not None:
             await gate.record_disclosures(match.vendor, match.route, outgoing.screening,
@@ -270,6 +271,7 @@ class StreamingExchange:
         finally:
             for task in tasks:
                 task.cancel()
+        record.vendor_status = resp.status  # from here on, no proxy 5xx (proxy.exchange)
         record.upstream_ms = (time.perf_counter() - started) * 1000
         try:
             return await self._answer(request, resp)
@@ -306,10 +308,9 @@ class StreamingExchange:
         record = self._record
         record.outcome = "aborted"
         record.reason = exc.reason
-        body = orjson.dumps({"error": exc.message, "vendor": record.vendor,
-                             "route": record.route, "reason": exc.reason})
+        body = error_body(self._h.error_message(exc), exc.reason, record.vendor, record.route)
         response = web.Response(status=exc.status, body=body, content_type="application/json")
-        if isinstance(exc, DetectionUnavailable):
+        if exc.retry_after_s is not None:
             response.headers["Retry-After"] = str(exc.retry_after_s)
         response.force_close()  # the rest of the caller's stream is not read
         record.bytes_to_client = len(body)

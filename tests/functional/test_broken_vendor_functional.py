@@ -1,7 +1,10 @@
 """Untrusted upstreams: a vendor that resets, stalls, speaks garbage or never answers.
 
-The caller always gets 502 or 504 with a value-free JSON body, the request is never retried
-(the vendor sees one attempt), and nothing of the vendor's garbage reaches the caller.
+The caller gets 502 or 504 with a value-free JSON body when the vendor did not answer; when its
+answer's head came (a status) and then its body broke, the vendor accepted the request, so the
+caller gets that status with the answer withheld (never a 5xx that invites a retry). The request
+is never retried (the vendor sees one attempt), and nothing of the vendor's garbage reaches the
+caller.
 """
 
 from __future__ import annotations
@@ -98,8 +101,8 @@ async def bad_framing(reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     [
         (close_at_once, 502, "upstream_error"),
         (garbage, 502, "upstream_error"),
-        (reset_mid_body, 502, "upstream_error"),
-        (stall_body, 504, "upstream_timeout"),
+        (reset_mid_body, 200, "upstream_error"),  # withheld: the vendor answered 200
+        (stall_body, 200, "upstream_timeout"),
         (bad_framing, 502, "upstream_error"),
     ],
     ids=["reset-before-answer", "garbage", "reset-mid-body", "stalled-body", "bad-framing"],
@@ -120,3 +123,5 @@ async def test_broken_vendor(
     assert vendor.attempts == 1  # never retried
     [record] = proxy.audit_lines()
     assert record["status"] == status and record["reason"] == reason
+    assert record["outcome"] == ("withheld" if status < 500 else "rejected")
+    assert ("Proxy-Status" in resp.headers) is (status < 500)

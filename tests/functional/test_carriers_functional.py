@@ -167,9 +167,10 @@ async def test_compressed_answers_reach_the_caller_decoded_without_encoding_head
      "upstream_unsupported_content_encoding"),
     ("compress", b'{"id": "x"}', "upstream_unsupported_content_encoding"),
 ], ids=["bomb", "stacked", "unknown"])
-async def test_unusable_compressed_answers_are_502(
+async def test_unusable_compressed_answers_are_withheld(
     start_proxy: ProxyFactory, vendor: RecordingVendor, coding: str, payload: bytes, reason: str
 ) -> None:
+    # The vendor answered 200: its status stands (no 5xx inviting a retry), its body does not.
     async def answer(_: web.Request, received: ReceivedRequest) -> web.StreamResponse:
         return web.Response(body=payload, content_type="application/json",
                             headers={"Content-Encoding": coding})
@@ -179,8 +180,9 @@ async def test_unusable_compressed_answers_are_502(
                               proxy_yaml="limits:\n  max_response_bytes: 4096\n")
     for path in ("/zipped/v1/events", "/zipped/v1/raw"):
         resp = await proxy.session.post(proxy.url + path, json={"event": "x"})
-        assert resp.status == 502
+        assert resp.status == 200 and "answer withheld" in resp.headers["Proxy-Status"]
         assert (await resp.json())["reason"] == reason
+    assert [r["outcome"] for r in proxy.audit.records] == ["withheld", "withheld"]
 
 
 # --- headers and cookies ----------------------------------------------------------------------

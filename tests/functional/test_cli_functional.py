@@ -97,7 +97,9 @@ async def test_serve_forwards_audits_and_stops_on_sigterm(tmp_path: Path) -> Non
         proc.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(proc.wait(), 30) == 0
         _, stderr = await proc.communicate()
-        [record] = [orjson.loads(x) for x in audit_file.read_bytes().splitlines()]
+        intent, record = [orjson.loads(x) for x in audit_file.read_bytes().splitlines()]
+        assert intent["phase"] == "intent" and record["phase"] == "complete"
+        assert intent["exchange_id"] == record["exchange_id"]  # written before, joined after
         assert record["vendor"] == "helpdesk" and record["status"] == 200
         for text in (audit_file.read_text(), stderr.decode()):
             for value in ("078-05-1120", "4111", "Brightwater", "user-991"):

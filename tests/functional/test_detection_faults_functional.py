@@ -13,8 +13,9 @@ from collections.abc import AsyncIterator
 
 import orjson
 import pytest
+from aiohttp import web
 
-from proxy.testing import RecordingVendor
+from proxy.testing import ReceivedRequest, RecordingVendor
 from recognizers import AnalyzerSettings, DetectionPool
 from recognizers.pool import _FAULT_CRASH, _FAULT_HANG, FAULT_HOOKS_ENV
 from tests.conftest import ProxyFactory
@@ -130,3 +131,37 @@ async def test_worker_killed_by_the_kernel_is_503_then_replaced(
     resp = await proxy.session.post(url, data=body(f"hi {NAME}"), headers=headers)
     assert resp.status == 200
     assert vendor.received[-1].json()["text"] == "hi <PERSON>"
+
+
+ANSWERED = CONTRACT + """\
+    response:
+      body:
+        id: keep
+        text: redact
+"""
+
+
+async def test_detection_failing_on_the_answer_withholds_it_with_the_vendors_status(
+    start_proxy: ProxyFactory, vendor: RecordingVendor, faulty_pool: DetectionPool
+) -> None:
+    """The vendor already acted on the request: no 5xx (a retry would disclose again), and
+    nothing of its unchecked answer reaches the caller."""
+    await wait_ready(faulty_pool)
+
+    async def answer(_: web.Request, received: ReceivedRequest) -> web.StreamResponse:
+        return web.json_response({"id": 7, "text": _FAULT_CRASH}, status=201)
+
+    vendor.responder = answer
+    proxy = await start_proxy({"acme": ANSWERED}, upstream=vendor.url, detector=faulty_pool)
+    resp = await proxy.session.post(f"{proxy.url}/acme/v1/notes", data=body(f"hi {NAME}"),
+                                    headers={"Content-Type": "application/json"})
+    payload = await resp.read()
+    assert resp.status == 201 and resp.headers["Proxy-Status"].endswith(
+        'details="answer withheld: detection_failed"')
+    assert orjson.loads(payload)["reason"] == "detection_failed"
+    assert _FAULT_CRASH.encode() not in payload
+    assert vendor.received[0].json() == {"id": 7, "text": "hi <PERSON>"}  # sent once, checked
+    [record] = proxy.audit_lines()
+    assert (record["status"], record["outcome"], record["vendor_status"]) == (
+        201, "withheld", 201)
+    await wait_ready(faulty_pool)

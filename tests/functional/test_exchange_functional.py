@@ -366,9 +366,11 @@ async def test_slow_vendor_is_504(start_proxy: ProxyFactory, vendor: RecordingVe
     ],
     ids=["html", "broken-json", "too-large"],
 )
-async def test_unusable_vendor_answers_are_502(
+async def test_unusable_vendor_answers_are_withheld_with_the_vendors_status(
     start_proxy: ProxyFactory, vendor: RecordingVendor, answer: object, reason: str
 ) -> None:
+    # The vendor accepted the request: a 502 would make the caller retry (a second disclosure).
+    # The caller gets the vendor's status, our error body and Proxy-Status; never the answer.
     async def respond(_: web.Request, received: ReceivedRequest) -> web.StreamResponse:
         return answer()  # type: ignore[operator]
 
@@ -376,8 +378,13 @@ async def test_unusable_vendor_answers_are_502(
     proxy = await start_proxy({"acme": CONTRACT}, upstream=vendor.url,
                               proxy_yaml="limits:\n  max_response_bytes: 4096\n")
     resp = await proxy.session.post(f"{proxy.url}/acme/v1/messages", json={"amount": 1})
-    assert resp.status == 502
+    assert resp.status == 200
     assert (await resp.json())["reason"] == reason
+    assert resp.headers["Proxy-Status"] == f'privacy-proxy; details="answer withheld: {reason}"'
+    [record] = proxy.audit.records
+    assert (record["outcome"], record["reason"], record["vendor_status"]) == (
+        "withheld", reason, 200)
+    assert len(vendor.received) == 1
     assert_no_seeded_values(await resp.read(), orjson.dumps(proxy.audit_lines()))
 
 

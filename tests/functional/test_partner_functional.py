@@ -103,12 +103,12 @@ async def partner_proxy(
     monkeypatch.setenv("PARTNER_TEST_KEY", KEY)
     cleanups: list[Callable[[], Awaitable[None]]] = []
 
-    async def factory(text: str = PARTNER) -> PartnerProxy:
+    async def factory(text: str = PARTNER, audit: MemorySink | None = None) -> PartnerProxy:
         api = await RecordingVendor(responder=rich_responder).start()
         cleanups.append(api.stop)
         root = write_partner(tmp_path / f"cfg{len(cleanups)}", text.format(upstream=api.url))
         config = load_config(root)
-        audit = MemorySink()
+        audit = audit if audit is not None else MemorySink()
         built = build_partner_app(
             config.partners, config.settings.partners, config.settings.limits, detection_pool,
             UpstreamClient(config.settings.limits), audit, None, config.version,
@@ -202,6 +202,23 @@ async def test_errors_name_our_api_not_a_vendor(partner_proxy) -> None:
     assert body["reason"] == "upstream_unreachable"
     assert body["error"] == "the API could not be reached"
     assert p.audit.records[0]["reason"] == "upstream_unreachable"
+
+
+class _FullDiskSink(MemorySink):
+    def write(self, record: dict) -> None:
+        if record.get("phase") == "intent":
+            raise OSError(28, "No space left on device")
+        super().write(record)
+
+
+async def test_a_pull_without_an_audit_intent_is_refused(partner_proxy) -> None:
+    """Partner pulls are disclosures too: no intent on record, nothing asked of our API."""
+    p = await partner_proxy(audit=_FullDiskSink())
+    resp = await p.get("/v1/orders/ord_1001")
+    assert resp.status == 503 and (await resp.json())["reason"] == "audit_unavailable"
+    assert p.api.received == []
+    [record] = p.audit.records
+    assert record["partner"] == "analytics" and record["reason"] == "audit_unavailable"
 
 
 async def test_route_without_response_section_passes_no_body(partner_proxy) -> None:

@@ -93,5 +93,9 @@ async def test_sigterm_with_100_in_flight(tmp_path: Path) -> None:
         await vendor.stop()
     assert len(vendor.received) == IN_FLIGHT
     assert all(r.json() == {"n": r.json()["n"]} for r in vendor.received)  # "drop" never sent
-    records = [orjson.loads(x) for x in audit_file.read_bytes().splitlines()]
+    lines = [orjson.loads(x) for x in audit_file.read_bytes().splitlines()]
+    records = [r for r in lines if r["phase"] == "complete"]
     assert len(records) == IN_FLIGHT and {r["status"] for r in records} == {200}
+    # Every exchange in flight at SIGTERM wrote its intent and, draining, its record.
+    intents = {r["exchange_id"] for r in lines if r["phase"] == "intent"}
+    assert intents == {r["exchange_id"] for r in records} and len(lines) == 2 * IN_FLIGHT

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import uuid
 from pathlib import Path
 
 import orjson
@@ -172,3 +175,71 @@ async def test_generalizations_reach_the_vendor_coarsened(
     assert got["birth_date"].endswith("-" + str(int(got["birth_date"].split("-")[0]) + 9))
     assert got["visited_at"] == "2024-03" and got["postcode"] == "SW"
     assert got["ip"] == "2001:db8:85a3::/48"
+
+
+class _Relay:
+    """A TCP relay to Redis that a test can cut: the store going away mid-exchange."""
+
+    def __init__(self) -> None:
+        self.server: asyncio.Server | None = None
+        self.writers: list[asyncio.StreamWriter] = []
+
+    async def start(self) -> int:
+        self.server = await asyncio.start_server(self._pipe, "127.0.0.1", 0)
+        return int(self.server.sockets[0].getsockname()[1])
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", 6379)
+        self.writers += [writer, up_writer]
+
+        async def copy(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(ConnectionError):
+                while data := await src.read(65536):
+                    dst.write(data)
+                    await dst.drain()
+            dst.close()
+
+        await asyncio.gather(copy(reader, up_writer), copy(up_reader, writer))
+
+    def cut(self) -> None:
+        assert self.server is not None
+        self.server.close()
+        for writer in self.writers:
+            writer.transport.abort()
+
+
+async def test_the_vault_failing_after_the_vendor_answered_withholds_the_answer(
+    start_proxy: ProxyFactory, vendor: RecordingVendor, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Detokenizing needs the vault; if it is gone by the time the answer comes, the vendor has
+    already acted: the caller gets its status with the answer withheld, never a 5xx."""
+    monkeypatch.setenv("PROXY_VAULT_KEY", VAULT_KEY)
+    relay = _Relay()
+    port = await relay.start()
+    prefix = f"test-{uuid.uuid4().hex}:"
+    backend = Backend("redis", f"stores: {{backend: redis, redis_url: 'redis://127.0.0.1:{port}/0',"
+                      f" key_prefix: '{prefix}'}}\n", prefix, None)
+
+    async def answer_after_the_store_is_gone(_: web.Request,
+                                             received: ReceivedRequest) -> web.StreamResponse:
+        relay.cut()
+        return web.json_response(received.json(), status=201)
+
+    vendor.responder = answer_after_the_store_is_gone
+    config = policy_config(tmp_path / "cfg", {"billing": BILLING.format(name="billing")}, backend)
+    proxy = await start_proxy(config_dir=config, upstream=vendor.url)
+    resp = await proxy.session.post(f"{proxy.url}/billing/v1/invoices",
+                                    json={"card": CARD, "amount": 12})
+    payload = await resp.read()
+    assert resp.status == 201 and "answer withheld" in resp.headers["Proxy-Status"]
+    assert orjson.loads(payload)["reason"] == "policy_store_unavailable"
+    assert len(vendor.received) == 1 and vendor.received[0].json()["card"] != CARD
+    assert b"1111" not in payload  # neither the token nor the card
+    [record] = proxy.audit_lines()
+    assert (record["outcome"], record["vendor_status"]) == ("withheld", 201)
+    client = redis.asyncio.Redis.from_url(REDIS_URL)
+    keys = [k async for k in client.scan_iter(match=prefix + "*")]
+    if keys:
+        await client.delete(*keys)
+    await client.aclose()
