@@ -170,6 +170,8 @@ class TrafficReader:
                 raise SuggestError(f"line {number}: not JSON; expected one exchange a line") from None
             if not isinstance(item, dict):
                 raise SuggestError(f"line {number}: expected a JSON object")
+            if item.get("phase") in ("intent", "sink_check"):  # a record follows, or none
+                continue
             if "route" in item and isinstance(item.get("request"), dict) \
                     and "kept" in item["request"]:
                 self._audit_line(item)

@@ -124,3 +124,17 @@ def test_bad_lines_are_named(line: str, message: str) -> None:
 ])
 def test_id_segments_become_parameters(path: str, expected: str) -> None:
     assert template_path(path) == expected
+
+
+def test_audit_intents_and_sink_checks_are_not_counted(tmp_path: Path) -> None:
+    record = {"phase": "complete", "request_id": "r", "vendor": "mailer",
+              "route": "POST /v3/mail/send", "method": "POST", "status": 200,
+              "outcome": "forwarded",
+              "request": {"kept": ["body:from.email"], "dropped": [], "transformed": {},
+                          "entities": {}}}
+    # An intent precedes each record; one of another route never completed (a crash).
+    intent = {**record, "phase": "intent", "route": "POST /v3/other"}
+    check = {"phase": "sink_check", "time": "2026-12-03T00:00:00.000+00:00", "failed_writes": 1}
+    out = draft([intent, record, check], tmp_path, vendor="mailer",
+                upstream="https://api.mailer.example")
+    assert [route["path"] for route in out["data"]["routes"]] == ["/v3/mail/send"]
