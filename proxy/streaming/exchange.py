@@ -163,7 +163,9 @@ class StreamingExchange:
         if spec.kind == "text":
             rule = (message.contract.body or {}).get(TEXT_KEY)
             return TextProcessor(rule, self._detect_spans, report,
-                                 spec.window or self._limits.stream_text_window)
+                                 spec.window or self._limits.stream_text_window,
+                                 options=self._match.vendor.contract.detection,
+                                 vendor=self._vendor)
         return RecordProcessor(
             codec_for(spec), message.body_trie, self._vendor,
             self._h._pseudonymizer, report, self._resolve,

@@ -25,6 +25,7 @@ from proxy.minimize import PendingRedaction
 from proxy.redaction import detection_requests, merge_spans
 from proxy.report import MessageReport
 from proxy.streaming.framing import StreamFault
+from recognizers.custom import DetectionConfig
 from recognizers.types import DetectionRequest, Span
 
 SpanDetector = Callable[[Sequence[DetectionRequest]], Awaitable[list[list[Span]]]]
@@ -63,10 +64,15 @@ class TextProcessor:
         window: int,
         segment: int = DEFAULT_SEGMENT_CHARS,
         carrier: str = "body",
+        options: DetectionConfig | None = None,
+        vendor: str = "",
     ) -> None:
         segment = max(segment, 2 * window)
         self._rule = rule
         self._detect = detect
+        # The vendor's detection section: sensitivity, allow/deny lists, its own recognizers.
+        self._options = options
+        self._vendor = vendor
         self._report = report
         self._window = window
         self._segment = segment
@@ -141,7 +147,8 @@ class TextProcessor:
             return
         pending = [PendingRedaction({}, 0, s.analysis, self._rule, self._label)
                    for s in batch.segments]
-        results = await self._detect(detection_requests(pending))
+        results = await self._detect(detection_requests(pending, options=self._options,
+                                                        vendor=self._vendor))
         if len(results) != len(batch.segments):
             raise ValueError("detector returned a different number of results")
         for segment, spans in zip(batch.segments, results, strict=True):

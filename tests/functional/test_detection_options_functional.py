@@ -33,6 +33,12 @@ routes:
     request:
       body:
         text: {action: redact, entities: [EMAIL_ADDRESS, CUSTOMER_NUMBER]}
+  - method: POST
+    path: /v1/transcript
+    request:
+      stream: {kind: text}
+      body:
+        $text: {action: redact, entities: [EMAIL_ADDRESS, CUSTOMER_NUMBER]}
 """
 
 
@@ -63,6 +69,22 @@ async def test_allow_deny_and_custom_recognizer(
                 "customer account <CUSTOMER_NUMBER>."}
     assert proxy.audit_lines()[0]["request"]["entities"] == {
         "CUSTOMER_NUMBER": 1, "DENIED_TERM": 1, "EMAIL_ADDRESS": 1}
+
+
+async def test_a_text_stream_applies_the_contracts_detection_section(
+    start_proxy: ProxyFactory, vendor: RecordingVendor, config_dir: Path,
+    contract_pool: DetectionPool,
+) -> None:
+    """Streamed text is checked with the vendor's own allow/deny lists and recognizers too."""
+    proxy = await start_proxy(config_dir=config_dir, upstream=vendor.url, detector=contract_pool)
+    text = ("Mail support@shop.example or jane.roe@example.com about Project Bluebird, "
+            "customer account CUST-12345678.")
+    resp = await proxy.session.post(f"{proxy.url}/crm/v1/transcript", data=text.encode(),
+                                    headers={"Content-Type": "text/plain; charset=utf-8"})
+    assert resp.status == 200
+    assert vendor.received[0].body.decode() == (
+        "Mail support@shop.example or <EMAIL_ADDRESS> about <DENIED_TERM>, "
+        "customer account <CUSTOMER_NUMBER>.")
 
 
 def test_unknown_entity_lists_the_contracts_own(tmp_path: Path) -> None:
