@@ -236,6 +236,7 @@ class AuditRecord:
     # Partner listener (proxy.partner): the partner that called our API; ``vendor`` holds the
     # same name. Such records also carry ``"direction": "inbound"``.
     partner: str | None = None
+    inbound: bool = False  # on the partner listener, also when no partner was identified
     # Set when the intent is written (proxy.audit_trail): joins the intent to this record.
     exchange_id: str | None = None
     # The vendor's status once it answered: from then on the caller never gets a proxy 5xx.
@@ -261,7 +262,7 @@ class AuditRecord:
             out["mode"] = self.mode
         if self.policy is not None:
             out["policy"] = self.policy
-        if self.partner is not None:
+        if self.inbound or self.partner is not None:
             out["partner"] = self.partner
             out["direction"] = "inbound"
         return out
@@ -308,7 +309,7 @@ class AuditRecord:
             out["policy"] = self.policy
         if self.stream is not None:
             out["stream"] = self.stream
-        if self.partner is not None:
+        if self.inbound or self.partner is not None:
             out["partner"] = self.partner
             out["direction"] = "inbound"
         return out

@@ -3,6 +3,7 @@
     ProxyError                       status 500, reason "internal_error"
      +-- ConfigError                 a bad proxy.yaml or contract (raised at start / check, never per request)
      +-- RequestRejected             the caller sent something the contract cannot accept
+     |    +-- UnknownPartner         401 partner listener: no or unknown credentials
      |    +-- NotFound               404 unknown vendor or route
      |    +-- BadRequest             400 unparseable body, bad path, bad query
      |    +-- RequestTimeout         408 body not received in time
@@ -58,6 +59,13 @@ class RequestRejected(ProxyError):
 
     status = 400
     reason = "bad_request"
+
+
+class UnknownPartner(RequestRejected):
+    """The partner listener could not identify the caller (no or unknown key or certificate)."""
+
+    status = 401
+    reason = "unknown_partner"
 
 
 class NotFound(RequestRejected):

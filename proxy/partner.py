@@ -31,8 +31,6 @@ import hmac
 import logging
 import re
 import ssl
-import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,12 +39,11 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from proxy.audit import AuditRecord, AuditSink
+from proxy.audit import AuditSink
 from proxy.audit_trail import AuditTrail, as_trail
 from proxy.contract import Action, MessageContract, Route, VendorContract
-from proxy.errors import BadRequest, ConfigError, NotFound, ProxyError, error_body
+from proxy.errors import BadRequest, ConfigError, NotFound, UnknownPartner
 from proxy.exchange import ExchangeHandler, SupportsDetect
-from proxy.logs import current_request_id
 from proxy.metrics import ProxyMetrics
 from proxy.routing import (
     _PCHAR_SAFE,
@@ -64,7 +61,7 @@ from proxy.upstream import UpstreamClient
 log = logging.getLogger("proxy.partner")
 
 _PARTNER_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+_NOBODY = ""  # the handler of callers no key or certificate identifies (partner names are not empty)
 _MIN_KEY_BYTES = 16
 
 
@@ -321,23 +318,6 @@ class PartnerRouter(Router):
                           upstream_url=self._partner.upstream_base + path)
 
 
-class PartnerExchangeHandler(ExchangeHandler):
-    """An ExchangeHandler whose audit records name the partner."""
-
-    def __init__(self, partner: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.partner = partner
-
-    async def _run(self, request: web.Request, record: AuditRecord) -> web.StreamResponse:
-        record.partner = self.partner
-        return await super()._run(request, record)
-
-    def error_message(self, exc: ProxyError) -> str:
-        # The engine's messages speak of the exchange's upstream as "the vendor"; behind the
-        # partner listener the upstream is our own API, and the reader is the partner.
-        return exc.message.replace("the vendor", "the API")
-
-
 @dataclass
 class PartnerApp:
     """What ``build_partner_app`` built, for tests and the CLI.
@@ -347,7 +327,7 @@ class PartnerApp:
     """
 
     app: web.Application
-    handlers: dict[str, PartnerExchangeHandler] = field(default_factory=dict)
+    handlers: dict[str, ExchangeHandler] = field(default_factory=dict)
     reload: Callable[[dict[str, CompiledPartner], str], None] | None = None
 
 
@@ -378,16 +358,21 @@ def build_partner_app(
         raise ConfigError([("a partner contract uses 'pseudonymize'; set the proxy's "
                             "secrets.pseudonymize_key before starting")])
     def build(found: dict[str, CompiledPartner], version: str,
-              api_keys: Any) -> tuple[PartnerIdentities, dict[str, PartnerExchangeHandler]]:
+              api_keys: Any) -> tuple[PartnerIdentities, dict[str, ExchangeHandler]]:
         built_handlers = {
-            name: PartnerExchangeHandler(
+            name: ExchangeHandler(
                 partner=name, router=PartnerRouter(p.vendor), limits=limits, detector=detector,
                 upstream=upstream, audit=audit, pseudonymizer=pseudonymizer,
                 contract_version=version, upstream_overrides=upstream_overrides,
-                metrics=metrics,
+                metrics=metrics, audience="api",
             )
             for name, p in found.items()
         }
+        # An unidentified caller: the same answer, audit and metrics path, with no route.
+        built_handlers[_NOBODY] = ExchangeHandler(
+            router=Router({}), limits=limits, detector=detector, upstream=upstream, audit=audit,
+            pseudonymizer=pseudonymizer, contract_version=version, metrics=metrics,
+            audience="api", inbound=True)
         return PartnerIdentities(api_keys, found, settings.api_key_header), built_handlers
 
     # Swapped whole on reload; each request reads it once.
@@ -404,24 +389,10 @@ def build_partner_app(
         if partner is not None:
             return await handlers[partner].handle(request)
         # Nothing is forwarded; the record names no key (neither value nor which was tried).
-        started = time.perf_counter()
-        incoming = request.headers.get("X-Request-Id", "")
-        request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
-        token = current_request_id.set(request_id)
-        record = AuditRecord(request_id=request_id, method=request.method,
-                             contract_version=contract_version, reason="unknown_partner",
-                             status=401)
-        body = error_body("unknown or missing partner credentials", "unknown_partner")
-        response = web.Response(status=401, body=body, content_type="application/json")
-        response.headers["X-Request-Id"] = request_id
-        response.headers["WWW-Authenticate"] = f'ApiKey header="{settings.api_key_header}"'
-        record.bytes_to_client = len(body)
-        record.duration_ms = (time.perf_counter() - started) * 1000
-        audit.write({**record.to_dict(), "partner": None, "direction": "inbound"})
-        if metrics is not None:
-            metrics.observe_exchange(record)
         log.warning("partner request refused: unknown_partner")
-        current_request_id.reset(token)
+        response = await handlers[_NOBODY].handle(
+            request, refusal=UnknownPartner("unknown or missing partner credentials"))
+        response.headers["WWW-Authenticate"] = f'ApiKey header="{settings.api_key_header}"'
         return response
 
     app = web.Application(client_max_size=limits.max_body_bytes + 1)

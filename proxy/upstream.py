@@ -149,7 +149,7 @@ class UpstreamClient:
         """The answer's body; an error here carries ``vendor_status``: the vendor answered."""
         try:
             data = self._whole_answer(resp)
-            return data if data is not None else await self._read_limited(resp)
+            return data if data is not None else await self.read_answer(resp)
         except UpstreamError as exc:
             exc.vendor_status = resp.status
             raise
@@ -175,7 +175,8 @@ class UpstreamClient:
                                 reason="upstream_response_too_large")
         return data
 
-    async def _read_limited(self, resp: aiohttp.ClientResponse) -> bytes:
+    async def read_answer(self, resp: aiohttp.ClientResponse) -> bytes:
+        """The body of an answer opened with ``open_stream``, bounded by ``max_response_bytes``."""
         limit = self._limits.max_response_bytes
         declared = resp.content_length
         if declared is not None and declared > limit:

@@ -2,8 +2,8 @@
 
 ``ExchangeHandler`` hands the exchange over here when the matched route declares ``stream:`` in
 either direction (the whole-body path stays as it is). The head of each message (headers,
-query, cookies, credentials) is checked by the handler's own steps; bodies go through
-``pipeline.transform``.
+query, cookies, credentials) is checked by the same ``ExchangeSteps`` (proxy.steps) as whole
+bodies are; bodies go through ``pipeline.transform``.
 
 Request stream: the first batch is processed before the vendor is contacted, so a bad first
 record, a record over the limit or a detector failure is answered (400 / 413 / 503) with
@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
@@ -37,17 +35,16 @@ from proxy.content_encoding import check_response_encoding
 from proxy.contract import StreamSpec
 from proxy.errors import (
     BadRequest,
-    DetectionUnavailable,
     PayloadTooLarge,
     ProxyError,
     RequestTimeout,
     UnsupportedMediaType,
     UpstreamError,
     UpstreamTimeout,
-    error_body,
 )
 from proxy.minimize import PendingRedaction
 from proxy.report import MessageReport
+from proxy.steps import CheckedMessage
 from proxy.streaming.framing import RecordTooLarge, StreamFault
 from proxy.streaming.pipeline import (
     Piece,
@@ -59,13 +56,12 @@ from proxy.streaming.pipeline import (
 )
 from proxy.streaming.records import RecordProcessor, codec_for
 from proxy.streaming.text_window import TextProcessor
-from recognizers.errors import DetectionError, DetectionOverloaded
 from recognizers.types import DetectionRequest, Span
 
 if TYPE_CHECKING:
     from proxy.audit import AuditRecord
-    from proxy.exchange import ExchangeHandler
     from proxy.routing import CompiledMessage, CompiledRoute, RouteMatch
+    from proxy.steps import ExchangeSteps
 
 
 def streams(route: CompiledRoute) -> bool:
@@ -117,17 +113,17 @@ class _Body:
 
 
 class StreamingExchange:
-    """Runs one streaming exchange with the handler's head checks."""
+    """Runs one streaming exchange with the exchange steps (proxy.steps)."""
 
-    def __init__(self, handler: ExchangeHandler, match: RouteMatch, upstream_url: str,
+    def __init__(self, steps: ExchangeSteps, match: RouteMatch, upstream_url: str,
                  record: AuditRecord) -> None:
-        self._h = handler
+        self._h = steps
         self._match = match
         self._upstream_url = upstream_url
         self._record = record
         self._vendor = match.vendor.contract.vendor
         self._stats: dict[str, tuple[StreamStats, StreamProcessor]] = {}
-        limits = handler._limits
+        limits = steps.limits
         self._limits = limits
         self._pipeline = PipelineLimits(
             queue_units=limits.stream_queue_records,
@@ -139,24 +135,11 @@ class StreamingExchange:
     # -- steps shared with the handler -----------------------------------------------------------
 
     async def _resolve(self, pending: list[PendingRedaction], report: MessageReport) -> None:
-        from proxy.exchange import CheckedMessage
-
         message = CheckedMessage(headers={}, query=[], pending=pending, report=report)
-        await self._h._detect(message, self._record)
+        await self._h.detect(message, self._record)
 
     async def _detect_spans(self, requests: Sequence[DetectionRequest]) -> list[list[Span]]:
-        started = time.perf_counter()
-        try:
-            return await self._h._detector.detect(requests)
-        except DetectionOverloaded as exc:
-            raise DetectionUnavailable("the detection engine is overloaded; retry later",
-                                       reason=exc.reason) from None
-        except DetectionError as exc:
-            raise DetectionUnavailable("free text could not be checked; nothing was forwarded",
-                                       reason=exc.reason) from None
-        finally:
-            elapsed = (time.perf_counter() - started) * 1000
-            self._record.detection_ms = (self._record.detection_ms or 0.0) + elapsed
+        return await self._h.detect_spans(requests, self._record)
 
     def _processor(self, message: CompiledMessage, spec: StreamSpec,
                    report: MessageReport) -> StreamProcessor:
@@ -168,7 +151,7 @@ class StreamingExchange:
                                  vendor=self._vendor)
         return RecordProcessor(
             codec_for(spec), message.body_trie, self._vendor,
-            self._h._pseudonymizer, report, self._resolve,
+            self._h.pseudonymizer, report, self._resolve,
             spec.on_record_error, spec.max_record_bytes or self._limits.stream_max_record_bytes,
             self._limits.max_json_depth,
         )
@@ -201,11 +184,11 @@ class StreamingExchange:
         tasks: list[asyncio.Task[Any]] = []
         content_type: str | None = None
         if spec is None:
-            raw = await h._read_body(request)
+            raw = await h.read_body(request)
             record.bytes_from_client = len(raw)
-            outgoing = await h._check_request(match, request, raw, record)
-            await h._detect(outgoing, record)
-            h._inject_credentials(match, outgoing)
+            outgoing = await h.check_request(match, request, raw, record)
+            await h.detect(outgoing, record)
+            h.inject_credentials(match, outgoing)
             encoded = outgoing.encoded_body()
             body = None
             if encoded is not None:
@@ -222,9 +205,9 @@ class StreamingExchange:
             if not processor.accepts(media, params):  # type: ignore[attr-defined]
                 raise UnsupportedMediaType("this route streams another content type",
                                            reason="unsupported_media_type")
-            outgoing = await h._check_request(match, request, b"", record)
-            await h._detect(outgoing, record)
-            h._inject_credentials(match, outgoing)
+            outgoing = await h.check_request(match, request, b"", record)
+            await h.detect(outgoing, record)
+            h.inject_credentials(match, outgoing)
             stats = StreamStats(spec.kind)
             self._track("request", stats, processor)
             pieces = transform(_chunks(request.content), processor, self._pipeline, stats)
@@ -237,23 +220,15 @@ class StreamingExchange:
             content_type = processor.content_type
             body = self._deliver(first, pieces, stats, body_state)
 
-        headers = dict(outgoing.headers)
-        from proxy.exchange import _OPAQUE_ID
-
-        if not _OPAQUE_ID.fullmatch(record.request_id):
-            record.upstream_request_id = uuid.uuid4().hex
-        headers["X-Request-Id"] = record.upstream_request_id or record.request_id
+        headers = h.upstream_headers(outgoing, record)
         if content_type is not None:
             headers["Content-Type"] = content_type
         await h.write_intent(record)  # before the first byte leaves; AuditUnavailable: none does
-        gate = getattr(h, "_gate", None)
-        if outgoing.screening is not None and gate is not None:
-            await gate.record_disclosures(match.vendor, match.route, outgoing.screening,
-                                          record.request, record.request_id)
+        await h.record_disclosures(match, outgoing, record)
 
-        started = time.perf_counter()
-        send = asyncio.ensure_future(h._upstream.open_stream(
-            request.method, h._target_url(match, self._upstream_url),
+        started = asyncio.get_running_loop().time()
+        send = asyncio.ensure_future(h.upstream.open_stream(
+            request.method, h.target_url(match, self._upstream_url),
             outgoing.query, headers, body))
         failed = asyncio.ensure_future(body_state.failed.wait())
         tasks.extend((send, failed))
@@ -274,7 +249,7 @@ class StreamingExchange:
             for task in tasks:
                 task.cancel()
         record.vendor_status = resp.status  # from here on, no proxy 5xx (proxy.exchange)
-        record.upstream_ms = (time.perf_counter() - started) * 1000
+        record.upstream_ms = (asyncio.get_running_loop().time() - started) * 1000
         try:
             return await self._answer(request, resp)
         finally:
@@ -307,15 +282,8 @@ class StreamingExchange:
 
     def _answer_error(self, exc: ProxyError) -> web.Response:
         """An error answer after the vendor was contacted: the exchange is ``aborted``."""
-        record = self._record
-        record.outcome = "aborted"
-        record.reason = exc.reason
-        body = error_body(self._h.error_message(exc), exc.reason, record.vendor, record.route)
-        response = web.Response(status=exc.status, body=body, content_type="application/json")
-        if exc.retry_after_s is not None:
-            response.headers["Retry-After"] = str(exc.retry_after_s)
+        response = self._h.error_answer(exc, self._record, outcome="aborted")
         response.force_close()  # the rest of the caller's stream is not read
-        record.bytes_to_client = len(body)
         return response
 
     async def _answer(self, request: web.Request, resp: aiohttp.ClientResponse
@@ -326,9 +294,9 @@ class StreamingExchange:
         spec = message.contract.stream if message is not None else None
         if message is None or spec is None:
             return await self._answer_whole(resp)
-        checked = await h._check_response(match, resp.headers, b"", record)
+        checked = await h.check_response(match, resp.headers, b"", record)
         assert checked is not None
-        await h._detect(checked, record)
+        await h.detect(checked, record)
         processor = self._processor(message, spec, checked.report)
         media, params = parse_media_type(resp.headers.get("Content-Type", ""))
         if not processor.accepts(media, params):  # type: ignore[attr-defined]
@@ -381,10 +349,10 @@ class StreamingExchange:
         """A response without ``stream:``: the handler's whole-body checks, as in its _run."""
         h, match, record = self._h, self._match, self._record
         try:
-            data = await h._upstream._read_limited(resp)
+            data = await h.upstream.read_answer(resp)
         except aiohttp.ClientError:
             raise UpstreamError("the vendor connection failed", reason="upstream_error") from None
         except TimeoutError:
             raise UpstreamTimeout("the vendor did not answer in time") from None
         record.bytes_from_vendor = len(data)
-        return await h.answer(match, resp.status, resp.headers, data, record)
+        return await h.whole_answer(match, resp.status, resp.headers, data, record)

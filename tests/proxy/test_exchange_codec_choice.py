@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from proxy.codecs import CODECS, find_parsed_codec, parse_media_type
-from proxy.exchange import _JSON_CODEC, _PLAIN_JSON
+from proxy.steps import JSON_CODEC as _JSON_CODEC, PLAIN_JSON as _PLAIN_JSON
 
 ROUTE_CODECS = [names for n in range(1, len(CODECS) + 1)
                 for names in itertools.permutations(CODECS, n)]
