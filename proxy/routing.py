@@ -162,10 +162,17 @@ _MAX_CACHED_MATCHES = 1024
 
 
 class Router:
-    """Finds the vendor and route for a request path and method."""
+    """Finds the vendor and route for a request path and method.
 
-    def __init__(self, vendors: dict[str, CompiledVendor]) -> None:
+    Paths start with the vendor's name (``/{vendor}/...``); with ``prefixed=False`` there is one
+    contract and paths are its own (the partner listener: our API's paths).
+    """
+
+    def __init__(self, vendors: dict[str, CompiledVendor], prefixed: bool = True) -> None:
+        if not prefixed and len(vendors) != 1:
+            raise ValueError("an unprefixed router serves exactly one contract")
         self._vendors = vendors
+        self._prefixed = prefixed
         # (method, raw path) -> match. A Router and its contracts never change (a reload builds
         # a new one), so a match is a pure function of its key.
         self._literal_matches: dict[tuple[str, str], RouteMatch] = {}
@@ -190,13 +197,18 @@ class Router:
             segments = split_path(raw_path)
         except UnicodeDecodeError:
             raise BadRequest("the request path is not valid UTF-8", reason="bad_path") from None
-        if not segments:
-            raise NotFound("no vendor named in the path; call /{vendor}/{path}",
-                           reason="unknown_vendor")
-        vendor = self._vendors.get(segments[0])
-        if vendor is None:
-            raise NotFound("no contract for this vendor", reason="unknown_vendor")
-        rest = segments[1:]
+        if self._prefixed:
+            if not segments:
+                raise NotFound("no vendor named in the path; call /{vendor}/{path}",
+                               reason="unknown_vendor")
+            found = self._vendors.get(segments[0])
+            if found is None:
+                raise NotFound("no contract for this vendor", reason="unknown_vendor")
+            vendor, rest = found, segments[1:]
+            missing = "the contract of this vendor does not list this route"
+        else:
+            [vendor] = self._vendors.values()
+            rest, missing = segments, "your contract does not list this route"
         best: tuple[tuple[int, ...], CompiledRoute, dict[str, str]] | None = None
         for route in vendor.routes:
             if route.route.method != method:
@@ -208,8 +220,7 @@ class Router:
             if best is None or rank > best[0]:
                 best = (rank, route, params)
         if best is None:
-            raise NotFound("the contract of this vendor does not list this route",
-                           reason="unknown_route", vendor=vendor.contract.vendor)
+            raise NotFound(missing, reason="unknown_route", vendor=vendor.contract.vendor)
         _, route, params = best
         path = "/" + "/".join(quote(seg, safe=_PCHAR_SAFE) for seg in rest) if rest else ""
         return RouteMatch(
