@@ -183,6 +183,9 @@ def render(summary: dict[str, Any], images: list[str]) -> str:
         f"{minutes:g}`; every process on 127.0.0.1."),
         "",
     ]
+    if meta.get("interrupted"):
+        lines += [(f"> **The run was stopped early** ({meta['interrupted']}); the figures cover "
+                  "what ran, faults still in force were undone at the stop."), ""]
     if minutes < 30:
         lines += [(f"> A {minutes:g}-minute run (a smoke run of the harness): every fault is "
                   "injected once, in shorter windows. The growth and latency targets compare "

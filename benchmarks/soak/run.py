@@ -325,6 +325,8 @@ class Harness:
         }
         signal.signal(signal.SIGALRM, _alarm)
         signal.signal(signal.SIGTERM, _terminate)
+        # Ctrl-C stops the run even when a shell started the harness with SIGINT ignored.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.alarm(int(self.deadline_s))
         soaked = False
         try:
