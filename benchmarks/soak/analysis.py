@@ -138,6 +138,11 @@ def series(run: Run, bin_s: float) -> dict[str, Any]:
         role = "workers" if p["role"] == "worker" else p["role"]
         rounds[p["t"]][f"{role}:rss"].append(p["rss"])
         rounds[p["t"]][f"{role}:fds"].append(p["fds"])
+        if "sockets" in p:  # the proxy's descriptors by kind; "files" is what is not TCP
+            sockets = p["sockets"]
+            for kind, n in sockets.items():
+                rounds[p["t"]][f"{role} sockets {kind}:fds"].append(n)
+            rounds[p["t"]][f"{role} non-TCP:fds"].append(p["fds"] - sum(sockets.values()))
         if 0 <= b < count:
             per_pid[f"{p['role']}:{p['pid']}"][b].append(p["rss"])
     by_bin: list[dict[str, list[float]]] = [defaultdict(list) for _ in range(count)]
@@ -212,17 +217,23 @@ def _fault_row(run: Run, fault: dict[str, Any], settle_s: float, horizon_s: floa
         refused = [e for e in run.log if e.get("t") and start <= e["t"] <= window_end
                    and str(e.get("message")).startswith("configuration change refused")]
         row["refused_log_lines"] = len(refused)
-        row["versions"] = {"before": _version_at(run, start), "after": _version_at(run, window_end),
-                           "changes_in_window": sorted({str(r.get("version")) for r in run.ready
-                                                        if start < r["t"] <= window_end})}
+        # Two seconds after the restore the next valid reload is still at least a second away.
+        row["versions"] = {"before": _version_at(run, start), "after": _version_at(run, end + 2)}
     if name == "redis_restart":
         policy_callers = Counter(_label(r) for r in run.results[_between(run.result_t0, start,
                                                                          window_end)]
                                  if r.get("kind") == "policy")
         policy_vendor = sum(1 for v in run.vendor[_between(run.vendor_t, start, end)]
                             if str(v.get("path", "")).endswith("/respondents"))
+        # The new redis-server is empty (nothing persisted) until the harness writes the
+        # opt-outs again: a request in between finds no opt-out and is forwarded.
+        ignored = sum(1 for r, c in zip(run.results[_between(run.result_t0, start, window_end)],
+                                        run.categories[_between(run.result_t0, start,
+                                                                window_end)], strict=True)
+                      if c == "opt_out_ignored")
         row["policy"] = {"callers": dict(policy_callers.most_common()),
-                         "vendor_during_outage": policy_vendor}
+                         "vendor_during_outage": policy_vendor,
+                         "opt_out_ignored_in_window": ignored}
     if name == "worker_kill":
         before = set(fault.get("details_start", {}).get("workers_before", []))
         later = {p["pid"] for p in run.procs if p["role"] == "worker"
@@ -241,7 +252,10 @@ def _version_at(run: Run, t: float) -> str | None:
     return version
 
 
-def _reloads(run: Run, faults: list[dict[str, Any]]) -> dict[str, Any]:
+def _reloads(run: Run, faults: list[dict[str, Any]],
+             others: list[tuple[float, float]]) -> dict[str, Any]:
+    """Reloads seen applied, how fast, and caller errors in the 5 s after each (requests inside
+    another fault's window are left out: their errors are that fault's)."""
     latencies: list[float] = []
     missing = 0
     errors: Counter[str] = Counter()
@@ -256,6 +270,8 @@ def _reloads(run: Run, faults: list[dict[str, Any]]) -> dict[str, Any]:
             latencies.append(seen - start)
         for r, c in zip(run.results[_between(run.result_t0, start, start + 5)],
                         run.categories[_between(run.result_t0, start, start + 5)], strict=True):
+            if any(float(r["t0"]) <= b and float(r.get("t1", r["t0"])) >= a for a, b in others):
+                continue
             if c not in checks.GOOD:
                 errors[_label(r)] += 1
     return {"count": len(faults), "applied": len(latencies), "not_seen_applied": missing,
@@ -294,7 +310,8 @@ def analyze(out: Path) -> dict[str, Any]:
     for i, fault in enumerate(one_off):
         horizon = (starts[i + 1] - float(fault["end"])) if i + 1 < len(starts) else 60.0
         rows.append(_fault_row(run, fault, settle_s, max(settle_s, horizon)))
-    reloads = _reloads(run, [f for f in faults if f["name"] == "reload"])
+    reloads = _reloads(run, [f for f in faults if f["name"] == "reload"],
+                       [(float(f["start"]), float(f["end"]) + settle_s) for f in one_off])
 
     intents = checks.audit_intents(run.vendor, run.audit)
     proxy_5xx = checks.proxy_5xx_for_answered(run.results, run.vendor_by_rid)
@@ -321,6 +338,8 @@ def analyze(out: Path) -> dict[str, Any]:
                    "vendor": dict(Counter(_vendor_label(v) for v in run.vendor).most_common()),
                    "audit_lines": len(run.audit)},
         "faults": rows, "reloads": reloads,
+        "reload_times_s": [round(float(f["start"]) - run.t0, 1) for f in faults
+                           if f["name"] == "reload"],
         "checks": {"audit_intents": intents, "proxy_5xx": proxy_5xx, "pii": pii},
         "baseline_minute": base, "last_minute": last,
         "growth": growth,
@@ -344,6 +363,14 @@ def _growth_verdict(summary: dict[str, Any], what: str) -> tuple[str, bool | Non
             continue
         parts.append(f"{role} {entry['growth'] * 100:+.1f} %")
         met = met and entry["growth"] <= GROWTH_LIMIT
+    if what == "fds":  # which of the proxy's descriptors moved: pooled sockets or the rest
+        moved = []
+        for key, entry in sorted(summary["growth"].items()):
+            if key.startswith("proxy ") and entry["base"] is not None \
+                    and entry["last"] is not None and entry["base"] != entry["last"]:
+                moved.append(f"{key[6:-4]} {entry['base']:.0f} -> {entry['last']:.0f}")
+        if moved:
+            parts.append("proxy: " + ", ".join(moved))
     return ", ".join(parts), met
 
 

@@ -95,10 +95,12 @@ def audit_intents(vendor: Iterable[dict[str, Any]],
             outcome = "audited_after_only"  # one line per exchange, written at its end
         else:
             intents = [t for phase, t in entries if phase == "intent"]
+            timed = [t for t in intents if t is not None]
             if not intents:
                 outcome = "intent_missing"
-            elif min(t if t is not None else math.inf for t in intents) \
-                    > float(got.get("t_recv", math.inf)) + AUDIT_TIME_SLACK_S:
+            elif not timed:
+                outcome = "intent_untimed"  # present, but without a time to order it by
+            elif min(timed) > float(got.get("t_recv", math.inf)) + AUDIT_TIME_SLACK_S:
                 outcome = "intent_after_vendor"
             else:
                 outcome = "intent_before"
@@ -106,7 +108,7 @@ def audit_intents(vendor: Iterable[dict[str, Any]],
         if outcome != "intent_before" and len(examples[outcome]) < 5:
             examples[outcome].append(rid)
     total = counts["vendor_requests"]
-    bad = total - counts["intent_before"]
+    bad = total - counts["intent_before"] - counts["intent_untimed"]
     if not phased:
         note = ("no intent records: the audit file has no `phase` field (one line per exchange, "
                 "written after the vendor answered), so no exchange can be shown to have had an "

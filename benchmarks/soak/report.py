@@ -1,7 +1,7 @@
 """``REPORT.md`` and its plots from a soak summary (``benchmarks.soak.analysis.analyze``).
 
 Plots, one point per minute (per 10 s for runs shorter than 10 minutes, where minutes are too
-few to show a shape), with the fault windows shaded: latency percentiles, throughput and errors,
+few to show a shape), with the fault windows shaded and the valid reloads dotted: latency percentiles, throughput and errors,
 RSS per process, open file descriptors, event-loop lag. No value of a payload is ever written:
 PII hits are shown masked (first three characters and the length).
 """
@@ -62,7 +62,9 @@ def _detail(row: dict[str, Any]) -> str:
         parts.append(f"pid {d.get('killed_pid')} -> {e.get('new_pid')}, "
                      f"{e.get('subjects_reseeded')} subjects re-seeded; policy route callers: "
                      f"{_counts(policy.get('callers', {}))}; policy requests the vendor got "
-                     f"during the outage: {policy.get('vendor_during_outage')}")
+                     f"during the outage: {policy.get('vendor_during_outage')}; opted-out or "
+                     f"erased subjects forwarded: {policy.get('opt_out_ignored_in_window', 0)} "
+                     "(the new redis-server is empty until the re-seed)")
     elif name.startswith("vendor_"):
         mode = d.get("vendor_mode", {})
         parts.append(", ".join(f"{k}={v}" for k, v in mode.items()))
@@ -94,7 +96,11 @@ def _plots(summary: dict[str, Any], out: Path) -> list[str]:
     shades = [(f["start_s"] / unit, max(f["end_s"], f["start_s"] + 1) / unit, f["name"])
               for f in summary["faults"]]
 
+    reloads = [t / unit for t in summary.get("reload_times_s", [])]
+
     def shade(ax: Any) -> None:
+        for t in reloads:  # valid contract reloads: thin dotted lines
+            ax.axvline(t, color="grey", linestyle=":", linewidth=0.8)
         for start, end, name in shades:
             ax.axvspan(start, end, color="tab:red", alpha=0.15)
             ax.annotate(name, (start, 1.0), xycoords=("data", "axes fraction"), rotation=90,
@@ -244,7 +250,8 @@ def render(summary: dict[str, Any], images: list[str]) -> str:
         (f"Valid contract reloads (every {meta.get('reload_every_s', 30):g} s): {r['count']} "
         f"written, {r['applied']} seen applied by `/readyz` (median {_f(r['apply_s_median'], 2)}"
         f" s, max {_f(r['apply_s_max'], 2)} s after the write), {r['not_seen_applied']} not seen; "
-        f"caller errors within 5 s of a reload: {_counts(r['caller_errors_within_5s'])}."),
+        f"caller errors within 5 s of a reload (outside the other faults' windows): "
+        f"{_counts(r['caller_errors_within_5s'])}."),
         "",
         "What each fault is:",
         "",

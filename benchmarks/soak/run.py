@@ -193,7 +193,9 @@ class Harness:
         sampler = self.children.start(
             "sampler", [self.py, "-m", "benchmarks.soak.sampler", "--pids-file",
                         str(self.out / "pids.json"), "--admin", self.admin, "--out",
-                        str(self.out), "--seconds", str(self.deadline_s)],
+                        str(self.out), "--seconds", str(self.deadline_s), "--ports",
+                        (f"listen={port},admin={admin_port},redis={self.redis.port},"
+                        f"vendor={self.vendor_url.rsplit(':', 1)[1]}")],
             self.out / "sampler.log")
         self.pids["sampler"] = sampler.pid
         self.save_pids()

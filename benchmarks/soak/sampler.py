@@ -7,7 +7,7 @@ Three loops, each writing JSON lines into ``DIR``:
 - ``processes.ndjson``, every ``--interval`` (1 s): RSS, open file descriptors and CPU time of
   every process of the run: the proxy and each of its children (detection workers, the
   multiprocessing resource tracker), the vendor, redis-server, the load generator and the
-  harness. The pids come from ``--pids-file``, which the harness rewrites when it restarts
+  harness; for the proxy also its TCP sockets by kind (``--ports``). The pids come from ``--pids-file``, which the harness rewrites when it restarts
   redis; the proxy's children are listed afresh each time (a killed worker's replacement shows
   up as a new pid).
 - ``metrics.ndjson``, every ``--interval``: the proxy's ``/metrics`` lines the report uses
@@ -67,8 +67,30 @@ def proc_role(proxy_pid: int, proc: psutil.Process) -> str:
     return "proxy-helper" if "resource_tracker" in cmdline else "worker"
 
 
-def sample_processes(pids: dict[str, int]) -> list[dict[str, Any]]:
-    """One line per live process of the run."""
+def socket_kinds(proc: psutil.Process, ports: dict[str, int]) -> dict[str, int]:
+    """The proxy's TCP sockets by what they connect: ``callers`` (accepted on its port),
+    ``vendor``, ``redis``, ``admin`` (scrapes and probes), ``listening`` and ``other``. Tells a
+    connection pool grown to a new high-water mark from descriptors that leak."""
+    by_port = {port: name for name, port in ports.items() if name in ("vendor", "redis")}
+    kinds: dict[str, int] = {}
+    for conn in proc.net_connections(kind="tcp"):
+        if conn.status == psutil.CONN_LISTEN:
+            kind = "listening"
+        elif conn.laddr and conn.laddr.port == ports.get("listen"):
+            kind = "callers"
+        elif conn.laddr and conn.laddr.port == ports.get("admin"):
+            kind = "admin"
+        elif conn.raddr and conn.raddr.port in by_port:
+            kind = by_port[conn.raddr.port]
+        else:
+            kind = "other"
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return kinds
+
+
+def sample_processes(pids: dict[str, int], ports: dict[str, int] | None = None
+                     ) -> list[dict[str, Any]]:
+    """One line per live process of the run (the proxy's with its sockets by kind)."""
     now = time.time()
     found: list[tuple[str, psutil.Process]] = []
     for role, pid in pids.items():
@@ -88,9 +110,11 @@ def sample_processes(pids: dict[str, int]) -> list[dict[str, Any]]:
         try:
             with proc.oneshot():
                 times = proc.cpu_times()
-                lines.append({"t": now, "role": role, "pid": proc.pid,
-                              "rss": proc.memory_info().rss, "fds": proc.num_fds(),
-                              "cpu": times.user + times.system})
+                line = {"t": now, "role": role, "pid": proc.pid, "rss": proc.memory_info().rss,
+                        "fds": proc.num_fds(), "cpu": times.user + times.system}
+                if role == "proxy" and ports:
+                    line["sockets"] = socket_kinds(proc, ports)
+                lines.append(line)
         except psutil.Error:
             continue
     return lines
@@ -111,8 +135,9 @@ def parse_metrics(text: str) -> dict[str, float]:
 
 class Sampler:
     def __init__(self, pids_file: Path, admin: str, out: Path, seconds: float, interval: float,
-                 ready_interval: float) -> None:
+                 ready_interval: float, ports: dict[str, int] | None = None) -> None:
         self.pids_file = pids_file
+        self.ports = ports or {}
         self.admin = admin.rstrip("/")
         self.out = out
         self.deadline = time.monotonic() + seconds
@@ -135,7 +160,7 @@ class Sampler:
               open(self.out / "metrics.ndjson", "ab") as metrics):
             next_at = time.monotonic()
             while self._running():
-                for line in sample_processes(self._pids()):
+                for line in sample_processes(self._pids(), self.ports):
                     _write(procs, line)
                 entry: dict[str, Any] = {"t": time.time()}
                 try:
@@ -189,11 +214,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, required=True)
     parser.add_argument("--interval", type=float, default=1.0)
     parser.add_argument("--ready-interval", type=float, default=0.25)
+    parser.add_argument("--ports", default="",
+                        help="listen=P,admin=P,vendor=P,redis=P: to sort the proxy's sockets")
     args = parser.parse_args(argv)
+    ports = {name: int(port) for name, _, port in
+             (item.partition("=") for item in args.ports.split(",") if item)}
     if not args.admin.startswith("http://127.0.0.1:"):
         raise SystemExit("the sampler reads the proxy on 127.0.0.1 only")
     Sampler(args.pids_file, args.admin, args.out, args.seconds, args.interval,
-            args.ready_interval).run()
+            args.ready_interval, ports).run()
     return 0
 
 
