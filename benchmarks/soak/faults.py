@@ -24,7 +24,6 @@ logs in ``faults.ndjson`` with its wall-clock time.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -37,32 +36,12 @@ from typing import Any
 import orjson
 import psutil
 
+from benchmarks.soak.contract_edits import invalid, toggled, write_atomically
 from benchmarks.soak.sampler import proc_role
 from benchmarks.soak.schedule import Planned
 from proxy.contract_loader import load_config
 
-_CATEGORIES = re.compile(r"^(\s*categories\[\*\]:) (\w+)", re.MULTILINE)
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def toggled(text: str) -> str:
-    """The contract with ``categories[*]`` switched between keep and drop: a real change."""
-    match = _CATEGORIES.search(text)
-    if match is None:
-        raise ValueError("notify.yaml has no 'categories[*]:' rule to toggle")
-    action = "drop" if match.group(2) == "keep" else "keep"
-    return _CATEGORIES.sub(rf"\1 {action}", text, count=1)
-
-
-def invalid(text: str) -> str:
-    """The contract with an unknown action: the proxy must refuse it and keep serving."""
-    return _CATEGORIES.sub(r"\1 redcat", text, count=1)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    temp = path.with_name(f".{path.name}.tmp")  # not *.yaml: the watcher ignores it
-    temp.write_text(text)
-    os.replace(temp, path)
 
 
 def detection_workers(proxy_pid: int) -> list[psutil.Process]:

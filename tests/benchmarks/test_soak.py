@@ -16,7 +16,7 @@ import orjson
 import pytest
 
 from benchmarks.soak import analysis, checks, report
-from benchmarks.soak.faults import invalid, toggled
+from benchmarks.soak.contract_edits import invalid, toggled
 from benchmarks.soak.mix import PATHS, build_bodies, new_request_id, parse_mix
 from benchmarks.soak.schedule import FAULTS, baseline_minute, build_schedule
 from proxy.contract_loader import load_config
