@@ -25,6 +25,7 @@ from benchmarks.soak.schedule import baseline_minute, describe
 GROWTH_LIMIT = 0.05
 P99_RATIO_LIMIT = 1.3
 READY_WITHIN_S = 10.0
+AUDIT_SLACK_S = 0.002  # audit times are truncated to the millisecond
 # Roles whose memory and descriptors the flatness targets judge: the proxy and its workers.
 JUDGED = ("proxy", "workers")
 
@@ -209,7 +210,9 @@ def _fault_row(run: Run, fault: dict[str, Any], settle_s: float, horizon_s: floa
         row["error"] = fault["error"]
     name = fault["name"]
     if name == "audit_unwritable":
-        during = run.audit_t[_between(run.audit_t, start + 0.05, end)]
+        # From the moment prlimit returned (lines stat() did not count may land just before).
+        applied = float(fault.get("details_start", {}).get("applied_at", start))
+        during = run.audit_t[_between(run.audit_t, applied + AUDIT_SLACK_S, end)]
         after = [t for t in run.audit_t[bisect_left(run.audit_t, end):] if t >= end]
         row["audit"] = {"lines_during": len(during),
                         "first_line_after_s": round(after[0] - end, 2) if after else None}

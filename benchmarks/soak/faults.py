@@ -27,6 +27,7 @@ import os
 import shutil
 import signal
 import subprocess
+import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -122,7 +123,7 @@ class Injector:
             size = self.audit_path.stat().st_size
             self._saved_fsize = _fsize_soft(self.proxy_pid)
             argv = _prlimit_soft(self.proxy_pid, size)
-            return {"audit_bytes": size, "command": " ".join(argv),
+            return {"audit_bytes": size, "command": " ".join(argv), "applied_at": time.time(),
                     "soft_limit_now": _fsize_soft(self.proxy_pid),
                     "soft_limit_before": _limit_text(self._saved_fsize)}
         raise ValueError(f"unknown fault {name!r}")

@@ -145,24 +145,32 @@ def _plots(summary: dict[str, Any], out: Path) -> list[str]:
     ax1.set_title("Throughput and errors")
     save(fig, "throughput.png")
 
+    colours = [plt.get_cmap("tab20")(i) for i in range(20)]
     fig, ax = plt.subplots(figsize=(9, 4.5))
-    for key, values in sorted(s["pid_rss"].items()):
-        ax.plot(xs, _nan(values, MB), marker=".",
-                label=key, linewidth=1)
+    for i, (key, values) in enumerate(sorted(s["pid_rss"].items())):
+        ax.plot(xs, _nan(values, MB), marker=".", label=key, linewidth=1,
+                color=colours[i % len(colours)])
     ax.set_ylabel("RSS (MiB)")
     ax.set_title("RSS per process (median per bin)")
     ax.legend(fontsize=6, ncol=2)
     shade(ax)
     save(fig, "rss.png")
 
-    fig, ax = plt.subplots(figsize=(9, 4))
-    for key, values in sorted(s["process"].items()):
-        if key.endswith(":fds"):
-            ax.plot(xs, _nan(values), marker=".", label=key[:-4])
-    ax.set_ylabel("open file descriptors")
-    ax.set_title("Open file descriptors per role (median per bin; workers summed)")
-    ax.legend(fontsize=7)
-    shade(ax)
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(9, 7), sharex=True)
+    fds = sorted((key[:-4], values) for key, values in s["process"].items()
+                 if key.endswith(":fds"))
+    for i, (name, values) in enumerate(f for f in fds if not f[0].startswith("proxy ")):
+        ax1.plot(xs, _nan(values), marker=".", label=name, color=colours[i % len(colours)])
+    for i, (name, values) in enumerate(f for f in fds if f[0].startswith("proxy ")):
+        ax2.plot(xs, _nan(values), marker=".", label=name[6:], color=colours[i % len(colours)])
+    ax1.set_ylabel("open file descriptors")
+    ax1.set_title("Open file descriptors per process (median per bin; workers summed)")
+    ax2.set_ylabel("the proxy's descriptors")
+    ax2.set_title("The proxy's: TCP sockets by peer, and everything else (files, pipes, epoll)")
+    for ax in (ax1, ax2):
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=7, ncol=2)
+        shade(ax)
     save(fig, "fds.png")
 
     fig, ax = plt.subplots(figsize=(9, 4))
