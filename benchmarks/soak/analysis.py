@@ -93,6 +93,7 @@ class Run:
         self.metrics = sorted(checks.load_ndjson(out / "metrics.ndjson"), key=lambda m: m["t"])
         self.ready = sorted(checks.load_ndjson(out / "readiness.ndjson"), key=lambda r: r["t"])
         self.log = _proxy_log(out / "proxy.log")
+        self.system = sorted(checks.load_ndjson(out / "system.ndjson"), key=lambda m: m["t"])
         self.categories = [checks.classify(r, self.vendor_by_rid.get(r.get("rid") or "", []))
                            for r in self.results]
 
@@ -172,6 +173,31 @@ def series(run: Run, bin_s: float) -> dict[str, Any]:
             quantile = _lag_quantile(samples[0], samples[-1], 0.99)
             lag_p99[b] = quantile * 1000 if quantile is not None else None
 
+    # CPU per bin, in cores: the machine's busy time, and the part the run's processes used.
+    first_last: list[dict[int, tuple[float, float]]] = [{} for _ in range(count)]
+    for p in run.procs:
+        b = int((float(p["t"]) - run.t0) // bin_s)
+        if 0 <= b < count:
+            cpu = float(p["cpu"])
+            seen = first_last[b].get(p["pid"])
+            first_last[b][p["pid"]] = (seen[0] if seen else cpu, cpu)
+    system_bins: list[list[dict[str, Any]]] = [[] for _ in range(count)]
+    for entry in run.system:
+        b = int((float(entry["t"]) - run.t0) // bin_s)
+        if 0 <= b < count:
+            system_bins[b].append(entry)
+    cpu_run: list[float | None] = [None] * count
+    cpu_other: list[float | None] = [None] * count
+    for b in range(count):
+        entries = system_bins[b]
+        if len(entries) < 2:
+            continue
+        span = float(entries[-1]["t"]) - float(entries[0]["t"])
+        busy = (entries[-1]["cpu_busy"] - entries[0]["cpu_busy"]) / span
+        ours = sum(last - first for first, last in first_last[b].values()) / span
+        cpu_run[b] = round(ours, 2)
+        cpu_other[b] = round(max(0.0, busy - ours), 2)
+
     def pct(q: float) -> list[float | None]:
         return [checks.percentile(v, q) for v in lat]
 
@@ -182,6 +208,7 @@ def series(run: Run, bin_s: float) -> dict[str, Any]:
         "categories": [dict(c) for c in cats],
         "process": process, "pid_rss": pid_rss,
         "lag_max_ms": lag_max, "lag_p99_ms": lag_p99,
+        "cpu_run_cores": cpu_run, "cpu_other_cores": cpu_other,
     }
 
 
@@ -339,7 +366,9 @@ def analyze(out: Path) -> dict[str, Any]:
                    "achieved_rps": len(run.results) / duration if duration else None,
                    "vendor_received": len(run.vendor),
                    "vendor": dict(Counter(_vendor_label(v) for v in run.vendor).most_common()),
-                   "audit_lines": len(run.audit)},
+                   "audit_lines": len(run.audit),
+                   "cpu_other_cores_mean": _mean(per_minute["cpu_other_cores"]),
+                   "cpu_run_cores_mean": _mean(per_minute["cpu_run_cores"])},
         "faults": rows, "reloads": reloads,
         "reload_times_s": [round(float(f["start"]) - run.t0, 1) for f in faults
                            if f["name"] == "reload"],
@@ -354,6 +383,11 @@ def analyze(out: Path) -> dict[str, Any]:
     }
     summary["targets"] = targets(summary)
     return summary
+
+
+def _mean(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return round(statistics.fmean(present), 2) if present else None
 
 
 def _growth_verdict(summary: dict[str, Any], what: str) -> tuple[str, bool | None]:

@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 MB = 1024 * 1024
+BUSY_OTHER_CORES = 0.3  # other work's mean CPU above which the report warns
 _VERDICT = {True: "met", False: "**not met**", None: "n/a"}
 
 
@@ -221,6 +222,11 @@ def render(summary: dict[str, Any], images: list[str]) -> str:
         f"- Mix: {', '.join(f'{k} {v * 100:.0f} %' for k, v in meta.get('mix', {}).items())}.",
         (f"- {totals['requests']:,} requests, {totals['answered']:,} answered; the vendor received "
         f"{totals['vendor_received']:,}; {totals['audit_lines']:,} audit lines."),
+        (f"- CPU: the run's processes used {_f(totals.get('cpu_run_cores_mean'), 2)} cores on "
+         f"average, other work on the machine {_f(totals.get('cpu_other_cores_mean'), 2)}"
+         + (" (**a busy machine**: the capacity measured at the start did not hold, so load "
+            "was above 70 % of what was left; compare with a run on a quiet machine)"
+            if (totals.get("cpu_other_cores_mean") or 0) > BUSY_OTHER_CORES else "") + "."),
         f"- Caller outcomes: {_counts(totals['categories'], 10)}.",
         f"- Statuses: {_counts(totals['statuses'], 10)}.",
         f"- Vendor: {_counts(totals['vendor'], 10)}.",
@@ -309,8 +315,9 @@ def render(summary: dict[str, Any], images: list[str]) -> str:
         "## Per minute",
         "",
         ("| min | answered | 2xx/s | p50 ms | p95 ms | p99 ms | errors | proxy RSS MiB | "
-        "workers RSS MiB | proxy fds | workers fds | loop lag max ms |"),
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+         "workers RSS MiB | proxy fds | workers fds | loop lag max ms | CPU run / other "
+         "(cores) |"),
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     proc = pm["process"]
 
@@ -327,7 +334,9 @@ def render(summary: dict[str, Any], images: list[str]) -> str:
             f"{_f(pm['latency_ms']['p50'][i])} | {_f(pm['latency_ms']['p95'][i])} | "
             f"{_f(pm['latency_ms']['p99'][i])} | {_counts(errors, 3)} | "
             f"{cell('proxy:rss', i, MB)} | {cell('workers:rss', i, MB)} | {cell('proxy:fds', i)} "
-            f"| {cell('workers:fds', i)} | {_f(pm['lag_max_ms'][i])} |")
+            f"| {cell('workers:fds', i)} | {_f(pm['lag_max_ms'][i])} | "
+            f"{_f(pm.get('cpu_run_cores', [None] * pm['bins'])[i], 2)} / "
+            f"{_f(pm.get('cpu_other_cores', [None] * pm['bins'])[i], 2)} |")
     lines += ["", "## Growth (median of the minute)", "",
               (f"| process | minute {summary['baseline_minute']} | minute "
               f"{summary['last_minute']} | growth |"), "|---|---|---|---|"]

@@ -10,6 +10,8 @@ Three loops, each writing JSON lines into ``DIR``:
   harness; for the proxy also its TCP sockets by kind (``--ports``). The pids come from ``--pids-file``, which the harness rewrites when it restarts
   redis; the proxy's children are listed afresh each time (a killed worker's replacement shows
   up as a new pid).
+- ``system.ndjson``, every ``--interval``: the machine's busy CPU time and load average, so a
+  run on a shared machine shows how much CPU other work took.
 - ``metrics.ndjson``, every ``--interval``: the proxy's ``/metrics`` lines the report uses
   (event-loop lag gauge and histogram, detection queue depth, workers ready).
 - ``readiness.ndjson``, every ``--ready-interval`` (0.25 s): ``/readyz`` of the admin port, one
@@ -120,6 +122,15 @@ def sample_processes(pids: dict[str, int], ports: dict[str, int] | None = None
     return lines
 
 
+def sample_system() -> dict[str, Any]:
+    """The machine's busy CPU seconds so far (all processes) and load average: on a shared
+    machine, what the run's own processes did not use was someone else's."""
+    times = psutil.cpu_times()
+    busy = sum(times) - times.idle - getattr(times, "iowait", 0.0)
+    return {"t": time.time(), "cpu_busy": busy, "load1": psutil.getloadavg()[0],
+            "cpus": psutil.cpu_count()}
+
+
 def parse_metrics(text: str) -> dict[str, float]:
     """The lines of interest of a Prometheus text page, by name and labels as written."""
     out: dict[str, float] = {}
@@ -157,9 +168,11 @@ class Sampler:
 
     def processes_and_metrics(self) -> None:
         with (open(self.out / "processes.ndjson", "ab") as procs,
-              open(self.out / "metrics.ndjson", "ab") as metrics):
+              open(self.out / "metrics.ndjson", "ab") as metrics,
+              open(self.out / "system.ndjson", "ab") as system):
             next_at = time.monotonic()
             while self._running():
+                _write(system, sample_system())
                 for line in sample_processes(self._pids(), self.ports):
                     _write(procs, line)
                 entry: dict[str, Any] = {"t": time.time()}

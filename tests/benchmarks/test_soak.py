@@ -253,10 +253,15 @@ def _fake_run(out: Path) -> None:
     for s in range(120):
         t = T0 + s
         worker = 11 if s < 30 else 13
-        procs += [{"t": t, "role": "proxy", "pid": 10, "rss": 100 * 2**20 + s * 1000, "fds": 40},
-                  {"t": t, "role": "worker", "pid": 12, "rss": 300 * 2**20, "fds": 8},
-                  {"t": t, "role": "worker", "pid": worker, "rss": 300 * 2**20, "fds": 8}]
+        procs += [{"t": t, "role": "proxy", "pid": 10, "rss": 100 * 2**20 + s * 1000, "fds": 40,
+                   "cpu": 0.3 * s},
+                  {"t": t, "role": "worker", "pid": 12, "rss": 300 * 2**20, "fds": 8,
+                   "cpu": 0.4 * s},
+                  {"t": t, "role": "worker", "pid": worker, "rss": 300 * 2**20, "fds": 8,
+                   "cpu": 0.4 * s}]
     _lines(out / "processes.ndjson", procs)
+    _lines(out / "system.ndjson", [{"t": T0 + s, "cpu_busy": 1.6 * s, "load1": 1.0}
+                                   for s in range(120)])
     bucket = 'privacy_proxy_event_loop_lag_seconds_bucket{le="%s"}'
     _lines(out / "metrics.ndjson", [
         {"t": T0 + s, "values": {"privacy_proxy_event_loop_lag_max_seconds": 0.002,
@@ -290,6 +295,8 @@ def test_the_report_renders_targets_and_a_row_per_fault(tmp_path: Path) -> None:
     assert verdicts["Zero PII in logs"] is True
     assert summary["growth"]["workers:rss"]["growth"] == 0.0
     assert summary["per_minute"]["lag_p99_ms"][0] == 5.0  # the 0.005 bucket's bound
+    assert summary["per_minute"]["cpu_run_cores"][1] == 1.1
+    assert summary["per_minute"]["cpu_other_cores"][1] == 0.5  # someone else's work
     assert "| worker_kill | 30-30 |" in text and "**not met**" in text
     assert "## Per minute" in text and "back 7.0 s after the fault's end" in text
     assert json.loads((tmp_path / "summary.json").read_text())["totals"]["requests"] == 240
