@@ -238,10 +238,16 @@ def _fault_row(run: Run, fault: dict[str, Any], settle_s: float, horizon_s: floa
     name = fault["name"]
     if name == "audit_unwritable":
         # From the moment prlimit returned (lines stat() did not count may land just before).
-        applied = float(fault.get("details_start", {}).get("applied_at", start))
-        during = run.audit_t[_between(run.audit_t, applied + AUDIT_SLACK_S, end)]
+        applied = float(fault.get("details_start", {}).get("applied_at") or start)
+        restored = float(fault.get("details_end", {}).get("restored_at") or end)
+        during = run.audit_t[_between(run.audit_t, applied + AUDIT_SLACK_S,
+                                      restored - AUDIT_SLACK_S)]
         after = [t for t in run.audit_t[bisect_left(run.audit_t, end):] if t >= end]
-        row["audit"] = {"lines_during": len(during),
+        grew = None
+        if "audit_bytes_before_restore" in fault.get("details_end", {}):
+            grew = fault["details_end"]["audit_bytes_before_restore"] \
+                - fault.get("details_start", {}).get("audit_bytes", 0)
+        row["audit"] = {"lines_during": len(during), "bytes_written_during": grew,
                         "first_line_after_s": round(after[0] - end, 2) if after else None}
     if name == "invalid_reload":
         refused = [e for e in run.log if e.get("t") and start <= e["t"] <= window_end

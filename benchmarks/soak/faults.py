@@ -142,7 +142,9 @@ class Injector:
             return {"restored_version": self._version()}
         if name == "audit_unwritable":
             soft = self._saved_fsize if self._saved_fsize is not None else psutil.RLIM_INFINITY
+            size_before_restore = self.audit_path.stat().st_size  # unchanged if writes failed
             restored = []
+            restored_at = None
             for pid in [self.proxy_pid, *[c.pid for c in _children(self.proxy_pid)]]:
                 try:
                     if _fsize_soft(pid) != soft:
@@ -150,7 +152,11 @@ class Injector:
                         restored.append(pid)
                 except (psutil.Error, subprocess.CalledProcessError):
                     continue
-            return {"restored_pids": restored, "audit_bytes": self.audit_path.stat().st_size,
+                if pid == self.proxy_pid:
+                    restored_at = time.time()  # the proxy writes the audit file again
+            return {"restored_pids": restored, "restored_at": restored_at,
+                    "audit_bytes_before_restore": size_before_restore,
+                    "audit_bytes": self.audit_path.stat().st_size,
                     "soft_limit_now": _limit_text(_fsize_soft(self.proxy_pid))}
         raise ValueError(f"unknown fault {name!r}")
 

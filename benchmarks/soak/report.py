@@ -76,9 +76,11 @@ def _detail(row: dict[str, Any]) -> str:
                      f"{versions.get('after')} after")
     elif name == "audit_unwritable":
         audit = row.get("audit", {})
+        grew = audit.get("bytes_written_during")
         parts.append(f"`{d.get('command', '?')}`; audit lines during: "
-                     f"{audit.get('lines_during')}, first line after restore: "
-                     f"{_f(audit.get('first_line_after_s'), 2, ' s')}")
+                     f"{audit.get('lines_during')}"
+                     + (f" (file grew by {grew} bytes)" if grew is not None else "")
+                     + f", first line after restore: {_f(audit.get('first_line_after_s'), 2, ' s')}")
     if row.get("error"):
         parts.append(f"error: {row['error']}")
     return "; ".join(parts)
