@@ -29,6 +29,7 @@ from proxy.http_server import make_runner
 from proxy.logs import setup_logging
 from proxy.loop import run as run_loop
 from proxy.loop import settle_gc
+from proxy.loop_lag import LoopLagMonitor
 from proxy.metrics import ProxyMetrics
 from proxy.policy_cli import add_policy_commands, start_policy_admin
 from proxy.reload import ConfigReloader
@@ -162,6 +163,9 @@ async def _serve(config: LoadedConfig, host: str, port: int, overrides: dict[str
     reloader: ConfigReloader | None = None
     admin_runner: web.AppRunner | None = None
     metrics = ProxyMetrics()
+    loop_lag = LoopLagMonitor()
+    metrics.watch_loop_lag(loop_lag)
+    loop_lag.start()
     admin = AdminState(metrics=metrics, detector=pool, config=config, audit=audit)
     admin_listen = None
     policy_admin: tuple[web.AppRunner, str] | None = None
@@ -217,6 +221,7 @@ async def _serve(config: LoadedConfig, host: str, port: int, overrides: dict[str
             await policy_admin[0].cleanup()
         await pool.close()
         audit.close()
+        await loop_lag.stop()
 
 
 async def _start_partners(config: LoadedConfig, pool: object, audit: object,

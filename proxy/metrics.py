@@ -38,6 +38,7 @@ Metric names (all prefixed ``privacy_proxy_``):
   ``detection_batch_texts_total``: counters read the same way (their ratio is the mean batch
   size, which decides spaCy's cost per text).
 - ``contract_info{version}``: 1 for the contract version in force.
+- ``event_loop_lag_seconds``, ``event_loop_lag_max_seconds``: see ``proxy.loop_lag``.
 """
 
 from __future__ import annotations
@@ -338,6 +339,10 @@ class ProxyMetrics:
     def watch_audit(self, trail: object) -> None:
         """Expose the audit trail's failed writes and writability."""
         self._audit.trail = trail
+
+    def watch_loop_lag(self, monitor: Collector) -> None:
+        """Expose the event loop's lag (a ``proxy.loop_lag.LoopLagMonitor``)."""
+        self.registry.register(monitor)
 
     def set_contract_version(self, version: str) -> None:
         """Mark ``version`` as the contract version in force (call again after a reload)."""
