@@ -9,7 +9,8 @@ fabricated logs:
    at all: the check then says so instead of passing.
 2. ``classify`` / ``proxy_5xx_for_answered``: no 5xx made by the proxy for an exchange the
    vendor answered. A vendor's own 5xx passed on is not the proxy's: the caller's status equals
-   the one the vendor answered and the body is not the proxy's JSON error (no ``reason``).
+   the one the vendor answered and the body is not the proxy's JSON error (no ``reason``), or
+   the proxy withheld that answer (``Proxy-Status: ...answer withheld``): the vendor's status.
 3. ``pii_hits``: no PII value of the payloads in the proxy's log or the audit file.
 4. ``growth`` and ``ratio``: RSS / file descriptors between two minutes, p99 latency ratio.
 
@@ -154,8 +155,9 @@ def classify(result: dict[str, Any], seen: Sequence[dict[str, Any]]) -> str:
         return "opt_out_ignored" if subject not in (None, "ok") else "ok"
     if status >= 500:
         answer = vendor_answered(result, seen)
-        if reason is None and answer is not None and answer.get("status") == status:
-            return "vendor_5xx"
+        if answer is not None and answer.get("status") == status and (
+                reason is None or result.get("withheld")):
+            return "vendor_5xx"  # passed on, or its answer withheld (proxy.exchange)
         return "proxy_5xx"
     if status == 403 and reason in POLICY_REASONS and subject not in (None, "ok"):
         return "policy_refused"

@@ -95,6 +95,8 @@ async def send(session: aiohttp.ClientSession, base: str, body: Body, recorder: 
             reason = _reason(answer.status, payload)
             if reason is not None:
                 entry["reason"] = reason
+            if "answer withheld" in answer.headers.get("Proxy-Status", ""):
+                entry["withheld"] = True  # the vendor's status, its answer not passed on
     except (TimeoutError, aiohttp.ClientError, OSError) as exc:
         entry["err"] = type(exc).__name__
     entry["t1"] = time.time()

@@ -21,7 +21,7 @@ from benchmarks.soak.mix import PATHS, build_bodies, new_request_id, parse_mix
 from benchmarks.soak.schedule import FAULTS, baseline_minute, build_schedule
 from proxy.contract_loader import load_config
 from proxy.errors import ConfigError
-from proxy.exchange import _OPAQUE_ID
+from proxy.steps import OPAQUE_ID as _OPAQUE_ID
 
 SOAK_CONFIG = Path(__file__).resolve().parents[2] / "benchmarks" / "soak" / "config"
 T0 = 1_800_000_000.0
@@ -148,6 +148,7 @@ def test_a_vendor_5xx_passed_on_is_not_the_proxys_but_a_proxy_500_after_an_answe
         {"rid": "lost", "action": "answer", "status": 202, "t_done": T0 + 0.1},
         {"rid": "rst", "action": "reset", "status": None, "t_done": T0 + 0.1},
         {"rid": "late", "action": "answer", "status": 202, "t_done": T0 + 9},
+        {"rid": "held", "action": "answer", "status": 503, "t_done": T0 + 0.1},
     ])
     results = [
         {"rid": "v5", "t0": T0, "t1": T0 + 0.2, "status": 503},
@@ -159,12 +160,15 @@ def test_a_vendor_5xx_passed_on_is_not_the_proxys_but_a_proxy_500_after_an_answe
          "subject": "opted_out"},
         {"rid": "bad", "t0": T0, "t1": T0 + 0.2, "status": 200, "subject": "erased"},
         {"rid": "gone", "t0": T0, "t1": T0 + 30, "err": "TimeoutError"},
+        # the vendor's 503 whose body the proxy could not check: its status, answer withheld
+        {"rid": "held", "t0": T0, "t1": T0 + 0.2, "status": 503,
+         "reason": "detection_overloaded", "withheld": True},
     ]
     categories = [checks.classify(r, vendor.get(r["rid"], [])) for r in results]
     verdict = checks.proxy_5xx_for_answered(results, vendor)
 
     assert categories == ["vendor_5xx", "ok", "proxy_5xx", "proxy_5xx", "proxy_5xx",
-                          "policy_refused", "opt_out_ignored", "client_error"]
+                          "policy_refused", "opt_out_ignored", "client_error", "vendor_5xx"]
     assert verdict["violations"] == 1 and verdict["met"] is False
     assert verdict["examples"][0]["rid"] == "lost"
     assert verdict["proxy_5xx_total"] == {"500 internal_error": 1, "502 upstream_error": 1,
