@@ -123,7 +123,7 @@ async def _fuzz_documents(start_proxy: ProxyFactory, vendor: RecordingVendor,
     statuses: list[int] = []
     loop = asyncio.get_running_loop()
 
-    @settings(max_examples=examples, deadline=None, derandomize=True,
+    @settings(max_examples=examples, deadline=None,
               suppress_health_check=list(HealthCheck))
     @given(doc=documents(), raw_suffix=st.sampled_from([b"", b" ", b",", b"}", b"\x00"]))
     def case(doc: dict[str, Any], raw_suffix: bytes) -> None:
@@ -147,7 +147,7 @@ async def _fuzz_headers(start_proxy: ProxyFactory, vendor: RecordingVendor,
                       st.from_regex(r"X-[A-Za-z0-9-]{1,12}", fullmatch=True))
     values = st.from_regex(r"[ -~]{0,20}", fullmatch=True).map(lambda v: "LEAK" + v.strip())
 
-    @settings(max_examples=examples, deadline=None, derandomize=True,
+    @settings(max_examples=examples, deadline=None,
               suppress_health_check=list(HealthCheck))
     @given(headers=st.dictionaries(names, values, max_size=6))
     def case(headers: dict[str, str]) -> None:
@@ -190,7 +190,7 @@ async def _fuzz_forms(start_proxy: ProxyFactory, vendor: RecordingVendor, exampl
     keys = st.lists(form_key_parts, min_size=1, max_size=4).map("".join)
     values = st.text(alphabet="abcLEAK019%+;&=[]", max_size=8)
 
-    @settings(max_examples=examples, deadline=None, derandomize=True,
+    @settings(max_examples=examples, deadline=None,
               suppress_health_check=list(HealthCheck))
     @given(pairs=st.lists(st.tuples(keys, values), max_size=6))
     def case(pairs: list[tuple[str, str]]) -> None:
