@@ -311,6 +311,27 @@ async def test_repeated_header_lines(
     assert_clean(vendor.all_bytes())
 
 
+async def test_header_and_cookie_values_that_are_not_utf8_are_dropped(
+    start_proxy: ProxyFactory, vendor: RecordingVendor
+) -> None:
+    # Was: pseudonymize answered 500 internal_error, keep forwarded the value with the bytes
+    # silently removed (aiohttp's writer skips them).
+    proxy = await start_proxy({"analytics": HEADERS}, upstream=vendor.url)
+    lines = [(b"X-User-Id", USER_ID.encode() + b"\xff"), (b"X-Trace", b"t-\xe9\x80"),
+             (b"Cookie", b"sid=" + USER_ID.encode() + b"\xfe; theme=dark")]
+    answer = await raw_request(proxy.url, "/analytics/v1/track", lines, b'{"event": "view"}')
+
+    assert answer.status == 200
+    [received] = vendor.received
+    assert [line for line in received.header_lines if line[0] not in FRAMING_LINES] == [
+        ("cookie", "theme=dark")]
+    assert_clean(vendor.all_bytes(), answer.body)
+    [record] = proxy.audit_lines()
+    assert {"header:x-user-id", "header:x-trace", "cookie:sid"} <= set(
+        record["request"]["wrong_shape"])
+    assert_clean(orjson.dumps(record))
+
+
 async def test_unparseable_forwarded_for_is_dropped(
     start_proxy: ProxyFactory, vendor: RecordingVendor
 ) -> None:
