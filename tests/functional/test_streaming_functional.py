@@ -383,13 +383,13 @@ async def test_vendor_failing_mid_stream_gives_the_client_an_error(
     vendor = await vendor_factory(break_after=1)
     proxy = await start_proxy({"bulk": CONTRACT}, upstream=vendor.url)
     lines = [orjson.dumps({"id": i, "note": "fine"}) + b"\n" for i in range(20)]
-    # The rest goes only once the vendor has broken off, one record at a time.
+    # The rest goes only once the vendor has broken off, one record at a time (the proxy may
+    # well answer 502 before that: then the rest is never sent).
     gate = Gate(lambda: getattr(first_request(vendor), "finished", False))
     resp = await proxy.session.post(f"{proxy.url}/bulk/strict",
                                     data=gate.body(lines[:1], lines[1:], pause=0.01),
                                     headers={"Content-Type": "application/x-ndjson"})
     assert resp.status == 502
-    assert gate.opened
     assert await wait_until(lambda: bool(proxy.audit_lines()))
     audit = proxy.audit_lines()[-1]
     assert audit["outcome"] == "aborted" and audit["reason"].startswith("upstream")
