@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 
 from proxy.contract import FieldRule
 from proxy.errors import BadRequest
+from proxy.headers import is_text
 from proxy.minimize import SKIP, Deferred, apply_scalar_rule
 from proxy.report import MessageReport
 from proxy.selectors import format_path
@@ -50,6 +51,9 @@ def _checked_value(
     report: MessageReport,
 ) -> str | None:
     label = _label(name)
+    if not is_text(value):  # bytes that were not UTF-8: no cookie-value, and no action reads it
+        report.shape_mismatch(label)
+        return None
     result = apply_scalar_rule(rule, value, label, vendor, pseudonymizer, report)
     if result is SKIP:
         return None

@@ -58,6 +58,22 @@ def client_address(value: str) -> str:
     return first
 
 
+def is_text(value: str) -> bool:
+    """False when ``value`` holds bytes that were not UTF-8.
+
+    aiohttp keeps such header bytes as lone surrogates. No action can read them as text (the
+    pseudonymizer cannot encode them, the detector fails on them) and aiohttp's writer drops
+    them, so a listed value like this has the wrong shape: it is dropped and reported.
+    """
+    if value.isascii():
+        return True
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _safe_name(name: str) -> str:
     return format_path((name.lower(),))
 
@@ -123,6 +139,9 @@ def filter_headers(
             raise BadRequest("a header the contract lists was sent more than once",
                              reason="duplicate_header")
         seen.add(lowered)
+        if not is_text(value):
+            report.shape_mismatch(label)
+            continue
         if rule.action is Action.KEEP and rule.type in _TEXT_FITTING:
             report.keep(label)  # what apply_scalar_rule does with a text value under keep
             out[lowered] = value

@@ -1,7 +1,7 @@
 """Helpers shipped with the code for tests, the demo and benchmarks: a recording vendor.
 
 ``RecordingVendor`` is a real aiohttp server on 127.0.0.1 that keeps exactly what it received
-(method, path, raw query, headers, body bytes) and answers with a programmable response.
+(method, path, raw query, every header line, body bytes) and answers with a programmable response.
 """
 
 from __future__ import annotations
@@ -16,13 +16,34 @@ from aiohttp import web
 
 @dataclass(frozen=True)
 class ReceivedRequest:
-    """One request as the vendor saw it."""
+    """One request as the vendor saw it.
+
+    ``header_lines`` holds every header line in the order received, repeats included, names
+    lowercased: a leak in any copy of a repeated header is there to be seen.
+    """
 
     method: str
     path: str
     query_string: str
-    headers: dict[str, str]
+    header_lines: tuple[tuple[str, str], ...]
     body: bytes
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """One entry per name; the values of a repeated name are joined with ``", "``.
+
+        Joined as RFC 9110 (5.3) combines field lines, rather than keeping one copy: a test that
+        compares a value then also fails when a second copy arrived. ``getall`` gives the copies.
+        """
+        combined: dict[str, str] = {}
+        for name, value in self.header_lines:
+            combined[name] = f"{combined[name]}, {value}" if name in combined else value
+        return combined
+
+    def getall(self, name: str) -> list[str]:
+        """Every value received for ``name`` (any case), in order."""
+        lowered = name.lower()
+        return [value for line_name, value in self.header_lines if line_name == lowered]
 
     def json(self) -> Any:
         return orjson.loads(self.body)
@@ -57,7 +78,7 @@ class RecordingVendor:
                 method=request.method,
                 path=request.rel_url.raw_path,
                 query_string=request.rel_url.raw_query_string,
-                headers={k.lower(): v for k, v in request.headers.items()},
+                header_lines=tuple((k.lower(), v) for k, v in request.headers.items()),
                 body=body,
             )
             self.received.append(received)
@@ -87,6 +108,8 @@ class RecordingVendor:
         parts = []
         for r in self.received:
             parts.append(r.path.encode() + b"?" + r.query_string.encode())
-            parts.extend(f"{k}: {v}".encode() for k, v in r.headers.items())
+            # Each line on its own; surrogateescape gives back bytes that were not UTF-8.
+            parts.extend(f"{k}: {v}".encode("utf-8", "surrogateescape")
+                         for k, v in r.header_lines)
             parts.append(r.body)
         return b"\n".join(parts)

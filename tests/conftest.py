@@ -26,6 +26,9 @@ from proxy.server import build_app
 from proxy.testing import RecordingVendor
 from recognizers import AnalyzerSettings, DetectionPool
 
+# A fresh Hypothesis seed per session, printed and replayable (PROXY_FUZZ_SEED=N make test).
+pytest_plugins = ("tests.fuzz_seed",)
+
 PSEUDONYMIZE_KEY = "test-secret-0123456789abcdef"
 os.environ.setdefault("PROXY_PSEUDONYMIZE_KEY", PSEUDONYMIZE_KEY)
 

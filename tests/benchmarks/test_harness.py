@@ -82,7 +82,6 @@ async def test_tiny_run_through_vendor_and_pass_through(aiohttp_server) -> None:
 
 
 def test_report_renders_from_results(tmp_path: Path) -> None:
-    pytest.importorskip("matplotlib", reason="the bench extra is not installed")
     ok = [1.0, 2.0, 3.0, 10.0]
 
     def scenario(label: str, rps: float) -> dict:

@@ -27,6 +27,7 @@ from proxy.errors import ConfigError
 from proxy.testing import ReceivedRequest, RecordingVendor
 from proxy.transforms import Pseudonymizer
 from tests.conftest import PSEUDONYMIZE_KEY, ProxyFactory, write_config
+from tests.functional.raw_http import raw_request
 
 pytestmark = pytest.mark.functional
 
@@ -269,6 +270,68 @@ async def test_listed_cookie_sent_twice_is_refused(
                                     headers={"Cookie": f"sid=a; theme=dark; sid={USER_ID}"})
     assert resp.status == 400 and (await resp.json())["reason"] == "duplicate_cookie"
     assert vendor.received == []
+
+
+FRAMING_LINES = ["content-length", "content-type", "host", "x-request-id"]
+
+
+@pytest.mark.parametrize(("lines", "status", "reason", "forwarded"), [
+    # Two Cookie lines are one cookie list: the listed cookies pass, in one rebuilt line.
+    ([(b"Cookie", f"sid={USER_ID}; theme=dark".encode()), (b"Cookie", f"tracking={EMAIL}".encode())],
+     200, None, [("cookie", f"sid={psn('analytics', USER_ID)}; theme=dark")]),
+    # A listed cookie in each line: two values, and servers disagree on which one wins.
+    ([(b"Cookie", b"sid=a"), (b"Cookie", f"sid={USER_ID}".encode())], 400, "duplicate_cookie", []),
+    # A listed header twice, the second copy carrying PII: no copy passes.
+    ([(b"X-Trace", b"t-1"), (b"X-Trace", EMAIL.encode())], 400, "duplicate_header", []),
+    ([(b"X-User-Id", b"u-1"), (b"x-user-id", USER_ID.encode())], 400, "duplicate_header", []),
+    ([(b"X-Forwarded-For", b"10.0.0.1"), (b"X-Forwarded-For", CLIENT_IP.encode())],
+     400, "duplicate_header", []),
+    # An unlisted header twice: both copies are dropped.
+    ([(b"X-Real-IP", b"10.0.0.1"), (b"X-Real-IP", CLIENT_IP.encode())], 200, None, []),
+], ids=["two-cookie-lines", "listed-cookie-in-two-lines", "listed-header-twice",
+        "listed-header-twice-other-case", "generalized-header-twice", "unlisted-header-twice"])
+async def test_repeated_header_lines(
+    start_proxy: ProxyFactory, vendor: RecordingVendor, lines: list[tuple[bytes, bytes]],
+    status: int, reason: str | None, forwarded: list[tuple[str, str]],
+) -> None:
+    proxy = await start_proxy({"analytics": HEADERS}, upstream=vendor.url)
+    answer = await raw_request(proxy.url, "/analytics/v1/track", lines, b'{"event": "view"}')
+
+    assert answer.status == status
+    assert_clean(answer.body)
+    [record] = proxy.audit_lines()
+    assert_clean(orjson.dumps(record))
+    if reason is not None:
+        assert answer.json()["reason"] == reason and record["reason"] == reason
+        assert vendor.received == []
+        return
+    [received] = vendor.received
+    # Every line the vendor received, repeats included: framing, then what the contract allows.
+    assert sorted(name for name, _ in received.header_lines) == sorted(
+        FRAMING_LINES + [name for name, _ in forwarded])
+    assert [line for line in received.header_lines if line[0] not in FRAMING_LINES] == forwarded
+    assert_clean(vendor.all_bytes())
+
+
+async def test_header_and_cookie_values_that_are_not_utf8_are_dropped(
+    start_proxy: ProxyFactory, vendor: RecordingVendor
+) -> None:
+    # Was: pseudonymize answered 500 internal_error, keep forwarded the value with the bytes
+    # silently removed (aiohttp's writer skips them).
+    proxy = await start_proxy({"analytics": HEADERS}, upstream=vendor.url)
+    lines = [(b"X-User-Id", USER_ID.encode() + b"\xff"), (b"X-Trace", b"t-\xe9\x80"),
+             (b"Cookie", b"sid=" + USER_ID.encode() + b"\xfe; theme=dark")]
+    answer = await raw_request(proxy.url, "/analytics/v1/track", lines, b'{"event": "view"}')
+
+    assert answer.status == 200
+    [received] = vendor.received
+    assert [line for line in received.header_lines if line[0] not in FRAMING_LINES] == [
+        ("cookie", "theme=dark")]
+    assert_clean(vendor.all_bytes(), answer.body)
+    [record] = proxy.audit_lines()
+    assert {"header:x-user-id", "header:x-trace", "cookie:sid"} <= set(
+        record["request"]["wrong_shape"])
+    assert_clean(orjson.dumps(record))
 
 
 async def test_unparseable_forwarded_for_is_dropped(

@@ -151,10 +151,13 @@ async def test_opt_out_and_erasure_block_singles_and_drop_batch_records(
 
 
 @pytest.mark.parametrize("backend", ["redis"], indirect=True)  # replicas share Redis
-async def test_an_opt_out_on_one_replica_applies_on_the_other_within_a_second(
+async def test_an_opt_out_on_one_replica_applies_on_the_others_next_exchange(
     start_proxy: ProxyFactory, start_admin, vendor: RecordingVendor, tmp_path: Path,
     backend: Backend,
 ) -> None:
+    # The policy promises one second; the store is read on every exchange, with no cache
+    # (proxy/consent.py), so the state to assert is stronger and needs no clock: the very
+    # next exchange on replica B, once A's admin API has answered, is refused.
     config = policy_config(tmp_path / "cfg", {"surveys": SURVEYS}, backend)
     replica_a = await start_proxy(config_dir=config, upstream=vendor.url)
     replica_b = await start_proxy(config_dir=config, upstream=vendor.url)
@@ -165,15 +168,10 @@ async def test_an_opt_out_on_one_replica_applies_on_the_other_within_a_second(
         assert resp.status == 200
 
     await admin_a.opt_out(CAROL, "market_research")
-    recorded = time.monotonic()
-    while True:
-        resp = await replica_b.session.post(f"{replica_b.url}/surveys/v1/respondents",
-                                            json=one(CAROL))
-        if resp.status == 403:
-            break
-        assert time.monotonic() - recorded < 1.0, "replica B still sends after one second"
-        await asyncio.sleep(0.05)
-    assert time.monotonic() - recorded < 1.0
+    resp = await replica_b.session.post(f"{replica_b.url}/surveys/v1/respondents",
+                                        json=one(CAROL))
+
+    assert resp.status == 403
     assert (await resp.json())["reason"] == "subject_opted_out"
     assert len(vendor.received) == 2
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,15 @@ V1 = MINIMAL_CONTRACT
 V2 = V1.replace("        a: keep", "        a: keep\n        b: keep")
 BROKEN = V1.replace("a: keep", "a: kepe")
 ALLOW_ALL_ATTEMPT = "vendor: acme\nupstream: https://api.acme.example\nroutes: []\n"
+
+
+async def wait_until(condition: Callable[[], bool], what: str, bound_s: float = 30.0) -> None:
+    """Poll for a state; ``bound_s`` only ends a wait for something that never happens."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + bound_s
+    while not condition():
+        assert loop.time() < deadline, what
+        await asyncio.sleep(0.02)
 
 
 async def load(proxy_url: str, session: object, stop: asyncio.Event,
@@ -42,22 +52,22 @@ async def test_reload_good_then_bad_under_load(
     statuses: list[int] = []
     workers = [asyncio.create_task(load(proxy.url, proxy.session, stop, statuses))
                for _ in range(4)]
+    def served(count: int) -> Callable[[], bool]:  # the load went on: more exchanges done
+        return lambda: len(vendor.received) >= count
+
     try:
-        await asyncio.sleep(0.3)
         v1 = live.config.version
+        await wait_until(served(3), "no exchange under the first contract")
         (directory / "vendors" / "acme.yaml").write_text(V2)
-        for _ in range(50):
-            await asyncio.sleep(0.1)
-            if live.config.version != v1:
-                break
+        await wait_until(lambda: live.config.version != v1, "the good change never applied")
         v2 = live.config.version
-        assert v2 != v1
-        await asyncio.sleep(0.3)
-        for bad in (BROKEN, ALLOW_ALL_ATTEMPT):
+        await wait_until(served(len(vendor.received) + 3), "no exchange under the new contract")
+        for refused, bad in enumerate((BROKEN, ALLOW_ALL_ATTEMPT), start=1):
             (directory / "vendors" / "acme.yaml").write_text(bad)
-            await asyncio.sleep(0.5)
+            await wait_until(lambda: live.reloads["refused"] == refused,  # noqa: B023
+                             "the bad change was never looked at")
             assert live.config.version == v2  # refused: the last good set keeps serving
-        await asyncio.sleep(0.2)
+            await wait_until(served(len(vendor.received) + 3), "no exchange after the refusal")
     finally:
         stop.set()
         await asyncio.gather(*workers)
@@ -121,11 +131,7 @@ async def test_sighup_reloads(start_proxy: ProxyFactory, vendor: RecordingVendor
         v1 = live.config.version
         (directory / "vendors" / "acme.yaml").write_text(V2)
         os.kill(os.getpid(), signal.SIGHUP)
-        for _ in range(50):
-            await asyncio.sleep(0.05)
-            if live.config.version != v1:
-                break
-        assert live.config.version != v1
+        await wait_until(lambda: live.config.version != v1, "SIGHUP did not reload")
         resp = await proxy.session.post(f"{proxy.url}/acme/v1/m", json={"a": 1, "b": 2})
         assert resp.status == 200 and vendor.received[-1].json() == {"a": 1, "b": 2}
     finally:

@@ -1,14 +1,14 @@
 """Streaming routes end to end: client -> proxy -> recording vendor -> back, through sockets.
 
 Each content type in both directions, with the real detection pool; the vendor records every
-chunk with its arrival time, so tests can show it starts receiving before the client is done.
+chunk, and a client that holds the rest of its body back until the vendor has the first record
+shows the vendor starts receiving before the client is done (an order, not a time).
 Failures: records over the limit, a vendor that breaks off, a detector that fails.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -86,12 +86,13 @@ routes:
 class StreamedRequest:
     path: str
     content_type: str
-    chunks: list[tuple[float, bytes]] = field(default_factory=list)
+    chunks: list[bytes] = field(default_factory=list)
     complete: bool = False
+    finished: bool = False  # the vendor is done with this request (complete or broken off)
 
     @property
     def body(self) -> bytes:
-        return b"".join(c for _, c in self.chunks)
+        return b"".join(self.chunks)
 
 
 Answer = Callable[[web.Request, StreamedRequest], Awaitable[web.StreamResponse]]
@@ -102,7 +103,7 @@ async def _ok(_: web.Request, received: StreamedRequest) -> web.StreamResponse:
 
 
 class ChunkRecordingVendor:
-    """Records each chunk of each request body with its arrival time; ``answer`` replies."""
+    """Records each chunk of each request body; ``answer`` replies."""
 
     def __init__(self, answer: Answer = _ok, break_after: int | None = None) -> None:
         self.answer = answer
@@ -114,14 +115,17 @@ class ChunkRecordingVendor:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         got = StreamedRequest(request.rel_url.raw_path, request.headers.get("Content-Type", ""))
         self.received.append(got)
-        # A body cut off by the proxy raises here: ``complete`` stays False.
-        async for chunk in request.content.iter_any():
-            got.chunks.append((time.monotonic(), chunk))
-            if self.break_after is not None and len(got.body) >= self.break_after:
-                assert request.transport is not None
-                request.transport.abort()
-                raise ConnectionResetError
-        got.complete = True
+        try:
+            # A body cut off by the proxy raises here: ``complete`` stays False.
+            async for chunk in request.content.iter_any():
+                got.chunks.append(chunk)
+                if self.break_after is not None and len(got.body) >= self.break_after:
+                    assert request.transport is not None
+                    request.transport.abort()
+                    raise ConnectionResetError
+            got.complete = True
+        finally:
+            got.finished = True
         return await self.answer(request, got)
 
     async def start(self) -> ChunkRecordingVendor:
@@ -177,12 +181,45 @@ def assert_no_seeded_values(*blobs: object) -> None:
             assert value not in text, f"a seeded value leaked: {value[:3]}..."
 
 
-async def slowly(chunks: list[bytes], pause: float, sent: list[float]) -> AsyncIterator[bytes]:
+async def slowly(chunks: list[bytes], pause: float) -> AsyncIterator[bytes]:
     for chunk in chunks:
-        sent.append(time.monotonic())
         yield chunk
         await asyncio.sleep(pause)
-    sent.append(time.monotonic())
+
+
+async def wait_until(condition: Callable[[], bool], bound_s: float = 30.0) -> bool:
+    """Poll ``condition``; ``bound_s`` only ends a wait for something that never happens."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + bound_s
+    while not condition():
+        if loop.time() > deadline:
+            return False
+        await asyncio.sleep(0.01)
+    return True
+
+
+@dataclass
+class Gate:
+    """A request body that holds its rest back until ``ready()``: then ``opened`` is true.
+
+    If ``ready()`` never comes true (the proxy buffers the whole body), the rest goes after the
+    bound anyway, so the exchange ends and the test fails on ``opened``, not on a hang.
+    """
+
+    ready: Callable[[], bool]
+    opened: bool = False
+
+    async def body(self, first: list[bytes], rest: list[bytes],
+                   pause: float = 0.0) -> AsyncIterator[bytes]:
+        for chunk in first:
+            yield chunk
+        self.opened = await wait_until(self.ready)
+        async for chunk in slowly(rest, pause):
+            yield chunk
+
+
+def first_request(vendor: ChunkRecordingVendor) -> StreamedRequest | None:
+    return vendor.received[0] if vendor.received else None
 
 
 def contact(i: int) -> bytes:
@@ -198,10 +235,11 @@ async def test_ndjson_both_ways_records_flow_before_the_client_is_done(
                       b', "status": "ok"}\n', content_type="application/x-ndjson")
     vendor = await vendor_factory(answer)
     proxy = await start_proxy({"bulk": CONTRACT}, upstream=vendor.url)
-    sent: list[float] = []
     lines = [contact(i) + b"\n" for i in range(4)]
+    # The client sends the rest only once the vendor holds a whole first record.
+    gate = Gate(lambda: b"\n" in getattr(first_request(vendor), "body", b""))
     async with proxy.session.post(f"{proxy.url}/bulk/contacts.ndjson",
-                                  data=slowly(lines, 0.3, sent),
+                                  data=gate.body(lines[:1], lines[1:], pause=0.05),
                                   headers={"Content-Type": "application/x-ndjson"}) as resp:
         assert resp.status == 200
         assert resp.headers["Content-Type"] == "application/x-ndjson"
@@ -214,9 +252,8 @@ async def test_ndjson_both_ways_records_flow_before_the_client_is_done(
     assert [r["id"] for r in records] == [0, 1, 2, 3]
     assert records[0]["note"] == "Call <PERSON> about card <CREDIT_CARD>"
     assert set(records[1]) == {"id", "email", "note"} and records[1]["email"].startswith("psn_")
-    # streaming: the vendor had the first record well before the client sent the last one
-    assert received.chunks[0][0] < sent[-2]
-    assert received.chunks[0][0] - sent[0] < 0.25
+    # streaming: the vendor had the first record (checked above) before the client sent more
+    assert gate.opened, "the vendor got no whole record before the client's body was complete"
     audit = proxy.audit_lines()[-1]
     assert audit["outcome"] == "forwarded"
     stream = audit["stream"]["request"]
@@ -236,9 +273,8 @@ async def test_json_array_both_ways(
     proxy = await start_proxy({"bulk": CONTRACT}, upstream=vendor.url)
     doc = orjson.dumps({"list": "spring", "owner": EMAIL, EMAIL: "data-shaped key",
                         "contacts": [orjson.loads(contact(i)) for i in range(3)]})
-    sent: list[float] = []
     async with proxy.session.post(f"{proxy.url}/bulk/contacts.json",
-                                  data=slowly([doc[:50], doc[50:120], doc[120:]], 0.05, sent),
+                                  data=slowly([doc[:50], doc[50:120], doc[120:]], 0.05),
                                   headers={"Content-Type": "application/json"}) as resp:
         assert resp.status == 200
         body = await resp.read()
@@ -287,10 +323,9 @@ async def test_text_stream_finds_entities_split_across_chunks(
     text = f"Customer {NAME} paid with {CARD}, Grüße ✓ and thanks.".encode()
     split = text.index(b"Bright") + 3
     card_split = text.index(b"1111 1111") + 6
-    sent: list[float] = []
     async with proxy.session.post(
             f"{proxy.url}/bulk/notes",
-            data=slowly([text[:split], text[split:card_split], text[card_split:]], 0.05, sent),
+            data=slowly([text[:split], text[split:card_split], text[card_split:]], 0.05),
             headers={"Content-Type": "text/plain; charset=utf-8"}) as resp:
         assert resp.status == 200
         body = await resp.read()
@@ -325,10 +360,13 @@ async def test_record_over_the_limit_later_aborts_the_upstream_request(
     proxy = await start_proxy({"bulk": CONTRACT}, upstream=vendor.url)
     good = [orjson.dumps({"id": i, "note": "fine"}) + b"\n" for i in range(3)]
     big = orjson.dumps({"id": 9, "note": f"{CARD} " + "x" * 300}) + b"\n"
-    resp = await proxy.session.post(f"{proxy.url}/bulk/strict", data=slowly(good + [big], 0.1, []),
+    # The big record goes only once the vendor holds the three good ones.
+    gate = Gate(lambda: getattr(first_request(vendor), "body", b"").count(b"\n") == 3)
+    resp = await proxy.session.post(f"{proxy.url}/bulk/strict", data=gate.body(good, [big]),
                                     headers={"Content-Type": "application/x-ndjson"})
     assert resp.status == 413
-    await asyncio.sleep(0.1)
+    assert gate.opened
+    assert await wait_until(lambda: vendor.received[0].finished and bool(proxy.audit_lines()))
     received = vendor.received[0]
     assert not received.complete  # the vendor never saw a complete body
     assert [orjson.loads(x)["id"] for x in received.body.splitlines()] == [0, 1, 2]
@@ -345,9 +383,14 @@ async def test_vendor_failing_mid_stream_gives_the_client_an_error(
     vendor = await vendor_factory(break_after=1)
     proxy = await start_proxy({"bulk": CONTRACT}, upstream=vendor.url)
     lines = [orjson.dumps({"id": i, "note": "fine"}) + b"\n" for i in range(20)]
-    resp = await proxy.session.post(f"{proxy.url}/bulk/strict", data=slowly(lines, 0.02, []),
+    # The rest goes only once the vendor has broken off, one record at a time (the proxy may
+    # well answer 502 before that: then the rest is never sent).
+    gate = Gate(lambda: getattr(first_request(vendor), "finished", False))
+    resp = await proxy.session.post(f"{proxy.url}/bulk/strict",
+                                    data=gate.body(lines[:1], lines[1:], pause=0.01),
                                     headers={"Content-Type": "application/x-ndjson"})
     assert resp.status == 502
+    assert await wait_until(lambda: bool(proxy.audit_lines()))
     audit = proxy.audit_lines()[-1]
     assert audit["outcome"] == "aborted" and audit["reason"].startswith("upstream")
     assert 1 <= audit["stream"]["request"]["records_forwarded"] < 20
@@ -372,7 +415,7 @@ async def test_vendor_stream_breaking_off_aborts_the_client_response(
     assert resp.status == 200  # the head was out when the vendor broke off ...
     with pytest.raises(aiohttp.ClientPayloadError):  # ... so the body is cut, never clean
         await resp.read()
-    await asyncio.sleep(0.05)
+    assert await wait_until(lambda: bool(proxy.audit_lines()))
     audit = proxy.audit_lines()[-1]
     assert audit["outcome"] == "aborted" and audit["reason"] == "upstream_stream_broken"
     assert audit["stream"]["response"]["records_forwarded"] == 1

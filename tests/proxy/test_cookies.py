@@ -46,3 +46,14 @@ def test_set_cookie_keeps_attributes_of_listed_cookies() -> None:
                              report)
     assert out == ["s=1; Path=/; HttpOnly"]
     assert report.dropped == {"cookie:t", "cookie:junk"}
+
+
+def test_a_value_that_is_not_utf8_is_dropped() -> None:
+    # Bytes that are not UTF-8 reach us as lone surrogates; pseudonymizing them raised.
+    rules = {"sid": FieldRule(action="pseudonymize"), "theme": KEEP}  # type: ignore[arg-type]
+    report = MessageReport()
+    assert filter_cookies(["sid=a\udcffb; theme=dark"], rules, "v", PSN, report) == "theme=dark"
+    assert report.wrong_shape == {"cookie:sid"}
+    report = MessageReport()
+    assert filter_set_cookies(["sid=\udcff; Path=/"], rules, "v", PSN, report) == []
+    assert report.wrong_shape == {"cookie:sid"}

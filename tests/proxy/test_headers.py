@@ -47,3 +47,13 @@ def test_unlisted_headers_are_dropped_and_skipped_ones_are_not_reported() -> Non
 def test_a_listed_header_sent_twice_is_refused() -> None:
     with pytest.raises(BadRequest):
         run([("X-A", "1"), ("x-a", "2")], rules(x_a="keep"))
+
+
+def test_a_value_that_is_not_utf8_is_dropped_whatever_the_action() -> None:
+    # aiohttp keeps header bytes that are not UTF-8 as lone surrogates: no action can read
+    # them as text (pseudonymize raised, redaction failed as a detector fault, and aiohttp's
+    # writer silently drops them), so the value has the wrong shape.
+    out, report = run([("X-A", "a\udcffb"), ("X-B", "\udc80"), ("X-C", "café")],
+                      rules(x_a="keep", x_b="redact", x_c="keep"))
+    assert out == {"x-c": "café"}
+    assert report.wrong_shape == {"header:x-a", "header:x-b"}

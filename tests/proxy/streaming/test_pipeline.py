@@ -37,16 +37,21 @@ async def test_a_slow_consumer_stops_the_reader() -> None:
 
 
 async def test_first_record_waits_at_most_the_batch_window() -> None:
+    # The source sends its second record only after the first came out: a pipeline that
+    # waited for a full batch would wait forever (the bound below ends that wait, failing).
+    first_out = asyncio.Event()
+
     async def source() -> AsyncIterator[bytes]:
         yield b'{"id": 1}\n'
-        await asyncio.sleep(5)
+        await first_out.wait()
         yield b'{"id": 2}\n'
 
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    pieces = transform(source(), processor(), PipelineLimits(batch_s=0.02), StreamStats("x"))
-    first = await anext(pieces)
-    assert first.records == 1 and loop.time() - started < 0.5
+    limits = PipelineLimits(batch_records=64, batch_s=0.02, idle_timeout_s=60.0)
+    pieces = transform(source(), processor(), limits, StreamStats("x"))
+    first = await asyncio.wait_for(anext(pieces), 30)
+    first_out.set()
+    second = await asyncio.wait_for(anext(pieces), 30)
+    assert (first.records, second.records) == (1, 1)
     await pieces.aclose()
 
 
