@@ -15,17 +15,20 @@ import logging
 import signal
 import sys
 import time
+from contextlib import AsyncExitStack
 
 from aiohttp import web
 
 from proxy.admin import AdminState, build_admin_app
 from proxy.audit import open_sink
 from proxy.audit_trail import AuditTrail
+from proxy.config_report import INVALID_CONFIG, load_or_report, report_problems
 from proxy.contract import Action
 from proxy.contract_loader import LoadedConfig, load_config
 from proxy.credentials import CredentialStore
 from proxy.errors import ConfigError
 from proxy.http_server import make_runner
+from proxy.listeners import ListenerError, start_listener
 from proxy.logs import setup_logging
 from proxy.loop import run as run_loop
 from proxy.loop import settle_gc
@@ -50,18 +53,10 @@ def _parse_overrides(items: list[str]) -> dict[str, str]:
     return out
 
 
-def _print_problems(problems: list[str]) -> None:
-    print(f"{len(problems)} problem(s) in the configuration:", file=sys.stderr)
-    for line in problems:
-        print(f"  - {line}", file=sys.stderr)
-
-
 def cmd_check(args: argparse.Namespace) -> int:
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        _print_problems(exc.problems)
-        return 1
+    config = load_or_report(args.config)
+    if config is None:
+        return INVALID_CONFIG
     routes = sum(len(v.routes) for v in config.vendors.values())
     try:
         build_pseudonymizer(config)
@@ -101,17 +96,12 @@ def analyzer_settings_for(config: LoadedConfig) -> AnalyzerSettings:
     partner_vendors = [p.vendor for p in config.partners.values()]  # proxy.partner
     for vendor in [*config.vendors.values(), *partner_vendors]:
         for route in vendor.routes:
-            for message in (route.route.request, route.route.response):
-                if message is None:
+            for rule in route.route.iter_rules():
+                if rule.action is not Action.REDACT:
                     continue
-                for mapping in (message.headers, message.query, message.body or {},
-                                message.cookies, route.route.params):
-                    for rule in mapping.values():
-                        if rule.action is not Action.REDACT:
-                            continue
-                        if rule.entities is None:
-                            return analyzer
-                        wanted.update(rule.entities)
+                if rule.entities is None:
+                    return analyzer
+                wanted.update(rule.entities)
     return analyzer.model_copy(update={"entities": tuple(sorted(wanted))})
 
 
@@ -141,11 +131,6 @@ def entities_problems(running: tuple[str, ...] | None, new: LoadedConfig) -> lis
             "them"]
 
 
-def _bound_port(site: web.TCPSite, asked: int) -> int:
-    server = site._server  # the bound port, when port 0 asked for any free one
-    return server.sockets[0].getsockname()[1] if server else asked  # type: ignore[attr-defined]
-
-
 async def _serve(config: LoadedConfig, host: str, port: int, overrides: dict[str, str],
                  admin_port: int | None = None) -> None:
     from recognizers import DetectionPool  # imported here: `check` must not load the engine
@@ -155,78 +140,59 @@ async def _serve(config: LoadedConfig, host: str, port: int, overrides: dict[str
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    audit_settings = config.settings.audit
-    audit = AuditTrail(open_sink(audit_settings.sink, audit_settings.fsync,
-                                 audit_settings.fsync_interval_s), name=audit_settings.sink)
-    pool = DetectionPool(analyzer_settings_for(config))
-    runner: web.AppRunner | None = None
-    reloader: ConfigReloader | None = None
-    admin_runner: web.AppRunner | None = None
     metrics = ProxyMetrics()
-    loop_lag = LoopLagMonitor()
-    metrics.watch_loop_lag(loop_lag)
-    loop_lag.start()
-    admin = AdminState(metrics=metrics, detector=pool, config=config, audit=audit)
-    admin_listen = None
-    policy_admin: tuple[web.AppRunner, str] | None = None
-    partner_runner: web.AppRunner | None = None
-    partner_listen = None
-    try:
+    async with AsyncExitStack() as stack:  # stops everything in the reverse order of start
+        loop_lag = LoopLagMonitor()
+        metrics.watch_loop_lag(loop_lag)
+        loop_lag.start()
+        stack.push_async_callback(loop_lag.stop)
+        audit_settings = config.settings.audit
+        audit = AuditTrail(open_sink(audit_settings.sink, audit_settings.fsync,
+                                     audit_settings.fsync_interval_s), name=audit_settings.sink)
+        stack.callback(audit.close)
+        pool = DetectionPool(analyzer_settings_for(config))
+        stack.push_async_callback(pool.close)
+        admin = AdminState(metrics=metrics, detector=pool, config=config, audit=audit)
+        listening: dict[str, str | None] = {"admin": None, "policy_admin": None,
+                                            "partners": None}
         admin_settings = config.settings.admin
         if admin_settings.enabled:  # up first: /healthz answers while the workers warm
-            admin_runner = web.AppRunner(build_admin_app(admin), access_log=None,
-                                         handle_signals=False)
-            await admin_runner.setup()
-            admin_site = web.TCPSite(admin_runner, admin_settings.host,
-                                     admin_port if admin_port is not None else admin_settings.port)
-            await admin_site.start()
-            admin_listen = f"{admin_settings.host}:{_bound_port(admin_site, admin_settings.port)}"
+            listening["admin"] = await start_listener(
+                stack, web.AppRunner(build_admin_app(admin), access_log=None,
+                                     handle_signals=False),
+                "admin listener", admin_settings.host,
+                admin_port if admin_port is not None else admin_settings.port, "admin.port")
         await pool.start()
         app = build_app(config, pool, audit, upstream_overrides=overrides, metrics=metrics,
                         draining=admin.draining)
         policy_admin = await start_policy_admin(app[POLICY_KEY], config)
+        if policy_admin is not None:
+            stack.push_async_callback(policy_admin[0].cleanup)
+            listening["policy_admin"] = policy_admin[1]
         app[LIVE_KEY].on_swap.append(lambda loaded: setattr(admin, "config", loaded))
         reloader = ConfigReloader(app[LIVE_KEY], check=lambda new: entities_problems(
             analyzer_settings_for(config).entities, new) + partner_key_problems(config, new))
+        listen = await start_listener(stack, make_runner(app, config.settings.limits),
+                                      "proxy listener", host, port, "listen.port (or --port)")
         reloader.start()
-        runner = make_runner(app, config.settings.limits)
-        await runner.setup()
-        site = web.TCPSite(runner, host, port)
-        await site.start()
-        bound = _bound_port(site, port)
+        stack.push_async_callback(reloader.stop)
         if config.settings.partners.enabled:  # partners calling our APIs (proxy.partner)
-            partner_runner, partner_listen = await _start_partners(
-                config, pool, audit, app, metrics, overrides)
+            listening["partners"] = await _start_partners(stack, config, pool, audit, app,
+                                                          metrics, overrides)
+        stack.callback(admin.start_draining)  # the first step of stopping: readiness false
+        stack.callback(log.info, "stopping")
         settle_gc()
-        log.info("ready", extra={"listen": f"{host}:{bound}", "admin": admin_listen,
-                                 "policy_admin": policy_admin[1] if policy_admin else None,
-                                 "partners": partner_listen,
+        log.info("ready", extra={"listen": listen, **listening,
                                  "vendors": sorted(config.vendors),
                                  "contract_version": config.version,
                                  "workers": pool.worker_count,
                                  "startup_s": round(time.perf_counter() - started, 3)})
         await stop.wait()
-    finally:
-        log.info("stopping")
-        if reloader is not None:
-            await reloader.stop()
-        admin.start_draining()
-        if partner_runner is not None:
-            await partner_runner.cleanup()
-        if runner is not None:
-            await runner.cleanup()
-        if admin_runner is not None:
-            await admin_runner.cleanup()
-        if policy_admin is not None:
-            await policy_admin[0].cleanup()
-        await pool.close()
-        audit.close()
-        await loop_lag.stop()
 
 
-async def _start_partners(config: LoadedConfig, pool: object, audit: object,
-                          app: web.Application, metrics: ProxyMetrics,
-                          overrides: dict[str, str]) -> tuple[web.AppRunner, str]:
+async def _start_partners(stack: AsyncExitStack, config: LoadedConfig, pool: object,
+                          audit: AuditTrail, app: web.Application, metrics: ProxyMetrics,
+                          overrides: dict[str, str]) -> str:
     """The partner listener, sharing the main app's upstream client, detector, audit, metrics."""
     from proxy.partner import build_partner_app, server_ssl_context
     from proxy.server import UPSTREAM_KEY
@@ -234,18 +200,15 @@ async def _start_partners(config: LoadedConfig, pool: object, audit: object,
     settings = config.settings.partners
     built = build_partner_app(
         config.partners, settings, config.settings.limits, pool, app[UPSTREAM_KEY],  # type: ignore[arg-type]
-        audit, build_pseudonymizer(config), config.version, metrics=metrics,  # type: ignore[arg-type]
+        audit, build_pseudonymizer(config), config.version, metrics=metrics,
         upstream_overrides=overrides)
     # Hot reload: the partner contracts of each new configuration (keys checked before the swap).
     app[LIVE_KEY].on_swap.append(
         lambda loaded: built.reload(loaded.partners, loaded.version)  # type: ignore[misc]
     )
-    runner = make_runner(built.app, config.settings.limits)
-    await runner.setup()
-    site = web.TCPSite(runner, settings.host, settings.port,
-                       ssl_context=server_ssl_context(settings))
-    await site.start()
-    return runner, f"{settings.host}:{_bound_port(site, settings.port)}"
+    return await start_listener(stack, make_runner(built.app, config.settings.limits),
+                                "partner listener", settings.host, settings.port,
+                                "partners.port", ssl_context=server_ssl_context(settings))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -262,26 +225,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
         for line in config.warnings:
             log.warning(line)
     except ConfigError as exc:
-        _print_problems(exc.problems)
+        report_problems(exc.problems)
         print("refusing to start on an invalid configuration", file=sys.stderr)
-        return 2
+        return INVALID_CONFIG
     host = args.host or config.settings.listen.host
     port = args.port if args.port is not None else config.settings.listen.port
     admin_port = args.admin_port
     if admin_port is None and port == 0:
         admin_port = 0  # --port 0 (tests): the admin listener takes a free port too
-    run_loop(_serve(config, host, port, _parse_overrides(args.upstream_override), admin_port))
+    try:
+        run_loop(_serve(config, host, port, _parse_overrides(args.upstream_override),
+                        admin_port))
+    except ListenerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
     from proxy.explain import ExplainError, explain, render_json, render_text, use_colour
 
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        _print_problems(exc.problems)
-        return 1
+    config = load_or_report(args.config)
+    if config is None:
+        return INVALID_CONFIG
     try:
         with open(args.payload, "rb") as fh:
             body = fh.read()

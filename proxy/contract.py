@@ -9,6 +9,7 @@ the vendor and the key.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -332,6 +333,17 @@ class Route(BaseModel):
         if upper not in _METHODS:
             raise ValueError(f"unknown method '{value}'; use one of {', '.join(sorted(_METHODS))}")
         return upper
+
+    def iter_rules(self) -> Iterator[FieldRule]:
+        """Every rule of the route: headers, query, body and cookies of both directions, and
+        its path parameters."""
+        for message in (self.request, self.response):
+            if message is None:
+                continue
+            for mapping in (message.headers, message.query, message.body or {},
+                            message.cookies):
+                yield from mapping.values()
+        yield from self.params.values()
 
 
 _VENDOR_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")

@@ -208,13 +208,5 @@ def compile_vendor(path: Path, contract: VendorContract, problems: list[str]) ->
 
 def uses_action(vendors: dict[str, CompiledVendor], action: Action) -> bool:
     """Whether any rule of any route, either direction, uses ``action``."""
-    for vendor in vendors.values():
-        for route in vendor.routes:
-            for message in (route.route.request, route.route.response):
-                if message is None:
-                    continue
-                for mapping in (message.headers, message.query, message.body or {},
-                                message.cookies, route.route.params):
-                    if any(rule.action is action for rule in mapping.values()):
-                        return True
-    return False
+    return any(rule.action is action for vendor in vendors.values()
+               for route in vendor.routes for rule in route.route.iter_rules())

@@ -42,6 +42,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from proxy.config_report import INVALID_CONFIG, report_problems
 from proxy.contract_loader import LoadedConfig, load_config
 from proxy.errors import ConfigError
 from proxy.http_server import make_runner
@@ -599,10 +600,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return asyncio.run(run(args))
     except ConfigError as exc:
-        print(f"{len(exc.problems)} problem(s) in the configuration:", file=sys.stderr)
-        for line in exc.problems:
-            print(f"  - {line}", file=sys.stderr)
-        return 2
+        report_problems(exc.problems)
+        return INVALID_CONFIG
     except OSError as exc:  # typically a port already in use
         print(f"cannot start the demo: {exc.strerror or exc}", file=sys.stderr)
         return 2

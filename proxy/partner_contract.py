@@ -116,13 +116,8 @@ def load_partners(root: Path, settings: ProxySettings, policy: PrivacyPolicy | N
             if route.request.stream is not None or (route.response is not None
                                                     and route.response.stream is not None):
                 problems.append(f"{where}: streamed routes are not available for partners yet")
-            for message in (route.request, route.response):
-                for mapping in (message.headers, message.query, message.body or {},
-                                message.cookies) if message is not None else ():
-                    if any(r.action in (Action.TOKENIZE, Action.DETOKENIZE)
-                           for r in mapping.values()):
-                        problems.append(f"{where}: tokenize / detokenize are not available "
-                                        "for partners")
+            if any(r.action in (Action.TOKENIZE, Action.DETOKENIZE) for r in route.iter_rules()):
+                problems.append(f"{where}: tokenize / detokenize are not available for partners")
             if route.response is None:
                 warnings.append(f"{where} ({route.method} {route.path}): no response section, "
                                 "so no body reaches the partner (default deny); list the fields "

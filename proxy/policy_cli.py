@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from proxy.config_report import INVALID_CONFIG, report_problems
 from proxy.contract_loader import LoadedConfig, load_config
 from proxy.errors import ConfigError
 from proxy.policy_runtime import PolicyRuntime, open_policy_runtime
@@ -44,8 +45,7 @@ def _open(args: argparse.Namespace) -> tuple[LoadedConfig, PolicyRuntime] | None
                                "disclosures need the privacy policy"])
         return config, open_policy_runtime(config, force=True)
     except ConfigError as exc:
-        for line in exc.problems:
-            print(f"error: {line}", file=sys.stderr)
+        report_problems(exc.problems)
         return None
 
 
@@ -102,7 +102,7 @@ async def _disclosures(args: argparse.Namespace, runtime: PolicyRuntime) -> int:
 def _run(args: argparse.Namespace, command: Any) -> int:
     opened = _open(args)
     if opened is None:
-        return 2
+        return INVALID_CONFIG
     _, runtime = opened
 
     async def go() -> int:

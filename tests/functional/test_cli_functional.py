@@ -44,7 +44,7 @@ def test_check_accepts_the_sample_config() -> None:
 def test_check_names_file_vendor_key_and_fix(tmp_path: Path) -> None:
     write_config(tmp_path, {"acme": BAD})
     result = run_cli("check", "--config", str(tmp_path))
-    assert result.returncode == 1
+    assert result.returncode == 2  # INVALID_CONFIG, as for serve
     assert (f"{tmp_path}/vendors/acme.yaml: vendor 'acme': routes[0].request.body.note.action: "
             "unknown action 'redcat'; use one of") in result.stderr
 
@@ -109,3 +109,21 @@ async def test_serve_forwards_audits_and_stops_on_sigterm(tmp_path: Path) -> Non
             proc.kill()
             await proc.wait()
         await vendor.stop()
+
+
+def test_serve_names_a_port_in_use_and_the_setting_to_change(tmp_path: Path) -> None:
+    """A second proxy on one machine: one line, no traceback."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        write_config(tmp_path, {"acme": BAD.replace("redcat", "keep")},
+                     f"analyzer: {{workers: 1}}\nadmin: {{port: {port}}}\n")
+        result = run_cli("serve", "--config", str(tmp_path), "--port", "0",
+                         "--admin-port", str(port), timeout=120)
+    assert result.returncode == 1
+    [line] = [x for x in result.stderr.splitlines() if x.startswith("error:")]
+    assert f"admin listener on 127.0.0.1:{port}" in line and "admin.port" in line
+    assert "Traceback" not in result.stderr
