@@ -59,7 +59,11 @@ def run_pytest(tmp_path: Path, seed: str | None) -> tuple[str, list[str]]:
 def test_a_fresh_seed_is_printed_and_replays_the_same_cases(tmp_path: Path) -> None:
     fresh_seed, fresh_cases = run_pytest(tmp_path / "fresh", None)
     replay_seed, replayed_cases = run_pytest(tmp_path / "replay", fresh_seed)
-    other_seed, other_cases = run_pytest(tmp_path / "other", str(int(fresh_seed) + 1))
+    # Two seeds may draw the same first few cases (hypothesis starts from small examples; seen
+    # in CI with adjacent seeds): the seed decides the cases when some other seed differs.
+    others = [run_pytest(tmp_path / f"other{n}", str((int(fresh_seed) * 7919 + n) % 2**32))
+              for n in (1, 2)]
 
     assert replay_seed == fresh_seed and replayed_cases == fresh_cases
-    assert other_seed != fresh_seed and other_cases != fresh_cases  # the seed decides the cases
+    assert all(seed != fresh_seed for seed, _ in others)
+    assert any(cases != fresh_cases for _, cases in others)
