@@ -40,6 +40,12 @@ def replay_hint(config: pytest.Config) -> str:
 
 @pytest.hookimpl(tryfirst=True)  # before Hypothesis's own plugin reads the option
 def pytest_configure(config: pytest.Config) -> None:
+    # Hypothesis loads a derandomized profile by itself when CI is set, and a derandomized
+    # run ignores the seed: keep the loaded profile, with the seed in charge.
+    from hypothesis import settings
+
+    settings.register_profile("proxy-fuzz-seed", settings(settings.default, derandomize=False))
+    settings.load_profile("proxy-fuzz-seed")
     if config.getoption("hypothesis_seed", None) is None:
         config.option.hypothesis_seed = str(_seed_from_environment())
     config.stash[_SEED_KEY] = str(config.option.hypothesis_seed)
