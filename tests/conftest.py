@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import sys
 import textwrap
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -132,6 +133,7 @@ async def start_proxy(
         proxy_yaml: str = "",
         config_dir: Path | None = None,
         audit: MemorySink | None = None,
+        listen_socket: socket.socket | None = None,
     ) -> RunningProxy:
         directory = config_dir or write_config(tmp_path / f"cfg{len(runners)}", contracts or {},
                                                proxy_yaml)
@@ -141,7 +143,9 @@ async def start_proxy(
         app = build_app(config, detector or detection_pool, audit, upstream_overrides=overrides)
         runner = make_runner(app, config.settings.limits)
         await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
+        # A test that measures socket-level backpressure brings its own (small-buffered) socket.
+        site: web.BaseSite = (web.SockSite(runner, listen_socket) if listen_socket is not None
+                              else web.TCPSite(runner, "127.0.0.1", 0))
         await site.start()
         runners.append(runner)
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
