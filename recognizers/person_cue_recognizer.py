@@ -7,59 +7,182 @@ introductions, titles, role nouns, ``<name> called/asked/wrote``); a run of one 
 capitalized words right after such a cue is reported as PERSON with a score above NER's, so
 overlap resolution relabels NER's guess. Words that follow cues but are not names (``Hi team``,
 ``Thanks again``) are rejected by a stop list.
+
+The cues are those of the languages our customers write in, not only English (``Hola``,
+``Vänliga hälsningar``, ``Herrn``, ``Pani``, ``Kontoinhaberin``, ``je suis``), and so are the
+names: any cased script (Latin with every diacritic, Greek, Cyrillic), inner capitals
+(``MacLeod``), initials (``S. Marchand``), particles (``van der``, ``binti``) and hyphens. A few
+more layouts announce a name: a chat speaker label (``Agent Rahul:``, ``Medewerker (Fleur):``),
+a key of a record (``"holder": "J. de Vries"``), a signature dash at the end of a text
+(``- Beatriz Lopes``), a list after ``Attendees:``, a Japanese honorific suffix
+(``Kobayashi-san``), and in scripts without case the cue words of that script (``联系人：``,
+``님``, ``عزيزي``, ``שלום``, ``नाम``).
 """
 
 from __future__ import annotations
 
 from recognizers.base import RegexRecognizer
 
-_WORD = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿß]+(?:[-'’][A-ZÀ-ÖØ-Þ]?[a-zà-öø-ÿß]+)*"
-_PARTICLE = r"(?:de|del|de la|van|van der|von|der|da|di|du|le|la|dos|bin|al)"
-_NAME = rf"(?P<value>{_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_WORD}){{0,3}})"
+# A name word: capitalized in any cased script, with an inner capital (MacLeod, DeShawn), an
+# apostrophe (O'Brien, Fa'amausili) or hyphenated parts (Llewellyn-Jones, Al-Otaibi).
+_LOWER = r"[\p{Ll}\p{M}]"
+_WORD = (
+    rf"(?:\p{{Lu}}['’]\p{{Lu}}{_LOWER}+|\p{{Lu}}{_LOWER}+(?:\p{{Lu}}{_LOWER}+)?)"
+    rf"(?:[-'’]\p{{Lu}}?{_LOWER}+)*"
+)
+_INITIAL = r"\p{Lu}{1,2}\."
+_PARTICLE = (
+    r"(?:de|del|de la|de los|van|van der|van den|von|von der|der|den|da|das|di|du|le|la|dos|"
+    r"bin|binti|bint|ibn|ben|al|el|ter|ten|zu|af|av|y|e)"
+)
+_PLAIN_NAME = rf"(?:{_INITIAL}\s?(?:{_PARTICLE}\s+)?)?{_WORD}(?:\s+(?:{_PARTICLE}\s+)?(?:{_INITIAL}\s?)?{_WORD}){{0,3}}"
+_NAME = rf"(?P<value>{_PLAIN_NAME})"
+# Two people signing together: "Mele Tuilagi & Losa Fa'amausili".
+_NAMES = rf"(?P<value>{_PLAIN_NAME}(?:\s*(?:,|&|\+|and|und|et|y|e|og|och|en)\s+{_PLAIN_NAME}){{0,5}})"
 _END = r"(?![\w@.-]|\s+[a-z]+@)"
 
 _GREETING = (
-    r"(?i:hi|hello|hey|dear|thanks|thank you|thx|ty|regards|best regards|kind regards|best|"
-    r"cheers|sincerely|groet|grüßen|gruß|cordialement|merci|saludos|atentamente|bonjour|hallo)"
+    r"(?i:hi|hiya|hello|hey|dear|dearest|thanks|thank you|thx|ty|regards|best regards|"
+    r"kind regards|warm regards|best|cheers|sincerely|yours|love|xoxo|"
+    # Germanic
+    r"hallo|moin|servus|liebe|lieber|sehr geehrte|sehr geehrter|grüße|grüßen|gruß|danke|"
+    r"beste grüße|liebe grüße|lg|vg|mfg|groet|groeten|hoi|beste|geachte|bedankt|dank je|"
+    r"hej|hei|hallå|kära|käre|kære|tack|takk|tak|hilsen|hälsningar|vänliga hälsningar|"
+    r"med vänlig hälsning|mvh|venlig hilsen|med venlig hilsen|vennlig hilsen|"
+    # Romance
+    r"bonjour|bonsoir|salut|coucou|cher|chère|merci|cordialement|bises|bisous|amitiés|"
+    r"hola|buenos días|buenas|estimado|estimada|querido|querida|gracias|saludos|un saludo|"
+    r"atentamente|abrazos|besos|olá|oi|prezado|prezada|obrigado|obrigada|abraços|beijos|"
+    r"beijinhos|atenciosamente|ciao|salve|caro|cara|gentile|grazie|saluti|cordiali saluti|"
+    r"buna|bună|dragă|salutări|mulțumesc|"
+    # Slavic, Baltic, Finno-Ugric, Greek, Turkish, others written in Latin or cased scripts
+    r"cześć|witaj|dzień dobry|szanowny|szanowna|pozdrawiam|dziękuję|ahoj|dobrý den|vážený|"
+    r"vážená|děkuji|s pozdravem|zdravo|bok|pozdrav|poštovani|poštovana|hvala|moi|terve|hyvä|"
+    r"kiitos|terveisin|szia|sziasztok|kedves|tisztelt|köszönöm|üdvözlettel|merhaba|selam|"
+    r"sayın|sevgili|teşekkürler|saygılarımla|halo|hai|terima kasih|salam|salamat|kumusta|"
+    r"xin chào|chào|diolch|sawubona|habari|jambo|"
+    r"привет|здравствуйте|уважаемый|уважаемая|дорогой|дорогая|спасибо|с уважением|"
+    r"γεια σου|γεια σας|αγαπητέ|αγαπητή|ευχαριστώ)"
 )
-_INTRO = r"(?i:my name is|name is|name\s*[:=]\s*[\"']?|i am|i'm|im|this is|it's|its)"
-_TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Mme|Mlle|Sr|Sra)\.?"
+_INTRO = (
+    r"(?i:my name is|name is|i am|i'm|im|this is|it's|its|"
+    r"(?:full |customer |contact |card ?holder |account ?holder )?name\s*[:=]\s*[\"']?|"
+    r"ich bin|ich heiße|mein name ist|ik ben|mijn naam is|jag heter|jeg heter|jeg er|"
+    r"je suis|je m'appelle|c'est|moi c'est|soy|me llamo|mi nombre es|sou|meu nome é|"
+    r"mi chiamo|sono|nazywam się|jestem|jmenuji se|jsem|a nevem|adım|benim adım|"
+    r"nama saya|меня зовут|это|"
+    r"(?:nombre|nome|nom|navn|namn|naam|nimi|imię|jméno|név|isim|nama|имя|фио)"
+    r"\s*[:=]?)"
+)
+_TITLE = (
+    r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|dr|Prof|Herr|Herrn|Frau|Hr|Fr|Familie|Family|Famille|"
+    r"Familia|Família|Mme|Mlle|Madame|Monsieur|Sr|Sra|Srta|Señor|Señora|Doña|Dña|"
+    r"Sig|Sig\.ra|Signor|Signora|Dott|Dott\.ssa|Pan|Pani|Panie|Pana|Panu|Paní|dna|dnul|"
+    r"Dl|Dna|Dhr|Mevr|Mevrouw|Meneer|Fru|Herra|Rouva|Pak|Bapak|Bu|Ibu|Kak|kak|"
+    r"Mbak|Kuya|Sir|Madam|Sheikh|Shri|Smt)\.?|(?:M|Fam)\.)"
+)
 _ROLE = (
-    r"(?i:customer|client|recipient|consignee|contact|caller|user|owner|holder|lead|applicant|"
-    r"patient|tenant|requester|buyer|employee|spoke with|spoke to|met with|met|called|"
-    r"on behalf of|signed by|attn\.?|c/o|voicemail for|cc)"
+    r"(?i:customer|client|recipient|consignee|contact|caller|user|owner|holder|card ?holder|"
+    r"account ?holder|policy ?holder|subscriber|member|insured|beneficiary|payee|sender|"
+    r"guest|passenger|traveller|traveler|lead|applicant|candidate|new hire|hire|employee|"
+    r"colleague|manager|assistant|pa|secretary|driver|courier|trucker|technician|tech|"
+    r"nurse|doctor|physician|dentist|therapist|agent|rep|representative|advisor|adviser|"
+    r"consultant|patient|tenant|landlord|requester|buyer|seller|student|pupil|child|son|"
+    r"daughter|wife|husband|partner|spouse|mother|father|mom|dad|sister|brother|neighbour|"
+    r"neighbor|spoke with|spoke to|met with|met|called|approved by|validated by|"
+    r"on behalf of|signed by|attn\.?|c/o|voicemail for|cc|"
+    r"kunde|kundin|klient|klientin|klientka|klant|cliente|kontoinhaber|kontoinhaberin|"
+    r"karteninhaber|karteninhaberin|inhaber|inhaberin|empfänger|empfängerin|ansprechpartner|"
+    r"ansprechpartnerin|mitarbeiter|mitarbeiterin|fahrer|nachbar|nachbarin|rekeninghouder|"
+    r"medewerker|kontohavare|kontohaver|titular|titulaire|intestatario|intestataria|"
+    r"destinatario|destinataria|destinataire|bénéficiaire|beneficiario|beneficiária|"
+    r"paciente|patiente|patientin|locataire|inquilino|empleado|empleada|employé|employée|"
+    r"funcionário|funcionária|dipendente|pracownik|pracownica|zákazník|zákaznice|asiakas|"
+    r"müşteri|pelanggan|nasabah|vecina|vecino|voisin|voisine|validé par|firmado por|"
+    r"genehmigt von|aprobado por|baja voluntaria de|alta de|dossier|expediente|"
+    r"zlecenie od|wizyta u)"
 )
 _VERBS = (
     r"(?:called|asked|says|said|wrote|emailed|mentioned|complained|reported|threatened|"
-    r"requested|confirmed|here\b)"
+    r"requested|confirmed|phoned|rang|texted|ringte|ringde|rief|schrieb|hat angerufen|"
+    r"a appelé|a écrit|llamó|escribió|ligou|chiamato|zadzwonił|zadzwoniła|"
+    r"here\b|speaking\b|hier\b|aquí\b|ici\b)"
 )
+# Speaker labels of a chat or call transcript, at the start of a line: "Agent Rahul:",
+# "[GM Rosa]:", "CS Dewi:", "Medewerker (Fleur):".
+_SPEAKER_ROLE = (
+    r"(?i:agent|cs|gm|rep|operator|support|staff|mod|moderator|admin|host|tech|advisor|"
+    r"medewerker|mitarbeiter|mitarbeiterin|agente|atendente|asesor|asesora|operador|"
+    r"operadora|conseiller|conseillère|berater|beraterin|kundendienst|dr|nurse|doctor)"
+)
+_LIST_CUE = (
+    r"(?i:attendees|participants|present|guests|passengers|members|invitees|teilnehmer|"
+    r"teilnehmende|participantes|deelnemers|deltagare|osallistujat|obecni|uczestnicy)"
+)
+_KEY = (
+    r"(?i:\w*name|holder|\w+_holder|subscriber|forename|surname|recipient|customer|contact|"
+    r"patient|insured|beneficiary|payee|passenger|guest|employee|applicant|to|from|attn)"
+)
+_HAN_CUE = r"(?:联系人|聯絡人|客户|客戶|收件人|收货人|收貨人|寄件人|姓名|患者|顾客|顧客|用户|用戶)"
 
-STOP_WORDS = frozenset(
-    ["team", "support", "all", "everyone", "there", "sir", "madam", "customer", "customers", "service", "sales", "again", "so", "much", "you", "very", "the", "a", "an", "in", "on", "at", "for", "from", "to", "please", "ok", "okay", "yes", "no", "morning", "afternoon", "evening", "again", "guys", "folks", "friends", "world", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "order", "refund", "account", "card", "payment", "delivery", "package", "address", "email", "phone", "mobile", "tel", "admin", "billing", "shipping", "unknown", "none", "null", "test", "help", "agent", "api", "ip", "ssn", "dob", "iban"]
-)
+# Capitalized words that follow cues without being names (German capitalizes every noun;
+# "Dear Valued Customer", "Estimado Cliente", "Szanowni Państwo", "Thanks Again").
+STOP_WORDS = frozenset("""
+team support all everyone there sir madam customer customers service sales again so much you
+very the a an in on at for from to please ok okay yes no morning afternoon evening guys folks
+friends world monday tuesday wednesday thursday friday saturday sunday january february march
+april may june july august september october november december order refund account card
+payment delivery package address email phone mobile tel admin billing shipping unknown none
+null test help agent api ip ssn dob iban valued hiring manager wishes sorry fine good great
+done here back new still just not really happy glad writing looking urgent important hr it
+care name number details visa mastercard amex paypal
+damen herren grüße gruß kollegen kolleginnen kunde kundin sie ihr ihnen euch zusammen alle
+klant heer mevrouw allemaal iedereen kunden
+equipo cliente clientes señor señora tardes noches días todos todas amigos usted ustedes
+madame monsieur beaucoup client équipe tous toutes vous
+equipe senhor senhora pela pelo você vocês
+mille signore signora tutti cliente
+państwo pan pani wszystkim
+müşterimiz müşteri
+kasih bapak ibu
+клиент клиенты коллеги
+soy sou sono je ich ik jag jeg this it's i'm my
+mr mrs ms miss dr herr herrn frau mme mlle sr sra srta dhr mevr pani pan
+""".split())
 
 
 class PersonCueRecognizer(RegexRecognizer):
     """Capitalized names after a person cue (see the module docstring)."""
 
     ENTITY = "PERSON"
+    _AFTER_ROLE = r"(?=\s*(?:[,.;:!?()\[\]]|\s\p{Ll}|$))"
     PATTERNS = (
         ("greeting", rf"(?<![\w]){_GREETING}[,!]?\s+{_NAME}{_END}", 0.9),
         ("intro", rf"(?<![\w]){_INTRO}\s*{_NAME}{_END}", 0.9),
         ("title", rf"(?<![\w]){_TITLE}\s+{_NAME}{_END}", 0.95),
-        ("role", rf"(?<![\w]){_ROLE}\s+{_NAME}(?=\s*(?:[,.;:!?()]|\(|\s[a-z]|$))", 0.9),
+        ("role", rf"(?<![\w]){_ROLE}\s+{_NAME}{_AFTER_ROLE}", 0.9),
         ("verb", rf"(?:^|(?<=[\n.!?]\s*)|(?<=\s))(?<![\w]){_NAME}\s+{_VERBS}", 0.9),
+        ("speaker", rf"(?:^|(?<=\n))[ \t]*\[?(?:[\d:]+\]?\s*)?{_SPEAKER_ROLE}\s+\(?{_NAME}\)?\]?\s*:",
+         0.9),
+        ("key", rf"(?<![\w]){_KEY}[\"']?\s*[:=]\s*[\"']?{_NAME}(?=\s*[\"',}}\]\n;|]|\s*$)", 0.85),
+        ("list", rf"(?<![\w]){_LIST_CUE}\s*:\s*{_NAMES}(?=\s*(?:[.;\n]|$))", 0.85),
+        ("signature", rf"(?:^|(?<=\s))[-–—~]\s?{_NAMES}\s*\Z", 0.85),
+        ("honorific", rf"(?<![\w]){_NAME}-(?:san|sama|kun|chan|sensei|senpai|ssi|nim)(?!\w)", 0.9),
+        ("han", rf"{_HAN_CUE}\s*[：:]?\s*(?P<value>\p{{Han}}{{2,4}})(?=[，,。、；;：:（(\s]|$)", 0.85),
+        ("han_title", r"(?P<value>\p{Han}{2,3})(?=先生|女士|小姐|老师|老師|同学|同學)", 0.8),
+        ("hangul", r"(?P<value>\p{Hangul}{2,4})(?=님|씨)", 0.85),
+        ("arabic", r"(?:عزيزي|عزيزتي|السيد|السيدة|الأستاذ|الأستاذة|مرحبا|أهلا)\s+(?P<value>\p{Arabic}{2,})",
+         0.85),
+        ("hebrew", r"(?:שלום|לכבוד|היי|מר|גברת)\s+(?P<value>\p{Hebrew}{2,})", 0.85),
+        ("devanagari", r"(?i:naam|name|नाम)\s*[:=]?\s*(?P<value>\p{Devanagari}+(?:\s+\p{Devanagari}+){0,2})",
+         0.85),
     )
     CONTEXT = ()
 
-    def analyze(self, text, entities, nlp_artifacts=None):  # type: ignore[no-untyped-def]
-        """Cue matches whose first word is not a stop word."""
-        kept = []
-        for result in super().analyze(text, entities, nlp_artifacts):
-            words = text[result.start : result.end].split()
-            if words[0].casefold() in STOP_WORDS or words[-1].casefold() in STOP_WORDS:
-                continue
-            kept.append(result)
-        return kept
-
-
+    def validate(self, value: str) -> bool | None:
+        """Drop a match whose first or last word is a stop word (before overlapping matches
+        are merged, so "Hola! Soy Flor" keeps the introduction's "Flor")."""
+        words = value.split()
+        if words[0].strip(".,").casefold() in STOP_WORDS or words[-1].casefold() in STOP_WORDS:
+            return False
+        return None

@@ -31,3 +31,42 @@ def found(text: str) -> list[str]:
 )
 def test_cues(text: str, expected: list[str]) -> None:
     assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Greetings, sign-offs and introductions in other languages.
+        ("Merhaba Zeynep, siparişiniz", ["Zeynep"]),
+        ("Vänliga hälsningar,\nOskar Lindqvist", ["Oskar Lindqvist"]),
+        ("Hola! Soy Flor de la inmobiliaria", ["Flor"]),
+        ("Kedves Szabó Réka!", ["Szabó Réka"]),
+        # Titles and role nouns of other languages, names of any cased script.
+        ("Sehr geehrter Herr Cem Yıldız, wir", ["Cem Yıldız"]),
+        ("Kontoinhaberin Magdalena Steiner. Betrifft", ["Magdalena Steiner"]),
+        ("przypominamy o wizycie u dr Katarzyny Lewandowskiej w środę", ["Katarzyny Lewandowskiej"]),
+        ("Validé par S. Marchand, le 14/06", ["S. Marchand"]),
+        ("Уважаемый Иван Петров, ваш заказ", ["Иван Петров"]),
+        # Layouts: speaker labels, record keys, lists, signature dashes, honorifics.
+        ("Medewerker (Fleur): Goedemiddag", ["Fleur"]),
+        ("CS Dewi: Baik kak", ["Dewi"]),
+        ('"surname":"MacLeod",', ["MacLeod"]),
+        ("'holder': 'J. de Vries',", ["J. de Vries"]),
+        ("Attendees: Priscila Gómez, Kaito Mori\n- notes", ["Priscila Gómez, Kaito Mori"]),
+        ("went perfectly.\n- Mele Tuilagi & Losa Fa'amausili", ["Mele Tuilagi & Losa Fa'amausili"]),
+        ("Kobayashi-san,\nThe hotel", ["Kobayashi"]),
+        # Scripts without case: the cue words of the script.
+        ("联系人：刘洋，电话", ["刘洋"]),
+        ("[알림] 이서연님, 6월", ["이서연"]),
+        ("عزيزي أحمد، تم", ["أحمد"]),
+        ("שלום אבי, המשלוח", ["אבי"]),
+        # Not names: capitalized nouns and formulas after cues.
+        ("Sehr geehrte Damen und Herren", []),
+        ("Dear Valued Customer,", []),
+        ("Estimado Cliente, su pedido", []),
+        ("Attendees: see the invite.", []),
+        ("- Fix login bug\n- Update docs", []),
+    ],
+)
+def test_cues_beyond_english(text: str, expected: list[str]) -> None:
+    assert found(text) == expected
