@@ -19,6 +19,7 @@ from presidio_analyzer import EntityRecognizer
 from recognizers.engine import InstalledSpacyNlpEngine
 from recognizers.normalize import NormalizedText, normalize
 from recognizers.overlaps import DENY_LIST_ENTITY, LEVEL_VALIDATED, resolve_overlaps
+from recognizers.person_cue_recognizer import trim_to_cues
 from recognizers.phone_number_recognizer import PhoneNumberRecognizer
 from recognizers.settings import AnalyzerSettings
 from recognizers.types import DetectionRequest, Span
@@ -181,6 +182,7 @@ class Detector:
             found = recognizer.analyze(text=text, entities=asked, nlp_artifacts=nlp_artifacts)
             if found:
                 results.extend(found)
+        trim_to_cues(results, text)
         results = EntityRecognizer.remove_duplicates(
             [result for result in results if result.score >= threshold]
         )

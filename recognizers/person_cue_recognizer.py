@@ -21,6 +21,9 @@ a key of a record (``"holder": "J. de Vries"``), a signature dash at the end of 
 
 from __future__ import annotations
 
+import regex
+from presidio_analyzer import RecognizerResult
+
 from recognizers.base import RegexRecognizer
 from recognizers.word_alternation import alternation, words
 
@@ -121,7 +124,8 @@ _SPEAKER_ROLE = "(?i:" + alternation(words("""
     agent | cs | gm | rep | operator | support | staff | mod | moderator | admin | host |
     tech | advisor | medewerker | mitarbeiter | mitarbeiterin | agente | atendente | asesor |
     asesora | operador | operadora | conseiller | conseillère | berater | beraterin |
-    kundendienst | dr | nurse | doctor
+    kundendienst | dr | nurse | doctor | temsilci | ejecutiva | ejecutivo | consultor |
+    consultora | petugas | operatör
 """)) + ")"
 _LIST_CUE = "(?i:" + alternation(words("""
     attendees | participants | present | guests | passengers | members | invitees |
@@ -197,3 +201,32 @@ class PersonCueRecognizer(RegexRecognizer):
         if words[0].strip(".,").casefold() in STOP_WORDS or words[-1].casefold() in STOP_WORDS:
             return False
         return None
+
+
+# What a model may take into a name from before it: a cue word and its punctuation.
+_CUE_PREFIX = regex.compile(
+    rf"(?:{_GREETING}|{_INTRO}|{_TITLE}|{_ROLE}|{_SPEAKER_ROLE})[\s,!:.\[\]()]*"
+)
+
+
+def trim_to_cues(results: list[RecognizerResult], text: str) -> None:
+    """Start a PERSON result of another recognizer (NER) where a cue's name starts, when the
+    cue's name starts inside it after nothing but a cue word: the model ran into the cue
+    (``Mvh Mette Kjærgaard``, ``Atendente Júlio``, ``Herr Cem Yıldız``)."""
+    cue_starts = [
+        r.start for r in results
+        if r.entity_type == "PERSON"
+        and r.recognition_metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY)
+        == PersonCueRecognizer.__name__
+    ]
+    if not cue_starts:
+        return
+    for result in results:
+        if result.entity_type != "PERSON":
+            continue
+        for start in cue_starts:
+            if result.start < start < result.end and _CUE_PREFIX.fullmatch(
+                text, result.start, start
+            ):
+                result.start = start
+                break

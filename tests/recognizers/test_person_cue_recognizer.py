@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from recognizers.person_cue_recognizer import PersonCueRecognizer
+from presidio_analyzer import RecognizerResult
+
+from recognizers.person_cue_recognizer import PersonCueRecognizer, trim_to_cues
 
 RECOGNIZER = PersonCueRecognizer()
 
@@ -70,3 +72,25 @@ def test_cues(text: str, expected: list[str]) -> None:
 )
 def test_cues_beyond_english(text: str, expected: list[str]) -> None:
     assert found(text) == expected
+
+
+def _result(start: int, end: int, recognizer: str) -> RecognizerResult:
+    return RecognizerResult("PERSON", start, end, 0.85,
+                            recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: recognizer})
+
+
+@pytest.mark.parametrize(
+    ("text", "cue_word", "kept"),
+    [
+        ("Mvh Mette Kjærgaard", "Mvh ", "Mette Kjærgaard"),
+        ("Atendente Júlio: Olá", "Atendente ", "Júlio"),
+        # Not a cue word before the cue's name: the model's longer span stands.
+        ("Kaito Mori, Élodie Marchand", "Kaito Mori, ", "Kaito Mori, Élodie Marchand"),
+    ],
+)
+def test_a_model_span_starts_where_the_cue_name_starts(text: str, cue_word: str, kept: str) -> None:
+    name_start = len(cue_word)
+    model = _result(0, len(kept) if kept == text else len(text.split(":")[0]), "NerRecognizer")
+    cue = _result(name_start, model.end, PersonCueRecognizer.__name__)
+    trim_to_cues([model, cue], text)
+    assert text[model.start : model.end] == kept
