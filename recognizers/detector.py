@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from presidio_analyzer import EntityRecognizer
 
+from recognizers.address_extent import extend_addresses
 from recognizers.engine import InstalledSpacyNlpEngine
 from recognizers.normalize import NormalizedText, normalize
 from recognizers.overlaps import DENY_LIST_ENTITY, LEVEL_VALIDATED, resolve_overlaps
@@ -196,7 +197,7 @@ class Detector:
             spans = [span for span in spans if not _inside_any(span, allowed)]
         if deny_list:
             spans.extend(_denied_spans(original, deny_list))
-        return resolve_overlaps(spans, original, self._custom_levels)
+        return extend_addresses(original, resolve_overlaps(spans, original, self._custom_levels))
 
     def warm(self) -> None:
         """Analyze a small sample so lazy model and recognizer initialization happens now."""

@@ -16,8 +16,17 @@ US_STATES = frozenset(
     ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR"]
 )
 _STATE_BEFORE = regex.compile(r"\b([A-Z]{2})\.?,?\s*$")
+# Letters, not word characters, around the word: a record key "postal_code" or "work_zip" holds it.
 _POSTCODE_WORDS = regex.compile(
-    r"\b(?:zip|zipcode|postal|post\s?code|postleitzahl|plz|code postal|cp)\b", regex.IGNORECASE
+    r"(?<![a-z])(?:zip|zipcode|postal|post\s?code|postleitzahl|plz|code postal|cp)(?![a-z])",
+    regex.IGNORECASE,
+)
+# Keys of a record whose value is a postcode of any country ("postal_code": "03925",
+# "psc": "602 00", "work_zip": "43201", "postcode": "2026").
+_POSTCODE_KEY = (
+    r"(?i:zip|zipcode|zip_code|postal|postal_?code|post_?code|postcode|postleitzahl|plz|cep|cap|"
+    r"psc|pincode|pin_code|codigo_?postal|c[oó]digo postal|code_?postal|postnummer|postinumero|"
+    r"irsz|kod_?pocztowy|indeks|почтовый_?индекс|indice|eircode)"
 )
 
 
@@ -30,11 +39,18 @@ class PostcodeRecognizer(RegexRecognizer):
         ("ca", r"(?<![\w-])[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d(?![\w-])", 0.6),
         ("five_digit", r"(?<![\w.,/-])\d{5}(?:-\d{4})?(?![\w]|[.,/-]\d)", 0.5),
         ("nl", r"(?<![\w-])[1-9]\d{3} ?[A-Z]{2}(?![\w-])", 0.5),
+        # The key as a lookbehind behind the value's first character: cheap where none is.
+        ("keyed", rf"(?=[A-Za-z0-9])(?<={_POSTCODE_KEY}[\"']?\s*[:=]\s*[\"']?)"
+                  r"[A-Za-z0-9](?:[A-Za-z0-9 -]{1,8}[A-Za-z0-9])?(?=[\"',;}\]\n]|\s*$)", 0.6),
     )
     CONTEXT = ("zip", "postcode", "postal", "plz")
     MIN_DIGITS = 2  # a UK postcode has two digits, the other formats more
     CONTEXT_PATTERNS = frozenset({"five_digit", "nl"})
     CONTEXT_WINDOW = 30
+
+    def validate(self, value: str) -> bool | None:
+        """Every postcode format holds two digits or more (a keyed value may be any word)."""
+        return None if sum(ch.isdigit() for ch in value) >= 2 else False
 
     def has_context(self, text: str, start: int, end: int) -> bool:
         """A postcode word near, or a US state code right before."""

@@ -29,3 +29,18 @@ def found(text: str) -> list[str]:
 )
 def test_postcodes(text: str, expected: list[str]) -> None:
     assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"postal_code": "03925", "email": "x"}', ["03925"]),
+        ('{"psc":"602 00","mesto":"Brno"}', ["602 00"]),
+        ('{"work_zip":"43201","sso_login":"x"}', ["43201"]),
+        ('{"postcode":"2026","template":"eta"}', ["2026"]),
+        ('{"recap": "see notes"}', []),
+        ('{"caption": "20129 votes"}', []),
+    ],
+)
+def test_postcodes_under_record_keys(text: str, expected: list[str]) -> None:
+    assert [text[r.start : r.end] for r in PostcodeRecognizer().analyze(text, ["POSTCODE"])] == expected
