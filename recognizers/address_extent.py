@@ -30,9 +30,7 @@ _TAIL = regex.compile(
 )
 # Words that begin the next sentence or the next field rather than end an address.
 _NOT_TOWNS = frozenset(
-    """phone tel tél tlf telefon telefone teléfono telefono celular mobile mobil cell fax email
-    e-mail mail please thanks thank merci gracias grazie obrigado obrigada danke bitte the if
-    and or but ref order invoice att attn by from to cc via for tracking contact name""".split()
+    ["phone", "tel", "tél", "tlf", "telefon", "telefone", "teléfono", "telefono", "celular", "mobile", "mobil", "cell", "fax", "email", "e-mail", "mail", "please", "thanks", "thank", "merci", "gracias", "grazie", "obrigado", "obrigada", "danke", "bitte", "the", "if", "and", "or", "but", "ref", "order", "invoice", "att", "attn", "by", "from", "to", "cc", "via", "for", "tracking", "contact", "name"]
 )
 
 

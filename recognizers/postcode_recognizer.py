@@ -40,8 +40,8 @@ class PostcodeRecognizer(RegexRecognizer):
         ("five_digit", r"(?<![\w.,/-])\d{5}(?:-\d{4})?(?![\w]|[.,/-]\d)", 0.5),
         ("nl", r"(?<![\w-])[1-9]\d{3} ?[A-Z]{2}(?![\w-])", 0.5),
         # The key as a lookbehind behind the value's first character: cheap where none is.
-        ("keyed", rf"(?=[A-Za-z0-9])(?<={_POSTCODE_KEY}[\"']?\s*[:=]\s*[\"']?)"
-                  r"[A-Za-z0-9](?:[A-Za-z0-9 -]{1,8}[A-Za-z0-9])?(?=[\"',;}\]\n]|\s*$)", 0.6),
+        ("keyed", (rf"(?=[A-Za-z0-9])(?<={_POSTCODE_KEY}[\"']?\s*[:=]\s*[\"']?)"
+                   r"[A-Za-z0-9](?:[A-Za-z0-9 -]{1,8}[A-Za-z0-9])?(?=[\"',;}\]\n]|\s*$)"), 0.6),
     )
     CONTEXT = ("zip", "postcode", "postal", "plz")
     MIN_DIGITS = 2  # a UK postcode has two digits, the other formats more
