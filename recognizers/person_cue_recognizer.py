@@ -39,7 +39,10 @@ _PARTICLE = (
     r"(?:de|del|de la|de los|van|van der|van den|von|von der|der|den|da|das|di|du|le|la|dos|"
     r"bin|binti|bint|ibn|ben|al|el|ter|ten|zu|af|av|y|e)"
 )
-_PLAIN_NAME = rf"(?:{_INITIAL}\s?(?:{_PARTICLE}\s+)?)?{_WORD}(?:\s+(?:{_PARTICLE}\s+)?(?:{_INITIAL}\s?)?{_WORD}){{0,3}}"
+_PLAIN_NAME = (
+    rf"(?:{_INITIAL}[ \t]?(?:{_PARTICLE}[ \t]+)?)?{_WORD}"
+    rf"(?:[ \t]+(?:{_PARTICLE}[ \t]+)?(?:{_INITIAL}[ \t]?)?{_WORD}){{0,3}}"
+)
 _NAME = rf"(?P<value>{_PLAIN_NAME})"
 # Two people signing together: "Mele Tuilagi & Losa Fa'amausili".
 _NAMES = rf"(?P<value>{_PLAIN_NAME}(?:\s*(?:,|&|\+|and|und|et|y|e|og|och|en)\s+{_PLAIN_NAME}){{0,5}})"
@@ -86,6 +89,8 @@ _TITLE = (
     r"Mbak|Kuya|Sir|Madam|Sheikh|Shri|Smt)\.?|(?:M|Fam)\.)"
 )
 _ROLE = "(?i:" + alternation(words("""
+    therapist | stylist | trainer | tutor | teacher | instructor | coach | guide | host |
+    witness | mediator | landlady | carer | caregiver | dr. | physio | installer |
     customer | client | recipient | consignee | contact | caller | user | owner | holder |
     card holder | cardholder | account holder | accountholder | policy holder | policyholder |
     subscriber | member | insured | beneficiary | payee | sender | guest | passenger |
@@ -140,19 +145,24 @@ _HAN_CUE = r"(?:联系人|聯絡人|客户|客戶|收件人|收货人|收貨人|
 
 # Capitalized words that follow cues without being names (German capitalizes every noun;
 # "Dear Valued Customer", "Estimado Cliente", "Szanowni Państwo", "Thanks Again").
-STOP_WORDS = frozenset(["team", "support", "all", "everyone", "there", "sir", "madam", "customer", "customers", "service", "sales", "again", "so", "much", "you", "very", "the", "a", "an", "in", "on", "at", "for", "from", "to", "please", "ok", "okay", "yes", "no", "morning", "afternoon", "evening", "guys", "folks", "friends", "world", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "order", "refund", "account", "card", "payment", "delivery", "package", "address", "email", "phone", "mobile", "tel", "admin", "billing", "shipping", "unknown", "none", "null", "test", "help", "agent", "api", "ip", "ssn", "dob", "iban", "valued", "hiring", "manager", "wishes", "sorry", "fine", "good", "great", "done", "here", "back", "new", "still", "just", "not", "really", "happy", "glad", "writing", "looking", "urgent", "important", "hr", "it", "care", "name", "number", "details", "visa", "mastercard", "amex", "paypal", "damen", "herren", "grüße", "gruß", "kollegen", "kolleginnen", "kunde", "kundin", "sie", "ihr", "ihnen", "euch", "zusammen", "alle", "klant", "heer", "mevrouw", "allemaal", "iedereen", "kunden", "equipo", "cliente", "clientes", "señor", "señora", "tardes", "noches", "días", "todos", "todas", "amigos", "usted", "ustedes", "madame", "monsieur", "beaucoup", "client", "équipe", "tous", "toutes", "vous", "equipe", "senhor", "senhora", "pela", "pelo", "você", "vocês", "mille", "signore", "signora", "tutti", "cliente", "państwo", "pan", "pani", "wszystkim", "müşterimiz", "müşteri", "kasih", "bapak", "ibu", "клиент", "клиенты", "коллеги", "soy", "sou", "sono", "je", "ich", "ik", "jag", "jeg", "this", "it's", "i'm", "my", "mr", "mrs", "ms", "miss", "dr", "herr", "herrn", "frau", "mme", "mlle", "sr", "sra", "srta", "dhr", "mevr", "pani", "pan"])
+STOP_WORDS = frozenset(["team", "support", "all", "everyone", "there", "sir", "madam", "customer", "customers", "service", "sales", "again", "so", "much", "you", "very", "the", "a", "an", "in", "on", "at", "for", "from", "to", "please", "ok", "okay", "yes", "no", "morning", "afternoon", "evening", "guys", "folks", "friends", "world", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "order", "refund", "account", "card", "payment", "delivery", "package", "address", "email", "phone", "mobile", "tel", "admin", "billing", "shipping", "unknown", "none", "null", "test", "help", "agent", "api", "ip", "ssn", "dob", "iban", "valued", "hiring", "manager", "wishes", "sorry", "fine", "good", "great", "done", "here", "back", "new", "still", "just", "not", "really", "happy", "glad", "writing", "looking", "urgent", "important", "hr", "it", "care", "name", "number", "details", "visa", "mastercard", "amex", "paypal", "damen", "herren", "grüße", "gruß", "kollegen", "kolleginnen", "kunde", "kundin", "sie", "ihr", "ihnen", "euch", "zusammen", "alle", "klant", "heer", "mevrouw", "allemaal", "iedereen", "kunden", "equipo", "cliente", "clientes", "señor", "señora", "tardes", "noches", "días", "todos", "todas", "amigos", "usted", "ustedes", "madame", "monsieur", "beaucoup", "client", "équipe", "tous", "toutes", "vous", "equipe", "senhor", "senhora", "pela", "pelo", "você", "vocês", "mille", "signore", "signora", "tutti", "cliente", "państwo", "pan", "pani", "wszystkim", "müşterimiz", "müşteri", "kasih", "bapak", "ibu", "клиент", "клиенты", "коллеги", "soy", "sou", "sono", "je", "ich", "ik", "jag", "jeg", "this", "it's", "i'm", "my", "mr", "mrs", "ms", "miss", "dr", "herr", "herrn", "frau", "mme", "mlle", "sr", "sra", "srta", "dhr", "mevr", "pani", "pan",
+    # what a speaker opens with after "Agent:" or "Caller:"
+    "hi", "hello", "hey", "thank", "thanks", "sure", "oh", "uh", "um", "welcome", "your", "only", "of", "and", "yes", "sí", "si", "oui", "ja", "yeah", "well", "alright", "right", "perfect", "good", "great", "sorry", "hmm", "ah", "okay", "how", "what", "who"])
 
 
 class PersonCueRecognizer(RegexRecognizer):
     """Capitalized names after a person cue (see the module docstring)."""
 
     ENTITY = "PERSON"
-    _AFTER_ROLE = r"(?=\s*(?:[,.;:!?()\[\]]|\s\p{Ll}|$))"
+    _AFTER_ROLE = r"(?=\s*(?:[,.;:!?()\[\]\n]|\s\p{Ll}|$))"
     PATTERNS = (
         ("greeting", rf"(?<![\w]){_GREETING}[,!]?\s+{_NAME}{_END}", 0.9),
         ("intro", rf"(?<![\w]){_INTRO}\s*{_NAME}{_END}", 0.9),
         ("title", rf"(?<![\w]){_TITLE}\s+{_NAME}{_END}", 0.95),
-        ("role", rf"(?<![\w]){_ROLE}\s+{_NAME}{_AFTER_ROLE}", 0.9),
+        ("role", rf"(?<![\w]){_ROLE}(?::[ \t]*|\s+){_NAME}{_AFTER_ROLE}", 0.9),
+        ("between", rf"(?<![\w])(?i:between)\s+{_NAME}\s+(?:and|&)\s", 0.85),
+        ("between_second",
+         rf"(?=\p{{Lu}})(?<=(?<![\w])(?i:between)\s+{_PLAIN_NAME}\s+(?:and|&)\s+){_NAME}{_END}", 0.85),
         ("verb", rf"(?:^|(?<=[\n.!?]\s*)|(?<=\s))(?<![\w]){_NAME}\s+{_VERBS}", 0.9),
         ("speaker", rf"(?:^|(?<=\n))[ \t]*\[?(?:[\d:]+\]?\s*)?{_SPEAKER_ROLE}\s+\(?{_NAME}\)?\]?\s*:",
          0.9),

@@ -67,6 +67,14 @@ def test_cues(text: str, expected: list[str]) -> None:
         ("Estimado Cliente, su pedido", []),
         ("Attendees: see the invite.", []),
         ("- Fix login bug\n- Update docs", []),
+        # A role set off by a colon; what a transcript's speaker says first is no name.
+        ("• Therapist: Amanda\n• Date: 28/11", ["Amanda"]),
+        ("Customer: Gareth Llewellyn-Jones, born 17/09/1979", ["Gareth Llewellyn-Jones"]),
+        ("Agent: Thanks for calling\nCaller: Uh, it's me", []),
+        ("mediation between Irma Pettersson and Lo Hammarström, Jan", ["Irma Pettersson", "Lo Hammarström"]),
+        ("open between Monday and Friday", []),
+        # A name does not run across a line break.
+        ("Cliente: Martín Ezequiel Sosa\nDirección: Av. 9", ["Martín Ezequiel Sosa"]),
     ],
 )
 def test_cues_beyond_english(text: str, expected: list[str]) -> None:
