@@ -9,6 +9,8 @@ an address word (``address``, ``ship to``, ``live at``, ...) is near.
 
 German: ``Musterstraße 12a``, ``Hauptstr. 5``, ``Am Ring 3`` style names ending in a street
 word, then the number.
+
+Colombian grid (nomenclatura): ``Carrera 7 # 71-21, Torre B, Apto 902``, ``Calle 26 Sur No. 68C-61``.
 """
 
 from __future__ import annotations
@@ -65,6 +67,17 @@ _GERMAN = (
     r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee|steig|-Straße|"
     r"-Allee|-Weg|-Platz| Straße| Allee| Weg| Platz)\s+\d{1,4}\s?[a-z]?(?![\w])"
 )
+# Colombian grid addresses, also written in Venezuela and Ecuador: the street, its number, then
+# "#" or "No." and the crossing street and the distance from it ("Carrera 7 # 71-21",
+# "Calle 26 Sur No. 68C-61", "Av. Calle 80 # 69Q-50"), with towers, flats and offices after.
+_GRID = (
+    r"(?<![\w-])(?i:calle|cl|cll|carrera|cra|kra|kr|cr|(?:avenida|av|ak|ac)\.?(?:\s+(?:calle|carrera|cra|cl))?|"
+    r"diagonal|dg|transversal|tv|tr|circular|autopista)\.?\s+\d{1,3}\s?[A-Za-z]?(?:\s?bis)?"
+    r"(?:\s(?i:sur|norte|este|oeste))?\s*(?:#|(?i:no|n[°º]|nro|número)\.?)\s*\d{1,3}\s?[A-Za-z]?"
+    r"(?:\s?bis)?(?:\s?(?i:sur|norte|este|oeste))?\s*-\s*\d{1,3}[A-Za-z]?(?:\s(?i:sur|este))?"
+    r"(?:,?\s+(?i:torre|int|interior|apto|apartamento|apt|casa|bloque|bl|piso|oficina|of|local|"
+    r"consultorio)\.?\s*[A-Za-z0-9-]{1,6}(?![\w])){0,3}"
+)
 _ADDRESS_WORDS = regex.compile(
     r"\b(?:address|addr|ship(?:ping|ped)?|deliver(?:y|ed)?|live[sd]?|living|moved?|located|"
     r"resides?|residence|street|send|mail(?:ing)?|home|office|at|to)\b",
@@ -82,6 +95,7 @@ class StreetAddressRecognizer(RegexRecognizer):
          + f"(?:{_CITY_TAIL}|{_UK_TAIL})?", 0.65),
         ("rare", _street(RARE_SUFFIXES) + _UNIT + "?", 0.55),
         ("german", _GERMAN, 0.6),
+        ("grid", _GRID, 0.7),
     )
     CONTEXT = ("address", "street", "ship", "deliver", "live", "resides")
     CONTEXT_PATTERNS = frozenset({"rare"})

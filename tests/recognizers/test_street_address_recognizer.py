@@ -33,3 +33,20 @@ def found(text: str) -> list[str]:
 )
 def test_addresses(text: str, expected: list[str]) -> None:
     assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("C.C. 1.020.745.318, Carrera 7 # 71-21, Torre B, Apto 902, Bogotá.",
+         ["Carrera 7 # 71-21, Torre B, Apto 902"]),
+        ("Calle 26 Sur No. 68C-61, Bogotá", ["Calle 26 Sur No. 68C-61"]),
+        ("Av. Calle 80 # 69Q-50 Int. 3", ["Av. Calle 80 # 69Q-50 Int. 3"]),
+        ("Cra. 43A #1 Sur-100", ["Cra. 43A #1 Sur-100"]),
+        ("la calle 5 tiene 3 casas", []),
+        ("pagué 7 # 71-21", []),
+    ],
+)
+def test_colombian_grid_addresses(text: str, expected: list[str]) -> None:
+    found = StreetAddressRecognizer().analyze(text, ["STREET_ADDRESS"])
+    assert [text[r.start : r.end] for r in found] == expected
