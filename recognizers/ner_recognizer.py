@@ -79,7 +79,9 @@ class NerRecognizer(SpacyRecognizer):
             stripped = value.strip(trim)
             if len(stripped) < 2:
                 continue
-            if result.entity_type in _ADDRESS_LIKE and not any(c.isdigit() for c in stripped):
+            if result.entity_type in _ADDRESS_LIKE and (
+                not any(c.isdigit() for c in stripped) or _not_an_address(stripped)
+            ):
                 continue
             lead = len(value) - len(value.lstrip(trim))
             result.start += lead
@@ -96,6 +98,44 @@ class NerRecognizer(SpacyRecognizer):
                 continue
             kept.append(result)
         return kept
+
+
+# What the model reads as "a word and a number" but is no address: a number after its label
+# (PESEL 88120703517, konto 4418227609, Celular 310 482 7719), an amount with its currency
+# (JPY 18,000, 750,00 EUR) or a date (27 de junio, 21.06.2024).
+_NUMBER_LABELS = frozenset(
+    ["pesel", "konto", "account", "acct", "iban", "card", "visa", "mastercard", "amex", "celular", "cel", "telefon", "telefone", "teléfono", "phone", "tel", "tlf", "mobile", "mob", "fax", "curp", "nss", "rut", "dni", "nie", "nif", "cpf", "cnpj", "nik", "ssn", "sin", "tfn", "abn", "order", "orden", "pedido", "commande", "bestellung", "invoice", "factura", "facture", "rechnung", "ticket", "ref", "reference", "id", "tracking", "passport", "pasaporte", "passeport", "reisepass", "policy", "claim", "case", "kontonummer", "rekening", "compte", "cuenta", "conto"]
+)
+_CURRENCY = re.compile(
+    r"(?:\b(?:USD|EUR|GBP|JPY|CNY|INR|BRL|MXN|COP|CLP|ARS|PEN|CHF|SEK|NOK|DKK|PLN|CZK|HUF|RON|"
+    r"TRY|RUB|UAH|ZAR|NGN|KES|AED|SAR|ILS|KRW|IDR|PHP|VND|THB|MYR|SGD|AUD|NZD|CAD|HKD|TWD|MAD|"
+    r"EGP|PKR|BDT)\b|[€$£¥₹₽₩₺₫]|R\$)"
+)
+_MONTHS = re.compile(
+    r"(?i)\b(?:january|february|march|april|june|july|august|september|october|november|"
+    r"december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
+    r"noviembre|diciembre|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|"
+    r"novembre|décembre|januar|februar|märz|juni|juli|oktober|dezember|janeiro|fevereiro|março|"
+    r"maio|junho|julho|setembro|outubro|dezembro|gennaio|febbraio|aprile|maggio|giugno|luglio|"
+    r"settembre|ottobre|dicembre|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|"
+    r"września|października|listopada|grudnia)\b"
+)
+_DATE_IN_TEXT = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}:\d{2}\b")
+
+
+def _not_an_address(value: str) -> bool:
+    """A labeled number, an amount or a date that the model read as an address (short spans
+    only: a whole address may well hold a date-like house number or an amount after it)."""
+    words = value.split()
+    if len(words) > 4:
+        return False
+    first = words[0].strip(":.#№").casefold()
+    if first in _NUMBER_LABELS:
+        return True
+    if _CURRENCY.search(value):
+        return True
+    numbers = re.findall(r"\d+", value)
+    return bool(_DATE_IN_TEXT.search(value)) or (bool(_MONTHS.search(value)) and len(numbers) <= 1)
 
 
 def _looks_like_code(value: str, text: str, result: RecognizerResult) -> bool:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 from presidio_analyzer import RecognizerResult
 
-from recognizers.ner_recognizer import NerRecognizer, _looks_like_code, _name_shaped
+from recognizers.ner_recognizer import (
+    NerRecognizer,
+    _looks_like_code,
+    _name_shaped,
+    _not_an_address,
+)
 
 
 @pytest.mark.parametrize(("value", "shaped"), [
@@ -69,3 +74,20 @@ def test_addresses_keep_their_punctuation_and_need_a_digit(
                                  _Artifacts(text, value, label))  # type: ignore[arg-type]
 
     assert [text[r.start:r.end] for r in results] == ([kept] if kept else [])
+
+
+@pytest.mark.parametrize(("value", "dropped"), [
+    ("PESEL 88120703517", True),     # a number after its label
+    ("konto 4418227609", True),
+    ("Celular 310 482 7719", True),
+    ("JPY 18,000", True),            # an amount
+    ("750,00 EUR", True),
+    ("27 de junio", True),           # a date
+    ("21.06.2024 Cuma saat", True),
+    ("Storgatan 14 B", False),
+    ("Av. 9 de Julio 1234", False),  # a street named after a date
+    ("No. 8, Jalan 9/2, Puncak Damai, 75966 Seksyen 7, Melaka", False),
+    ("Mariahilfer Straße 88/2/14, 1070 Wien", False),
+])
+def test_what_is_no_address(value: str, dropped: bool) -> None:
+    assert _not_an_address(value) is dropped
