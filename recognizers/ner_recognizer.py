@@ -94,6 +94,10 @@ class NerRecognizer(SpacyRecognizer):
                 continue
             if result.entity_type == "PERSON" and not _name_shaped(stripped):
                 continue
+            if result.entity_type == "PERSON" and _org_shaped(stripped):
+                if "ORGANIZATION" not in entities:
+                    continue  # a business, and no one asked for businesses
+                result.entity_type = "ORGANIZATION"
             if result.entity_type == "DATE_TIME" and not _is_calendar_date(stripped, text, result):
                 continue
             kept.append(result)
@@ -121,6 +125,19 @@ _MONTHS = re.compile(
     r"września|października|listopada|grudnia)\b"
 )
 _DATE_IN_TEXT = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}:\d{2}\b")
+
+
+# Words that make a name a business, school or public body's ("Globe Telecom", "Banco
+# Andino", "Greenfield Dental", "Hanami Ceramics Co"): the model often says PERSON.
+_ORG_WORDS = frozenset(
+    ["telecom", "telekom", "bank", "banco", "banque", "banca", "dental", "clinic", "clínica", "clinica", "klinik", "hospital", "hôpital", "ltd", "inc", "llc", "gmbh", "ag", "sa", "sas", "srl", "bv", "nv", "co", "corp", "corporation", "company", "union", "group", "grupo", "groupe", "foods", "ceramics", "outfitters", "pharmacy", "farmacia", "pharmacie", "apotheke", "hotel", "airlines", "airways", "university", "universidad", "université", "universität", "universidade", "school", "college", "insurance", "seguros", "versicherung", "logistics", "logística", "solutions", "services", "servicios", "studio", "studios", "labs", "pediatrics", "health", "healthcare", "medical", "center", "centre", "centro", "store", "shop", "market", "supermarket", "restaurant", "bakery", "motors", "realty", "properties", "holdings", "associates", "consulting", "technologies", "software", "systems", "networks", "media", "publishing", "foundation", "fundación", "association", "asociación", "federation", "agency", "agencia", "agence", "ministry", "ministerio", "council", "gym", "fitness", "salon", "spa"]
+)
+
+
+def _org_shaped(value: str) -> bool:
+    """A name whose first or last word is a business or institution word."""
+    words = [word.strip(".,&").casefold() for word in value.split()]
+    return len(words) > 1 and (words[0] in _ORG_WORDS or words[-1] in _ORG_WORDS)
 
 
 def _not_an_address(value: str) -> bool:

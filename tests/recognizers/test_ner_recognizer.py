@@ -10,6 +10,7 @@ from recognizers.ner_recognizer import (
     _looks_like_code,
     _name_shaped,
     _not_an_address,
+    _org_shaped,
 )
 
 
@@ -91,3 +92,16 @@ def test_addresses_keep_their_punctuation_and_need_a_digit(
 ])
 def test_what_is_no_address(value: str, dropped: bool) -> None:
     assert _not_an_address(value) is dropped
+
+
+@pytest.mark.parametrize(("value", "org"), [
+    ("Globe Telecom", True),
+    ("Banco Andino", True),
+    ("Greenfield Dental", True),
+    ("Hanami Ceramics Co.", True),
+    ("Maria Banks", False),          # a surname, not the word "bank"
+    ("Telecom", False),              # one word alone is left to the model
+    ("Ana Lúcia Ferreira", False),
+])
+def test_org_shape(value: str, org: bool) -> None:
+    assert _org_shaped(value) is org
