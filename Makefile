@@ -16,9 +16,11 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m proxy.demo --config config
+	$(BIN)/python -m proxy.tools.demo --config config
 
+# lint-imports: the packages of proxy/ import only downward, without cycles (pyproject.toml).
 test: $(STAMP)
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
 # Retrain the shipped PII NER model (recognizers/models/pii_ner) from fixed seeds: the synthetic

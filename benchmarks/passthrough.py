@@ -14,7 +14,7 @@ import asyncio
 import aiohttp
 from aiohttp import web
 
-from proxy.loop import run as run_loop
+from proxy.server.loop import run as run_loop
 
 
 def build_app(upstream: str) -> web.Application:

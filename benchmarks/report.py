@@ -53,9 +53,9 @@ _BUCKETS = [
     ("Presidio recognizers (analyze)", ("AnalyzerEngine.analyze", "analyze (presidio_analyzer/analyzer_engine.py")),
     ("pipe send/recv (pickling)", ("_call_worker", "recv (multiprocessing", "send (multiprocessing")),
     ("aiohttp server (parse/respond)", ("aiohttp/web_protocol.py", "aiohttp/http_parser.py")),
-    ("upstream client (aiohttp)", ("proxy/upstream.py",)),
-    ("minimize / contract", ("proxy/minimize.py",)),
-    ("audit write", ("proxy/audit.py",)),
+    ("upstream client (aiohttp)", ("proxy/exchange/upstream.py",)),
+    ("minimize / contract", ("proxy/enforce/minimize.py",)),
+    ("audit write", ("proxy/observe/audit.py",)),
 ]
 
 

@@ -16,7 +16,7 @@ import itertools
 import orjson
 from aiohttp import web
 
-from proxy.loop import run as run_loop
+from proxy.server.loop import run as run_loop
 from proxy.testing import ReceivedRequest, RecordingVendor
 
 _ids = itertools.count(1)

@@ -113,7 +113,7 @@ class UpstreamError(ProxyError):
     """The vendor could not be reached or gave an answer we cannot check.
 
     ``vendor_status`` is set when the vendor's answer head had arrived (its body then failed):
-    the vendor accepted the request, so the caller is not answered 5xx (proxy.exchange).
+    the vendor accepted the request, so the caller is not answered 5xx (proxy.exchange.handler).
     """
 
     status = 502

@@ -10,7 +10,7 @@ US_DRIVER_LICENSE stays for US shapes near its own words.
 
 from __future__ import annotations
 
-from recognizers.labeled_number_recognizer import LabeledNumberRecognizer, NUMBER_WORD, value_groups
+from recognizers.labeled_number_recognizer import NUMBER_WORD, LabeledNumberRecognizer, value_groups
 
 
 class DriverLicenseRecognizer(LabeledNumberRecognizer):

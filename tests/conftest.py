@@ -20,10 +20,10 @@ import orjson
 import pytest
 from aiohttp import web
 
-from proxy.audit import MemorySink
-from proxy.contract_loader import LoadedConfig, load_config
-from proxy.http_server import make_runner
-from proxy.server import build_app
+from proxy.config.loader import LoadedConfig, load_config
+from proxy.observe.audit import MemorySink
+from proxy.server.app import build_app
+from proxy.server.protocol import make_runner
 from proxy.testing import RecordingVendor
 from recognizers import AnalyzerSettings, DetectionPool
 

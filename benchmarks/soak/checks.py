@@ -157,7 +157,7 @@ def classify(result: dict[str, Any], seen: Sequence[dict[str, Any]]) -> str:
         answer = vendor_answered(result, seen)
         if answer is not None and answer.get("status") == status and (
                 reason is None or result.get("withheld")):
-            return "vendor_5xx"  # passed on, or its answer withheld (proxy.exchange)
+            return "vendor_5xx"  # passed on, or its answer withheld (proxy.exchange.handler)
         return "proxy_5xx"
     if status == 403 and reason in POLICY_REASONS and subject not in (None, "ok"):
         return "policy_refused"

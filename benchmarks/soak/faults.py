@@ -40,7 +40,7 @@ import psutil
 from benchmarks.soak.contract_edits import invalid, toggled, write_atomically
 from benchmarks.soak.sampler import proc_role
 from benchmarks.soak.schedule import Planned
-from proxy.contract_loader import load_config
+from proxy.config.loader import load_config
 
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 

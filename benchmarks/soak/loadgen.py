@@ -31,7 +31,7 @@ import aiohttp
 import orjson
 
 from benchmarks.soak.mix import KINDS, PATHS, Body, build_bodies, new_request_id, parse_mix
-from proxy.loop import run as run_loop
+from proxy.server.loop import run as run_loop
 
 _HEADERS = {"Authorization": "Bearer soak-key"}
 _STREAM_CHUNKS = 3

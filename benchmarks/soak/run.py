@@ -95,8 +95,8 @@ def prepare_config(out: Path, redis_url: str, admin_port: int) -> Path:
 
 async def _seed(config_dir: Path) -> int:
     """Write the opt-outs and erasures of the mix's subjects with the proxy's own stores."""
-    from proxy.contract_loader import load_config
-    from proxy.policy_runtime import open_policy_runtime
+    from proxy.config.loader import load_config
+    from proxy.policy.runtime import open_policy_runtime
 
     runtime = open_policy_runtime(load_config(config_dir), force=True)
     assert runtime.keys is not None and runtime.consent is not None

@@ -34,7 +34,7 @@ from typing import IO, Any
 import orjson
 from aiohttp import web
 
-from proxy.loop import run as run_loop
+from proxy.server.loop import run as run_loop
 
 _ids = itertools.count(1)
 

@@ -20,8 +20,8 @@ from proxy.codecs.multipart import MultipartCodec, UnsupportedPart
 from proxy.codecs.text import TEXT_KEY, TextCodec
 
 if TYPE_CHECKING:
-    from proxy.contract import MessageContract
-    from proxy.report import MessageReport
+    from proxy.contract.models import MessageContract
+    from proxy.enforce.report import MessageReport
 
 CODECS: dict[str, BodyCodec] = {
     "json": JsonCodec(),

@@ -1,11 +1,11 @@
-"""``application/json`` and ``application/*+json`` in UTF-8, parsed by ``proxy.json_codec``."""
+"""``application/json`` and ``application/*+json`` in UTF-8, parsed by ``proxy.codecs.strict_json``."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from proxy.codecs.base import CodecError
-from proxy.json_codec import JsonRejected, dump_json, parse_json
+from proxy.codecs.strict_json import JsonRejected, dump_json, parse_json
 
 
 class JsonCodec:

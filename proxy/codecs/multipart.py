@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from proxy.codecs.base import CodecError, parse_media_type
-from proxy.selectors import format_path
+from proxy.contract.selectors import format_path
 
 if TYPE_CHECKING:
-    from proxy.contract import MessageContract
-    from proxy.report import MessageReport
+    from proxy.contract.models import MessageContract
+    from proxy.enforce.report import MessageReport
 
 MULTIPART_MEDIA_TYPE = "multipart/form-data"
 MAX_PARTS = 256

@@ -22,7 +22,7 @@ from benchmarks.payloads import (
     payload_index,
 )
 from benchmarks.vendor import build_vendor
-from proxy.contract_loader import load_config
+from proxy.config.loader import load_config
 
 CONFIGS = Path(__file__).resolve().parents[2] / "benchmarks" / "config"
 
@@ -123,7 +123,7 @@ def test_report_renders_from_results(tmp_path: Path) -> None:
 def test_profile_summary_splits_proxy_and_workers(tmp_path: Path) -> None:
     raw = tmp_path / "raw.txt"
     raw.write_text(
-        "process 1;main (proxy/cli.py:1);handle (proxy/exchange.py:5) 3\n"
+        "process 1;main (proxy/tools/cli.py:1);handle (proxy/exchange/handler.py:5) 3\n"
         "process 2;_worker_main (recognizers/pool.py:9);process_batch (x/spacy_nlp_engine.py:1)"
         " 5\n")
 

@@ -19,9 +19,9 @@ from benchmarks.soak import analysis, checks, report
 from benchmarks.soak.contract_edits import invalid, toggled
 from benchmarks.soak.mix import PATHS, build_bodies, new_request_id, parse_mix
 from benchmarks.soak.schedule import FAULTS, baseline_minute, build_schedule
-from proxy.contract_loader import load_config
+from proxy.config.loader import load_config
 from proxy.errors import ConfigError
-from proxy.steps import OPAQUE_ID as _OPAQUE_ID
+from proxy.exchange.steps import OPAQUE_ID as _OPAQUE_ID
 
 SOAK_CONFIG = Path(__file__).resolve().parents[2] / "benchmarks" / "soak" / "config"
 T0 = 1_800_000_000.0

@@ -14,8 +14,8 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from proxy.contract_loader import load_config
-from proxy.settings import ProxySettings
+from proxy.config.loader import load_config
+from proxy.contract.settings import ProxySettings
 
 REPO = Path(__file__).resolve().parents[2]
 K8S = REPO / "deploy" / "k8s"

@@ -18,9 +18,9 @@ import pytest
 import redis.asyncio
 from aiohttp import web
 
-from proxy.contract_loader import load_config
-from proxy.policy_admin import build_policy_admin_app
-from proxy.policy_runtime import PolicyRuntime, open_policy_runtime
+from proxy.config.loader import load_config
+from proxy.policy.runtime import PolicyRuntime, open_policy_runtime
+from proxy.server.policy_admin import build_policy_admin_app
 from tests.conftest import REPO, write_config
 
 ADMIN_TOKEN = "policy-admin-token-0123456789"
@@ -136,7 +136,7 @@ def sqlite_backend(tmp_path: Path) -> Backend:
 
 async def run_cli(*args: str, stdin: str = "") -> tuple[int, str, str]:
     """``python -m proxy ARGS`` in this process (in a thread: the commands run their own loop)."""
-    from proxy.cli import build_parser
+    from proxy.tools.cli import build_parser
 
     def go() -> tuple[int, str, str]:
         out, err = io.StringIO(), io.StringIO()

@@ -15,12 +15,12 @@ import pytest
 from aiohttp import web
 from prometheus_client.parser import text_string_to_metric_families
 
-from proxy.admin import AdminState, build_admin_app
-from proxy.audit import MemorySink
-from proxy.contract_loader import load_config
-from proxy.logs import JsonFormatter, RequestIdFilter
-from proxy.metrics import ProxyMetrics
-from proxy.server import build_app
+from proxy.config.loader import load_config
+from proxy.observe.audit import MemorySink
+from proxy.observe.logs import JsonFormatter, RequestIdFilter
+from proxy.observe.metrics import ProxyMetrics
+from proxy.server.admin import AdminState, build_admin_app
+from proxy.server.app import build_app
 from proxy.testing import RecordingVendor
 from recognizers import DetectionPool
 from tests.conftest import write_config

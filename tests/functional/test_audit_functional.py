@@ -18,8 +18,8 @@ import aiohttp
 import orjson
 import pytest
 
-from proxy.audit import FileSink, MemorySink
-from proxy.server import AUDIT_KEY, METRICS_KEY
+from proxy.observe.audit import FileSink, MemorySink
+from proxy.server.app import AUDIT_KEY, METRICS_KEY
 from proxy.testing import RecordingVendor
 from tests.conftest import ProxyFactory, serve_subprocess, write_config
 

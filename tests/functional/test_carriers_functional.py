@@ -21,11 +21,11 @@ import pytest
 from aiohttp import FormData, web
 from backports import zstd
 
-from proxy.contract_loader import load_config
-from proxy.credentials import CredentialStore
+from proxy.config.loader import load_config
+from proxy.enforce.transforms import Pseudonymizer
 from proxy.errors import ConfigError
+from proxy.exchange.credentials import CredentialStore
 from proxy.testing import ReceivedRequest, RecordingVendor
-from proxy.transforms import Pseudonymizer
 from tests.conftest import PSEUDONYMIZE_KEY, ProxyFactory, write_config
 from tests.functional.raw_http import raw_request
 

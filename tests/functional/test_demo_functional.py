@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from proxy.demo import COLUMN_SEPARATOR, RECEIVED_HEADING, SENT_HEADING
+from proxy.tools.demo import COLUMN_SEPARATOR, RECEIVED_HEADING, SENT_HEADING
 
 ROOT = Path(__file__).resolve().parents[2]
 CARD = "4111 1111 1111 1111"
@@ -22,7 +22,7 @@ AUDIT_HEADING = "THE AUDIT RECORD OF THIS EXCHANGE"
 def run_demo(columns: int) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": str(columns)}
     return subprocess.run(
-        [sys.executable, "-m", "proxy.demo", "--config", "config", "--once",
+        [sys.executable, "-m", "proxy.tools.demo", "--config", "config", "--once",
          "--port", "0", "--vendor-port", "0", "--rounds", "3"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
     )

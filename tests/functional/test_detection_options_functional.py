@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from proxy.cli import analyzer_settings_for
-from proxy.contract_loader import load_config
+from proxy.config.loader import load_config
 from proxy.testing import RecordingVendor
+from proxy.tools.cli import analyzer_settings_for
 from recognizers import DetectionPool
 from tests.conftest import ProxyFactory, write_config
 

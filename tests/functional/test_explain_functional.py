@@ -16,9 +16,9 @@ import orjson
 import pytest
 import yaml
 
-from proxy.contract_loader import load_config
-from proxy.explain import explain, render_text
-from proxy.suggest import TrafficReader, draft_contract
+from proxy.config.loader import load_config
+from proxy.tools.explain import explain, render_text
+from proxy.tools.suggest import TrafficReader, draft_contract
 from recognizers.detector import Detector
 from recognizers.settings import AnalyzerSettings
 from tests.conftest import REPO
@@ -108,5 +108,5 @@ def test_cli_explain_and_suggest_and_schema(tmp_path: Path) -> None:
     check = run_cli("check", "--config", str(config))
     assert check.returncode == 0, check.stderr
 
-    schema = run_cli("schema")  # prints; `--check` is what tests/proxy/test_schema.py asserts
+    schema = run_cli("schema")  # prints; `--check` is what tests/proxy/config/test_schema.py asserts
     assert schema.returncode == 0 and json.loads(schema.stdout)["title"] == "Vendor contract"

@@ -14,8 +14,8 @@ import orjson
 import pytest
 from aiohttp import web
 
+from proxy.enforce.transforms import Pseudonymizer
 from proxy.testing import ReceivedRequest, RecordingVendor
-from proxy.transforms import Pseudonymizer
 from tests.conftest import PSEUDONYMIZE_KEY, ProxyFactory
 
 pytestmark = pytest.mark.functional

@@ -7,7 +7,7 @@ and the proxy must answer only with documented statuses.
 Header lines: names in any case, listed and unlisted, hop-by-hop, repeated lines, a Connection
 header nominating some; values with PII, optional whitespace, tabs, UTF-8 and bytes that are
 not UTF-8, control characters, values at and over the field limit. For each case an oracle
-written from the contract and the README (not from proxy.headers) gives the answer; a case that
+written from the contract and the README (not from proxy.enforce.headers) gives the answer; a case that
 should pass must reach the vendor exactly once, with exactly the framing and the listed headers,
 each transformed as the contract says; a refused case must reach it not at all.
 
@@ -31,8 +31,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from proxy.enforce.transforms import Pseudonymizer
 from proxy.testing import RecordingVendor
-from proxy.transforms import Pseudonymizer
 from tests.conftest import PSEUDONYMIZE_KEY, ProxyFactory, RunningProxy
 from tests.functional.raw_http import raw_request
 
@@ -102,7 +102,7 @@ def leaf_paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]
 
 
 def allowed(path: tuple[Any, ...]) -> bool:
-    """Written independently of proxy.selectors: the contract above, spelled out."""
+    """Written independently of proxy.contract.selectors: the contract above, spelled out."""
     match path:
         case () | ("a",) | ("b", "c") | ("id",) | ("b",) | ("list",) | ("meta",):
             return True  # (), b, list, meta: containers left empty after minimization
@@ -167,7 +167,7 @@ routes:
       body:
         a: keep
 """
-# What each listed header's value becomes, spelled out independently of proxy.headers.
+# What each listed header's value becomes, spelled out independently of proxy.enforce.headers.
 LISTED = {"x-allowed": "keep", "authorization": "keep", "x-user-id": "pseudonymize",
           "x-note": "redact", "x-forwarded-for": "ip_network"}
 # Built by the proxy for the body it sends, and its own request id: on every forwarded request.

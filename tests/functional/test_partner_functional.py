@@ -1,4 +1,4 @@
-"""Partners pulling data: the partner listener in front of OUR API (proxy.partner).
+"""Partners pulling data: the partner listener in front of OUR API (proxy.exchange.partner).
 
 "Our API" is a RecordingVendor answering rich customer/order objects; the partner calls the
 partner listener with its API key. Real sockets, the real detection pool.
@@ -16,13 +16,13 @@ import orjson
 import pytest
 from aiohttp import web
 
-from proxy.audit import MemorySink
-from proxy.contract_loader import LoadedConfig, load_config
+from proxy.config.loader import LoadedConfig, load_config
 from proxy.errors import ConfigError
-from proxy.http_server import make_runner
-from proxy.partner import build_partner_app, read_api_keys
+from proxy.exchange.partner import build_partner_app, read_api_keys
+from proxy.exchange.upstream import UpstreamClient
+from proxy.observe.audit import MemorySink
+from proxy.server.protocol import make_runner
 from proxy.testing import ReceivedRequest, RecordingVendor
-from proxy.upstream import UpstreamClient
 from recognizers import DetectionPool
 from tests.conftest import REPO
 
@@ -359,8 +359,8 @@ async def test_mtls_client_certificate_identifies_the_partner(
 ) -> None:
     import ssl
 
-    from proxy.partner import server_ssl_context
-    from proxy.settings import PartnerSettings
+    from proxy.contract.settings import PartnerSettings
+    from proxy.exchange.partner import server_ssl_context
 
     monkeypatch.setenv("PARTNER_TEST_KEY", KEY)
     certs = _make_certs(tmp_path)
@@ -409,7 +409,7 @@ async def test_mtls_client_certificate_identifies_the_partner(
 async def test_partner_contracts_reload(tmp_path: Path, detection_pool: DetectionPool,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """A reload swaps the partner set: a removed route is refused, a new key is honoured."""
-    from proxy.reload import fingerprint
+    from proxy.server.reload import fingerprint
 
     monkeypatch.setenv("PARTNER_TEST_KEY", KEY)
     api = await RecordingVendor(responder=rich_responder).start()
@@ -452,7 +452,7 @@ async def test_partner_contracts_reload(tmp_path: Path, detection_pool: Detectio
 
 def test_reload_refuses_partner_keys_it_cannot_read(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from proxy.cli import partner_key_problems
+    from proxy.tools.cli import partner_key_problems
 
     monkeypatch.setenv("PARTNER_TEST_KEY", KEY)
     root = write_partner(tmp_path / "cfg", PARTNER.format(upstream="http://127.0.0.1:9"))

@@ -156,7 +156,7 @@ async def test_an_opt_out_on_one_replica_applies_on_the_others_next_exchange(
     backend: Backend,
 ) -> None:
     # The policy promises one second; the store is read on every exchange, with no cache
-    # (proxy/consent.py), so the state to assert is stronger and needs no clock: the very
+    # (proxy/policy/consent.py), so the state to assert is stronger and needs no clock: the very
     # next exchange on replica B, once A's admin API has answered, is refused.
     config = policy_config(tmp_path / "cfg", {"surveys": SURVEYS}, backend)
     replica_a = await start_proxy(config_dir=config, upstream=vendor.url)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from proxy.reload import ConfigReloader
-from proxy.server import LIVE_KEY
+from proxy.server.app import LIVE_KEY
+from proxy.server.reload import ConfigReloader
 from proxy.testing import RecordingVendor
 from tests.conftest import MINIMAL_CONTRACT, ProxyFactory, write_config
 
@@ -101,8 +101,8 @@ async def test_reload_keeps_last_good_when_secret_disappears(
 
 
 def test_reload_refuses_entities_the_workers_lack(tmp_path: Path) -> None:
-    from proxy.cli import entities_problems
-    from proxy.contract_loader import load_config
+    from proxy.config.loader import load_config
+    from proxy.tools.cli import entities_problems
 
     narrow = V1.replace("a: keep", "a: {action: redact, entities: [PERSON]}")
     wide = V1.replace("a: keep", "a: {action: redact, entities: [PERSON, EMAIL_ADDRESS]}")

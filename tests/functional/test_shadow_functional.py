@@ -6,7 +6,7 @@ import orjson
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from proxy.server import METRICS_KEY
+from proxy.server.app import METRICS_KEY
 from proxy.testing import RecordingVendor
 from tests.conftest import ProxyFactory
 

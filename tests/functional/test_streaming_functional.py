@@ -18,7 +18,7 @@ import pytest
 from aiohttp import web
 
 from tests.conftest import ProxyFactory
-from tests.proxy.streaming.helpers import RegexDetector
+from tests.proxy.exchange.streaming.helpers import RegexDetector
 
 pytestmark = pytest.mark.functional
 
