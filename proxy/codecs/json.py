@@ -1,4 +1,4 @@
-"""``application/json`` and ``application/*+json`` in UTF-8, parsed by ``proxy.codecs.strict_json``."""
+"""``application/json`` and ``application/*+json`` in UTF-8, parsed by ``strict_json``."""
 
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ class LoadedConfig:
     version: str
     directory: Path
     policy: PrivacyPolicy | None = None  # config/policy.yaml; None when the file is absent
-    # config/partners/*.yaml (proxy.exchange.partner.CompiledPartner by name); empty without the directory.
+    # config/partners/*.yaml (CompiledPartner by name); empty without the directory.
     partners: dict[str, CompiledPartner] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()  # worth saying, not worth refusing (e.g. partner defaults)
 

@@ -1,6 +1,6 @@
 """Partner contracts (``config/partners/NAME.yaml``): the model, its checks and API keys.
 
-A partner calls one of OUR APIs through the partner listener (proxy.exchange.partner); its contract has
+A partner calls one of OUR APIs through the partner listener (exchange.partner); its contract has
 the Route model of vendor contracts plus who the partner is (``identity``: API keys and/or mTLS
 client certificate names). Loaded with the vendor contracts by ``proxy.config.loader``, with
 the same file loop (``proxy.config.files.read_contracts``) and compiler.

@@ -4,7 +4,8 @@ editors.
 ``python -m proxy schema --write`` regenerates ``config/schema/vendor-contract.schema.json`` and
 ``config/schema/partner-contract.schema.json``; a test fails when a committed file differs from
 what the models generate, so rerun it after changing ``proxy/contract/models.py`` or
-``proxy/exchange/partner.py``. Sample contracts point at theirs with a modeline that yaml-language-server
+``proxy/config/partners.py``. Sample contracts point at theirs with a modeline that
+yaml-language-server
 (VS Code, Neovim, JetBrains) understands::
 
     # yaml-language-server: $schema=../schema/vendor-contract.schema.json

@@ -1,4 +1,4 @@
-"""What a contract says, as data: the models, selectors, compiled routes, settings, the privacy policy.
+"""What a contract says, as data: models, selectors, compiled routes, settings, privacy policy.
 
 The lowest layer: every other package reads these types; nothing here imports aiohttp, a codec, an
 enforcement step or a store. ``models`` (vendor contracts), ``selectors`` (field paths and their

@@ -180,7 +180,7 @@ class TrieNode(Generic[T]):
     any_key: TrieNode[T] | None = None
     any_index: TrieNode[T] | None = None
     rule: tuple[Selector, T] | None = None
-    # Compiled walks of the trie rooted here, by carrier (``proxy.enforce.minimize``); built on first use.
+    # Compiled walks of the trie rooted here, by carrier (``enforce.minimize``); built on first use.
     plans: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property

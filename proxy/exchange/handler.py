@@ -33,13 +33,9 @@ from proxy.enforce.report import MessageReport
 from proxy.enforce.transforms import Pseudonymizer
 from proxy.errors import ProxyError
 from proxy.exchange.credentials import CredentialStore
-from proxy.exchange.steps import (
-    Audience,
-    CheckedMessage,
-    ExchangeSteps,
-    SupportsDetect,
-    request_id_of,
-)
+from proxy.exchange.message import CheckedMessage, SupportsDetect
+from proxy.exchange.request_ids import request_id_of
+from proxy.exchange.steps import Audience, ExchangeSteps
 from proxy.exchange.streaming import StreamingExchange, streams
 from proxy.exchange.upstream import UpstreamClient
 from proxy.observe.audit import AuditRecord, AuditSink

@@ -1,22 +1,21 @@
 """The steps of one exchange, shared by the whole-body and the streamed-body modes.
 
 ``ExchangeHandler`` (proxy.exchange.handler) runs a message whose body is read whole;
-``StreamingExchange`` (proxy.exchange.streaming) one whose body passes record by record. Both take the same
-steps from here: read and check the head and body of a request or an answer (minimize, screen by
-the privacy policy), detect free text, inject credentials, build the vendor's headers, write the
-audit intent and the disclosures, and turn a failure into the caller's answer (``failure_answer``:
-the error body, or the vendor's status with its answer withheld once the vendor answered).
+``StreamingExchange`` (proxy.exchange.streaming) one whose body passes record by record.
+Both take the same steps from here: read and check the head and body of a request or an answer
+(minimize, screen by the privacy policy), detect free text, inject credentials, build the
+vendor's headers, write the audit intent and the disclosures, and turn a failure into the
+caller's answer (``failure_answer``: the error body, or the vendor's status with its answer
+withheld once the vendor answered). Request ids live in ``request_ids``, the checked message
+in ``message``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal
 from urllib.parse import parse_qsl
 
 from aiohttp import web
@@ -62,10 +61,12 @@ from proxy.errors import (
     error_body,
 )
 from proxy.exchange.credentials import CredentialStore
+from proxy.exchange.message import CheckedMessage, SupportsDetect
+from proxy.exchange.request_ids import OPAQUE_ID, new_request_id
 from proxy.exchange.upstream import UpstreamClient
 from proxy.observe.audit import AuditRecord, AuditSink
 from proxy.observe.audit_trail import AuditTrail, as_trail
-from proxy.policy.gate import PolicyGate, Screening
+from proxy.policy.gate import PolicyGate
 from proxy.policy.vault import VAULT_ACTIONS, Vault, resolve_tokens
 from recognizers.errors import DetectionError, DetectionOverloaded
 from recognizers.types import DetectionRequest, Span
@@ -76,39 +77,12 @@ _BUILT_FOR_BODY = FRAMING_HEADERS | {"content-type"}
 _REQUEST_SKIP = _BUILT_FOR_BODY | {"x-request-id"}
 _REQUEST_SKIP_COOKIE = _REQUEST_SKIP | {"cookie"}  # a cookies section rebuilds Cookie itself
 _RESPONSE_SKIP_COOKIE = _BUILT_FOR_BODY | {"set-cookie"}
-# A caller's X-Request-Id is used when it is a plain token of this shape, else one is made.
-REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 # Content-Type values most JSON messages carry, spelled exactly so; the JSON codec takes them
 # without parsing the media type (a fixed set: nothing a caller sends is remembered).
 PLAIN_JSON = frozenset({"application/json", "application/json; charset=utf-8",
                         "application/json;charset=utf-8", "application/json; charset=UTF-8"})
 JSON_CODEC = CODECS["json"]
-# A caller's id goes on to the vendor only when it is opaque (a UUID, or hex digits with at
-# least one letter): a "plain token" may carry data (an order number, a phone number, a name)
-# and the header is a side door past the contract. Other ids get a fresh one for the vendor,
-# named in the audit record as upstream_request_id.
-OPAQUE_ID = re.compile(
-    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-    r"|(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{16,64}"
-)
-
 Audience = Literal["vendor", "api"]
-
-
-def new_request_id() -> str:
-    """A random UUID (version 4) as 32 hex digits, like ``uuid.uuid4().hex`` at a third of its
-    cost (no UUID object)."""
-    raw = bytearray(os.urandom(16))
-    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
-    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
-    return raw.hex()
-
-
-def request_id_of(request: web.BaseRequest) -> str:
-    """The caller's X-Request-Id when it is a plain token, else a new one."""
-    incoming = request.headers.get("X-Request-Id")
-    return incoming if incoming is not None and REQUEST_ID.fullmatch(incoming) \
-        else new_request_id()
 
 
 def _with_nominated(skip: frozenset[str], headers: CIMultiDictProxy[str]) -> frozenset[str]:
@@ -116,33 +90,6 @@ def _with_nominated(skip: frozenset[str], headers: CIMultiDictProxy[str]) -> fro
     if "Connection" not in headers:  # the usual case: no set to build
         return skip
     return skip | connection_nominated(headers)
-
-
-class SupportsDetect(Protocol):
-    """What the exchange needs from the detection engine (``recognizers.DetectionPool``)."""
-
-    async def detect(self, requests: Sequence[DetectionRequest]) -> list[list[Span]]: ...
-
-
-@dataclass
-class CheckedMessage:
-    """A message after minimization, before detection fills its redactions: the per-message
-    enforcement state (headers, query, document and codec, pending work, report)."""
-
-    headers: dict[str, str]
-    query: list[list[str]]
-    document: object = None  # minimized document, or None when no body passes
-    codec: BodyCodec | None = None
-    pending: list[PendingRedaction] = field(default_factory=list)
-    report: MessageReport = field(default_factory=MessageReport)
-    set_cookies: list[str] = field(default_factory=list)  # response: per the cookies section
-    screening: Screening | None = None  # the privacy-policy step (routes with a subject)
-
-    def encoded_body(self) -> tuple[bytes, str] | None:
-        """The re-encoded body and its Content-Type, or None when no body passes."""
-        if self.document is None or self.codec is None:
-            return None
-        return self.codec.encode(self.document)
 
 
 class ExchangeSteps:

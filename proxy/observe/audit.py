@@ -1,7 +1,7 @@
 """JSON lines of what was done, to which paths, never with which values.
 
 An exchange that reaches a vendor writes two lines: its *intent* (``"phase": "intent"``, written
-before the first byte leaves; see proxy.observe.audit_trail) and its record (``"phase": "complete"``);
+before the first byte leaves; see audit_trail) and its record (``"phase": "complete"``);
 both carry the same ``exchange_id``. An exchange refused before sending writes its record only.
 
 Fields of the record: ``time``, ``request_id``, ``vendor``, ``route``, ``method``, ``status``, ``outcome``
@@ -147,7 +147,7 @@ class FileSink(FdSink):
 
 class MemorySink:
     """Keeps lines in memory, for tests and the demo: ``lines`` in order, ``records`` the
-    records of finished exchanges and ``intents`` the write-ahead intents (proxy.observe.audit_trail)."""
+    records of finished exchanges and ``intents`` the write-ahead intents (audit_trail)."""
 
     blocking = False
 
@@ -233,7 +233,7 @@ class AuditRecord:
     policy: dict[str, Any] | None = None
     # Streaming routes (proxy.exchange.streaming): per direction, records in / forwarded / dropped.
     stream: dict[str, Any] | None = None
-    # Partner listener (proxy.exchange.partner): the partner that called our API; ``vendor`` holds the
+    # Partner listener (exchange.partner): the partner that called our API; ``vendor`` holds the
     # same name. Such records also carry ``"direction": "inbound"``.
     partner: str | None = None
     inbound: bool = False  # on the partner listener, also when no partner was identified

@@ -1,6 +1,6 @@
 """Reconcile an audit file after a crash: intents without a record.
 
-The write-ahead audit (proxy.observe.audit_trail) writes an intent before an exchange reaches a vendor
+The write-ahead audit (audit_trail) writes an intent before an exchange reaches a vendor
 and a record when it ends. A proxy killed in between (SIGKILL, OOM, host crash) leaves intents
 without a record: for each, the vendor *may* have received the request, so it is listed with
 what the intent says (vendor, route, field paths and counts) and the operator treats it as a

@@ -121,7 +121,7 @@ class _DetectorCollector(Collector):
 
 
 class _AuditCollector(Collector):
-    """Reads the audit trail (proxy.observe.audit_trail) at scrape time: failed writes, writability."""
+    """Reads the audit trail (observe.audit_trail) at scrape time: failed writes, writability."""
 
     def __init__(self) -> None:
         self.trail: Any = None

@@ -175,7 +175,7 @@ def make_runner(app: web.Application, limits: LimitSettings) -> ProxyAppRunner:
         # After an early answer (408, 413) aiohttp reads and discards the rest of a body for this
         # long before closing; keep it short so a slow client cannot hold the connection.
         lingering_time=1.0,
-        # Request bodies stay as sent: proxy.codecs.content_encoding decodes them with size AND ratio
+        # Request bodies stay as sent: codecs.content_encoding decodes them with size AND ratio
         # limits (aiohttp would decode single codings itself, unbounded by ratio, and a corrupt
         # body would surface as an unexpected error instead of 400).
         auto_decompress=False,

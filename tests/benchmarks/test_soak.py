@@ -21,7 +21,7 @@ from benchmarks.soak.mix import PATHS, build_bodies, new_request_id, parse_mix
 from benchmarks.soak.schedule import FAULTS, baseline_minute, build_schedule
 from proxy.config.loader import load_config
 from proxy.errors import ConfigError
-from proxy.exchange.steps import OPAQUE_ID as _OPAQUE_ID
+from proxy.exchange.request_ids import OPAQUE_ID as _OPAQUE_ID
 
 SOAK_CONFIG = Path(__file__).resolve().parents[2] / "benchmarks" / "soak" / "config"
 T0 = 1_800_000_000.0

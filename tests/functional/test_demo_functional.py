@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from proxy.tools.demo import COLUMN_SEPARATOR, RECEIVED_HEADING, SENT_HEADING
+from proxy.tools.demo_view import COLUMN_SEPARATOR, RECEIVED_HEADING, SENT_HEADING
 
 ROOT = Path(__file__).resolve().parents[2]
 CARD = "4111 1111 1111 1111"

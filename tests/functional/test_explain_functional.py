@@ -108,5 +108,5 @@ def test_cli_explain_and_suggest_and_schema(tmp_path: Path) -> None:
     check = run_cli("check", "--config", str(config))
     assert check.returncode == 0, check.stderr
 
-    schema = run_cli("schema")  # prints; `--check` is what tests/proxy/config/test_schema.py asserts
+    schema = run_cli("schema")  # prints; tests/proxy/config/test_schema.py checks
     assert schema.returncode == 0 and json.loads(schema.stdout)["title"] == "Vendor contract"

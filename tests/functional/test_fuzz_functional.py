@@ -7,7 +7,7 @@ and the proxy must answer only with documented statuses.
 Header lines: names in any case, listed and unlisted, hop-by-hop, repeated lines, a Connection
 header nominating some; values with PII, optional whitespace, tabs, UTF-8 and bytes that are
 not UTF-8, control characters, values at and over the field limit. For each case an oracle
-written from the contract and the README (not from proxy.enforce.headers) gives the answer; a case that
+written from the contract and the README (not from enforce.headers) gives the answer; a case that
 should pass must reach the vendor exactly once, with exactly the framing and the listed headers,
 each transformed as the contract says; a refused case must reach it not at all.
 

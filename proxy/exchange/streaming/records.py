@@ -1,6 +1,6 @@
 """Record streams (NDJSON, JSON arrays, SSE): frame, minimize, redact in batches, re-encode.
 
-Each record is parsed strictly on its own (``proxy.codecs.strict_json``) and minimized with the route's
+Each record is parsed strictly on its own (``codecs.strict_json``) and minimized with the route's
 body rules by a ``BodyMinimizer``, so selectors apply to one record. The free text of a whole
 batch of consecutive records goes to the detector in one call (``resolve``). What is sent is
 always re-encoded from the minimized record; a record that cannot be checked is never forwarded:

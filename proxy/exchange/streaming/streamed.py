@@ -2,8 +2,8 @@
 
 ``ExchangeHandler`` hands the exchange over here when the matched route declares ``stream:`` in
 either direction (the whole-body path stays as it is). The head of each message (headers,
-query, cookies, credentials) is checked by the same ``ExchangeSteps`` (proxy.exchange.steps) as whole
-bodies are; bodies go through ``pipeline.transform``.
+query, cookies, credentials) is checked by the same ``ExchangeSteps`` (proxy.exchange.steps) as
+whole bodies are; bodies go through ``pipeline.transform``.
 
 Request stream: the first batch is processed before the vendor is contacted, so a bad first
 record, a record over the limit or a detector failure is answered (400 / 413 / 503) with
@@ -44,7 +44,7 @@ from proxy.errors import (
     UpstreamError,
     UpstreamTimeout,
 )
-from proxy.exchange.steps import CheckedMessage
+from proxy.exchange.message import CheckedMessage
 from proxy.exchange.streaming.framing import RecordTooLarge, StreamFault
 from proxy.exchange.streaming.pipeline import (
     Piece,

@@ -1,4 +1,4 @@
-"""Test helpers for proxy.exchange.streaming: a regex detector (deterministic, no model) and a runner."""
+"""Test helpers for proxy.exchange.streaming: a regex detector (no model) and a runner."""
 
 from __future__ import annotations
 
