@@ -182,6 +182,14 @@ def check_contract(prefix: str, contract: VendorContract, policy: PrivacyPolicy 
     Appends one line per problem, naming the key and what to do. Without a policy, purposes are
     labels, but a ``subject`` section is an error: there would be nothing to enforce.
     """
+    _check_routes(prefix, contract, policy, policy_file, problems)
+    if policy is not None:
+        _check_purposes_and_region(prefix, contract, policy, policy_file, problems)
+
+
+def _check_routes(prefix: str, contract: VendorContract, policy: PrivacyPolicy | None,
+                  policy_file: str, problems: list[str]) -> None:
+    """Token actions in the right direction, and subject sections the gate can enforce."""
     for index, route in enumerate(contract.routes):
         where = f"routes[{index}]"
         for direction, message in (("request", route.request), ("response", route.response)):
@@ -214,8 +222,11 @@ def check_contract(prefix: str, contract: VendorContract, policy: PrivacyPolicy 
             if route.subject.country is not None and contract.region is None:
                 problems.append(f"{prefix}: {where}.subject.country: checking transfers needs the "
                                 "vendor's 'region'; declare where the vendor processes data")
-    if policy is None:
-        return
+
+
+def _check_purposes_and_region(prefix: str, contract: VendorContract, policy: PrivacyPolicy,
+                               policy_file: str, problems: list[str]) -> None:
+    """The vendor's purposes, region and transfer mechanisms are among the policy's."""
     known = policy.purpose_ids
     if not contract.purposes:
         problems.append(f"{prefix}: purposes: required by the privacy policy; name the purposes "

@@ -30,7 +30,7 @@ import hashlib
 import hmac
 import logging
 import ssl
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,7 +55,8 @@ __all__ = ["CompiledPartner", "PartnerContract", "PartnerIdentities", "build_par
 
 log = logging.getLogger("proxy.exchange.partner")
 
-_NOBODY = ""  # the handler of callers no key or certificate identifies (partner names are not empty)
+# The handler of callers no key or certificate identifies (partner names are not empty).
+_NOBODY = ""
 
 
 # --- identity --------------------------------------------------------------------------------
@@ -152,29 +153,20 @@ def build_partner_app(
     """
     from proxy.config.loader import uses_action
 
-    audit = as_trail(audit)  # one trail (and one health) for every partner handler
     keys = read_api_keys(partners)
     vendors = {name: p.vendor for name, p in partners.items()}
     if pseudonymizer is None and uses_action(vendors, Action.PSEUDONYMIZE):
         raise ConfigError([("a partner contract uses 'pseudonymize'; set the proxy's "
                             "secrets.pseudonymize_key before starting")])
+    # One trail (and one health) for every partner handler.
+    shared = {"limits": limits, "detector": detector, "upstream": upstream,
+              "audit": as_trail(audit), "pseudonymizer": pseudonymizer, "metrics": metrics,
+              "audience": "api"}
+
     def build(found: dict[str, CompiledPartner], version: str,
               api_keys: Any) -> tuple[PartnerIdentities, dict[str, ExchangeHandler]]:
-        built_handlers = {
-            name: ExchangeHandler(
-                partner=name, router=Router({name: p.vendor}, prefixed=False), limits=limits, detector=detector,
-                upstream=upstream, audit=audit, pseudonymizer=pseudonymizer,
-                contract_version=version, upstream_overrides=upstream_overrides,
-                metrics=metrics, audience="api",
-            )
-            for name, p in found.items()
-        }
-        # An unidentified caller: the same answer, audit and metrics path, with no route.
-        built_handlers[_NOBODY] = ExchangeHandler(
-            router=Router({}), limits=limits, detector=detector, upstream=upstream, audit=audit,
-            pseudonymizer=pseudonymizer, contract_version=version, metrics=metrics,
-            audience="api", inbound=True)
-        return PartnerIdentities(api_keys, found, settings.api_key_header), built_handlers
+        return (PartnerIdentities(api_keys, found, settings.api_key_header),
+                _partner_handlers(found, version, upstream_overrides, shared))
 
     # Swapped whole on reload; each request reads it once.
     state = {"current": build(partners, contract_version, keys)}
@@ -196,19 +188,44 @@ def build_partner_app(
         response.headers["WWW-Authenticate"] = f'ApiKey header="{settings.api_key_header}"'
         return response
 
-    app = web.Application(client_max_size=limits.max_body_bytes + 1)
-    if own_upstream:
+    app = _web_app(handle, limits.max_body_bytes, upstream if own_upstream else None)
+    built = PartnerApp(app=app, handlers=dict(state["current"][1]), reload=reload)
+    return built
+
+
+def _partner_handlers(found: dict[str, CompiledPartner], version: str,
+                      upstream_overrides: dict[str, str] | None,
+                      shared: dict[str, Any]) -> dict[str, ExchangeHandler]:
+    """One handler per partner, and one for callers nobody identifies: the same answer, audit
+    and metrics path, with no route."""
+    handlers = {
+        name: ExchangeHandler(partner=name, router=Router({name: p.vendor}, prefixed=False),
+                              contract_version=version, upstream_overrides=upstream_overrides,
+                              **shared)
+        for name, p in found.items()
+    }
+    handlers[_NOBODY] = ExchangeHandler(router=Router({}), contract_version=version,
+                                        inbound=True, **shared)
+    return handlers
+
+
+def _web_app(handle: Callable[[web.Request], Awaitable[web.StreamResponse]], max_body: int,
+             own_upstream: UpstreamClient | None) -> web.Application:
+    """The aiohttp app around ``handle``; it starts and closes ``own_upstream`` when given."""
+    app = web.Application(client_max_size=max_body + 1)
+    if own_upstream is not None:
+        client = own_upstream
+
         async def start(_: web.Application) -> None:
-            await upstream.start()
+            await client.start()
 
         async def stop(_: web.Application) -> None:
-            await upstream.close()
+            await client.close()
 
         app.on_startup.append(start)
         app.on_cleanup.append(stop)
     app.router.add_route("*", "/{tail:.*}", handle)
-    built = PartnerApp(app=app, handlers=dict(state["current"][1]), reload=reload)
-    return built
+    return app
 
 
 def server_ssl_context(settings: PartnerSettings) -> ssl.SSLContext | None:

@@ -108,6 +108,14 @@ def build_app(
     app[METRICS_KEY] = metrics
     app[POLICY_KEY] = policy
     app[AUDIT_KEY] = audit
+    _add_routes(app, live, detector, audit, draining)
+    return app
+
+
+def _add_routes(app: web.Application, live: LiveHandler, detector: SupportsDetect,
+                audit: AuditTrail, draining: asyncio.Event | None) -> None:
+    """Health checks, the upstream client's and the stores' lifecycle, the catch-all exchange
+    route, and the direct handler the HTTP protocol calls for exchange paths."""
 
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"status": "alive"})
@@ -148,4 +156,3 @@ def build_app(
         return live.handler.handle(request)  # type: ignore[arg-type]
 
     app[DIRECT_HANDLER_KEY] = direct
-    return app

@@ -167,7 +167,7 @@ class TrafficReader:
             try:
                 item = json.loads(line)
             except json.JSONDecodeError:
-                raise SuggestError(f"line {number}: not JSON; expected one exchange a line") from None
+                raise SuggestError(f"line {number}: not JSON; one exchange a line") from None
             if not isinstance(item, dict):
                 raise SuggestError(f"line {number}: expected a JSON object")
             if item.get("phase") in ("intent", "sink_check"):  # a record follows, or none
@@ -365,18 +365,17 @@ def _message_lines(stats: MessageStats, indent: str, total: int, direction: str,
     if headers:
         lines.append(f"{indent}headers:")
         lines += _rule_lines(indent + "  ", headers, total)
-    if direction == "request":
-        query = [(n, propose(n, s, entities, direction), s.seen) for n, s in sorted(stats.query.items())]
-        if query:
-            lines.append(f"{indent}query:")
-            lines += _rule_lines(indent + "  ", query, total)
+    def proposed(found: Any) -> list[tuple[str, Proposal, int]]:
+        return [(key, propose(key, seen, entities, direction), seen.seen) for key, seen in found]
+
+    query = proposed(sorted(stats.query.items())) if direction == "request" else []
+    if query:
+        lines.append(f"{indent}query:")
+        lines += _rule_lines(indent + "  ", query, total)
     if stats.has_body:
-        body = [(sel, propose(sel, s, entities, direction), s.seen) for sel, s in stats.body.items()]
-        if body:
-            lines.append(f"{indent}body:")
-            lines += _rule_lines(indent + "  ", body, total)
-        else:
-            lines.append(f"{indent}body: {{}}  # review: bodies seen, but no fields in them")
+        body = proposed(stats.body.items())
+        lines += ([f"{indent}body:", *_rule_lines(indent + "  ", body, total)] if body
+                  else [f"{indent}body: {{}}  # review: bodies seen, but no fields in them"])
     if not lines:
         lines.append(f"{indent}{{}}")
     return lines

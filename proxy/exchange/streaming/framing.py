@@ -244,44 +244,13 @@ class JsonArrayFramer:
                     self._expect(ord("{"), "'{'")
                     self._depth, self._on_path, self._state = 1, True, "key_first"
             elif state in ("key_first", "key"):
-                if state == "key_first" and byte == ord("}"):
-                    self._pos += 1
-                    self._close_object()
-                    continue
-                if byte != ord('"'):
-                    raise StreamFault("expected a key in the JSON document", "invalid_json")
-                end = self._string_end(self._pos)
-                if end < 0:
+                if not self._on_key(state, byte):
                     return
-                try:
-                    key = orjson.loads(bytes(self._buf[self._pos:end]))
-                except orjson.JSONDecodeError:
-                    raise StreamFault("a key is not a valid JSON string", "invalid_json") from None
-                self._pos = end
-                target = self._on_path and self._depth <= len(self._path) and (
-                    key == self._path[self._depth - 1])
-                self._key_target, self._key = target, key
-                self._state = "colon"
             elif state == "colon":
                 self._expect(ord(":"), "':'")
                 self._state = "value"
             elif state == "value":
-                if self._key_target and self._depth == len(self._path):
-                    if self._found:
-                        raise StreamFault("the records array appears twice", "duplicate_key")
-                    self._found = True
-                    self._expect(ord("["), "the records array")
-                    self._state = "array_first"
-                elif self._key_target and byte == ord("{"):
-                    self._pos += 1
-                    self._depth += 1
-                    self._state = "key_first"
-                else:
-                    # Envelope objects are entered only along the path: this value's key path
-                    # is the path so far plus its key.
-                    self.envelope_dropped.append((*self._path[:self._depth - 1], self._key))
-                    self._skip_depth, self._skip_in_string = 0, False
-                    self._state = "skip"
+                self._on_value(byte)
             elif state == "after_value":
                 if byte == ord(","):
                     self._pos += 1
@@ -302,6 +271,47 @@ class JsonArrayFramer:
                     self._start_record()
             elif state == "array_next":
                 self._start_record()
+
+    def _on_key(self, state: str, byte: int) -> bool:
+        """Read a key (or the ``}`` of an empty object); False when the key is not complete."""
+        if state == "key_first" and byte == ord("}"):
+            self._pos += 1
+            self._close_object()
+            return True
+        if byte != ord('"'):
+            raise StreamFault("expected a key in the JSON document", "invalid_json")
+        end = self._string_end(self._pos)
+        if end < 0:
+            return False
+        try:
+            key = orjson.loads(bytes(self._buf[self._pos:end]))
+        except orjson.JSONDecodeError:
+            raise StreamFault("a key is not a valid JSON string", "invalid_json") from None
+        self._pos = end
+        target = self._on_path and self._depth <= len(self._path) and (
+            key == self._path[self._depth - 1])
+        self._key_target, self._key = target, key
+        self._state = "colon"
+        return True
+
+    def _on_value(self, byte: int) -> None:
+        """At a value: the records array, an object along the path, or an envelope to skip."""
+        if self._key_target and self._depth == len(self._path):
+            if self._found:
+                raise StreamFault("the records array appears twice", "duplicate_key")
+            self._found = True
+            self._expect(ord("["), "the records array")
+            self._state = "array_first"
+        elif self._key_target and byte == ord("{"):
+            self._pos += 1
+            self._depth += 1
+            self._state = "key_first"
+        else:
+            # Envelope objects are entered only along the path: this value's key path is the
+            # path so far plus its key.
+            self.envelope_dropped.append((*self._path[:self._depth - 1], self._key))
+            self._skip_depth, self._skip_in_string = 0, False
+            self._state = "skip"
 
     def _start_record(self) -> None:
         self._rec_start = self._rec_scan = self._pos

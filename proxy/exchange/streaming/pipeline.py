@@ -116,6 +116,37 @@ async def _read(
         await queue.put(_Failure(exc))
 
 
+async def _gather(queue: asyncio.Queue[Any], limits: PipelineLimits,
+                  stats: StreamStats) -> tuple[list[Any], Any]:
+    """The next batch of units and, when the reader ended or failed, its ``_END``/``_Failure``.
+
+    Waits for one unit, then takes more until the batch is full or ``batch_s`` has passed."""
+    loop = asyncio.get_running_loop()
+    units: list[Any] = []
+    item = await queue.get()
+    if item is _END or isinstance(item, _Failure):
+        return units, item
+    units.append(item)
+    deadline = loop.time() + limits.batch_s
+    # The first batch is small, so the next hop sees bytes soon (time to first byte).
+    cap = limits.batch_records if stats.batches else max(1, limits.batch_records // 8)
+    while len(units) < cap:
+        try:
+            item = queue.get_nowait()
+        except asyncio.QueueEmpty:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                break
+            try:
+                item = await asyncio.wait_for(queue.get(), remaining)
+            except TimeoutError:
+                break
+        if item is _END or isinstance(item, _Failure):
+            return units, item
+        units.append(item)
+    return units, None
+
+
 async def transform(
     source: AsyncIterator[bytes],
     processor: StreamProcessor,
@@ -126,7 +157,6 @@ async def transform(
     queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=limits.queue_units)
     reader = asyncio.create_task(_read(source, processor, queue, limits, stats))
     inflight: deque[tuple[asyncio.Task[None], Any]] = deque()
-    loop = asyncio.get_running_loop()
     try:
         head = processor.prefix()
         if head:
@@ -137,30 +167,7 @@ async def transform(
             while inflight and queue.empty():
                 async for piece in _drain(inflight, processor, stats, one=True):
                     yield piece
-            units: list[Any] = []
-            item = await queue.get()
-            if item is _END or isinstance(item, _Failure):
-                stop = item
-            else:
-                units.append(item)
-                deadline = loop.time() + limits.batch_s
-                # The first batch is small, so the next hop sees bytes soon (time to first byte).
-                cap = limits.batch_records if stats.batches else max(1, limits.batch_records // 8)
-                while len(units) < cap:
-                    try:
-                        item = queue.get_nowait()
-                    except asyncio.QueueEmpty:
-                        remaining = deadline - loop.time()
-                        if remaining <= 0:
-                            break
-                        try:
-                            item = await asyncio.wait_for(queue.get(), remaining)
-                        except TimeoutError:
-                            break
-                    if item is _END or isinstance(item, _Failure):
-                        stop = item
-                        break
-                    units.append(item)
+            units, stop = await _gather(queue, limits, stats)
             final = stop is _END
             try:
                 batch = processor.prepare(units, final) if units or final else None

@@ -182,43 +182,10 @@ class StreamingExchange:
         body: AsyncIterator[bytes] | bytes | None
         body_state = _Body()
         tasks: list[asyncio.Task[Any]] = []
-        content_type: str | None = None
         if spec is None:
-            raw = await h.read_body(request)
-            record.bytes_from_client = len(raw)
-            outgoing = await h.check_request(match, request, raw, record)
-            await h.detect(outgoing, record)
-            h.inject_credentials(match, outgoing)
-            encoded = outgoing.encoded_body()
-            body = None
-            if encoded is not None:
-                body, content_type = encoded
-            record.bytes_to_vendor = len(body or b"")
+            outgoing, body, content_type = await self._whole_request(request)
         else:
-            codings = [c.strip().lower() for v in request.headers.getall("Content-Encoding", [])
-                       for c in v.split(",") if c.strip()]
-            if any(c != "identity" for c in codings):
-                raise UnsupportedMediaType("compressed request streams are not accepted",
-                                           reason="unsupported_content_encoding")
-            processor = self._processor(match.route.request, spec, record.request)
-            media, params = parse_media_type(request.headers.get("Content-Type", ""))
-            if not processor.accepts(media, params):  # type: ignore[attr-defined]
-                raise UnsupportedMediaType("this route streams another content type",
-                                           reason="unsupported_media_type")
-            outgoing = await h.check_request(match, request, b"", record)
-            await h.detect(outgoing, record)
-            h.inject_credentials(match, outgoing)
-            stats = StreamStats(spec.kind)
-            self._track("request", stats, processor)
-            pieces = transform(_chunks(request.content), processor, self._pipeline, stats)
-            try:
-                first = await anext(pieces)  # nothing is sent before the first batch is checked
-            except StopAsyncIteration:
-                first = Piece(b"", 0)
-            except Exception as exc:  # noqa: BLE001
-                raise inbound_error(exc) from None
-            content_type = processor.content_type
-            body = self._deliver(first, pieces, stats, body_state)
+            outgoing, body, content_type = await self._streamed_request(request, spec, body_state)
 
         headers = h.upstream_headers(outgoing, record)
         if content_type is not None:
@@ -257,6 +224,50 @@ class StreamingExchange:
             if isinstance(body, AsyncIterator):
                 with contextlib.suppress(BaseException):
                     await body.aclose()  # type: ignore[attr-defined]
+
+    async def _whole_request(
+            self, request: web.Request) -> tuple[CheckedMessage, bytes | None, str | None]:
+        """A request read whole (only its answer streams): checked, detected, re-encoded."""
+        h, match, record = self._h, self._match, self._record
+        raw = await h.read_body(request)
+        record.bytes_from_client = len(raw)
+        outgoing = await h.check_request(match, request, raw, record)
+        await h.detect(outgoing, record)
+        h.inject_credentials(match, outgoing)
+        encoded = outgoing.encoded_body()
+        body, content_type = encoded if encoded is not None else (None, None)
+        record.bytes_to_vendor = len(body or b"")
+        return outgoing, body, content_type
+
+    async def _streamed_request(
+            self, request: web.Request, spec: StreamSpec, body_state: _Body,
+    ) -> tuple[CheckedMessage, AsyncIterator[bytes], str]:
+        """A streamed request: head checked now, records checked as they arrive; nothing is
+        sent before the first batch is checked."""
+        h, match, record = self._h, self._match, self._record
+        codings = [c.strip().lower() for v in request.headers.getall("Content-Encoding", [])
+                   for c in v.split(",") if c.strip()]
+        if any(c != "identity" for c in codings):
+            raise UnsupportedMediaType("compressed request streams are not accepted",
+                                       reason="unsupported_content_encoding")
+        processor = self._processor(match.route.request, spec, record.request)
+        media, params = parse_media_type(request.headers.get("Content-Type", ""))
+        if not processor.accepts(media, params):  # type: ignore[attr-defined]
+            raise UnsupportedMediaType("this route streams another content type",
+                                       reason="unsupported_media_type")
+        outgoing = await h.check_request(match, request, b"", record)
+        await h.detect(outgoing, record)
+        h.inject_credentials(match, outgoing)
+        stats = StreamStats(spec.kind)
+        self._track("request", stats, processor)
+        pieces = transform(_chunks(request.content), processor, self._pipeline, stats)
+        try:
+            first = await anext(pieces)
+        except StopAsyncIteration:
+            first = Piece(b"", 0)
+        except Exception as exc:  # noqa: BLE001
+            raise inbound_error(exc) from None
+        return outgoing, self._deliver(first, pieces, stats, body_state), processor.content_type
 
     async def _deliver(self, first: Piece, pieces: AsyncIterator[Piece], stats: StreamStats,
                        state: _Body) -> AsyncIterator[bytes]:
