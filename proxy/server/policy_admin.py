@@ -25,6 +25,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from proxy.errors import error_body
 from proxy.policy.runtime import PolicyRuntime
 from proxy.policy.stores import StoreUnavailable
 
@@ -36,7 +37,8 @@ _MAX_BODY = 16 * 1024
 
 
 def _error(status: int, reason: str, message: str) -> web.Response:
-    return web.json_response({"error": message, "reason": reason}, status=status)
+    return web.Response(body=error_body(message, reason), status=status,
+                        content_type="application/json")
 
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -77,8 +79,7 @@ async def _subject_request(request: web.Request, with_purpose: bool) -> tuple[st
 
 
 def _bad(reason: str, message: str) -> web.HTTPBadRequest:
-    return web.HTTPBadRequest(body=orjson.dumps({"error": message, "reason": reason}),
-                              content_type="application/json")
+    return web.HTTPBadRequest(body=error_body(message, reason), content_type="application/json")
 
 
 def _runtime(request: web.Request) -> PolicyRuntime:
