@@ -121,7 +121,7 @@ class RegexRecognizer(LocalRecognizer):
                 continue
             final = self.VALIDATED_SCORE if verdict else score
             results.append(self._result(start, end, final, pattern_name))
-        return _drop_contained(results)
+        return drop_contained(results)
 
     def pattern_matches(self, text: str) -> Iterator[tuple[str, regex.Match[str], float]]:
         """``(pattern name, match, score)`` for every match of every pattern, in pattern order;
@@ -158,7 +158,7 @@ def finditer_bounded(pattern: regex.Pattern[str], text: str) -> list[regex.Match
         return []
 
 
-def _drop_contained(results: list[RecognizerResult]) -> list[RecognizerResult]:
+def drop_contained(results: list[RecognizerResult]) -> list[RecognizerResult]:
     """Keep the best result per span and drop results inside a longer one."""
     ordered = sorted(results, key=lambda r: (r.start, -r.end, -r.score))
     kept: list[RecognizerResult] = []

@@ -50,10 +50,10 @@ class Validator(StrEnum):
 
 def _validator_function(name: Validator) -> Callable[[str], bool]:
     from recognizers.base import digits_of, luhn_valid, mod97_valid
-    from recognizers.de_tax_id_recognizer import steuer_id_valid
-    from recognizers.es_nif_recognizer import nif_valid
-    from recognizers.fr_nir_recognizer import nir_valid
-    from recognizers.nl_bsn_recognizer import bsn_valid
+    from recognizers.patterns.national_ids.de_tax_id_recognizer import steuer_id_valid
+    from recognizers.patterns.national_ids.es_nif_recognizer import nif_valid
+    from recognizers.patterns.national_ids.fr_nir_recognizer import nir_valid
+    from recognizers.patterns.national_ids.nl_bsn_recognizer import bsn_valid
 
     def mod97_numeric(value: str) -> bool:
         digits = digits_of(value)

@@ -20,8 +20,8 @@ from recognizers.address_extent import extend_addresses
 from recognizers.engine import InstalledSpacyNlpEngine
 from recognizers.normalize import NormalizedText, normalize
 from recognizers.overlaps import DENY_LIST_ENTITY, LEVEL_VALIDATED, resolve_overlaps
-from recognizers.person_cue_recognizer import trim_to_cues
-from recognizers.phone_number_recognizer import PhoneNumberRecognizer
+from recognizers.patterns.person_cue_recognizer import trim_to_cues
+from recognizers.patterns.phone_number_recognizer import PhoneNumberRecognizer
 from recognizers.settings import AnalyzerSettings
 from recognizers.types import DetectionRequest, Span
 

@@ -43,7 +43,7 @@ PATTERN_ENTITIES: frozenset[str] = frozenset(
         "EMAIL_ADDRESS",
         "URL",
         "UUID",
-        # Presidio's URL pattern, personal pages only (recognizers.url_recognizer)
+        # Presidio's URL pattern, personal pages only (recognizers.patterns.url_recognizer)
         "URL_PERSONAL",
         # Presidio's, behind a context gate
         "MEDICAL_LICENSE",

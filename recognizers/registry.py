@@ -34,34 +34,34 @@ from presidio_analyzer.predefined_recognizers import (
     UuidRecognizer,
 )
 
-from recognizers.account_number_recognizer import AccountNumberRecognizer
-from recognizers.age_recognizer import AgeRecognizer
-from recognizers.api_key_recognizer import ApiKeyRecognizer
-from recognizers.context_gated_recognizer import ContextGatedRecognizer
 from recognizers.custom import build_custom_recognizer
-from recognizers.date_of_birth_recognizer import DateOfBirthRecognizer
-from recognizers.de_tax_id_recognizer import DeTaxIdRecognizer
-from recognizers.driver_license_recognizer import DriverLicenseRecognizer
-from recognizers.es_nif_recognizer import EsNifRecognizer
-from recognizers.fr_nir_recognizer import FrNirRecognizer
-from recognizers.iban_recognizer import IbanRecognizer
-from recognizers.ip_address_recognizer import IpAddressRecognizer
-from recognizers.mac_address_recognizer import MacAddressRecognizer
 from recognizers.ner_recognizer import NER_ENTITIES, NerRecognizer
-from recognizers.nl_bsn_recognizer import NlBsnRecognizer
-from recognizers.passport_recognizer import PassportRecognizer
-from recognizers.payment_card_recognizer import PaymentCardRecognizer
-from recognizers.person_cue_recognizer import PersonCueRecognizer
-from recognizers.phone_number_recognizer import PhoneNumberRecognizer
-from recognizers.postcode_recognizer import PostcodeRecognizer
+from recognizers.patterns.account_number_recognizer import AccountNumberRecognizer
+from recognizers.patterns.age_recognizer import AgeRecognizer
+from recognizers.patterns.api_key_recognizer import ApiKeyRecognizer
+from recognizers.patterns.context_gated_recognizer import ContextGatedRecognizer
+from recognizers.patterns.date_of_birth_recognizer import DateOfBirthRecognizer
+from recognizers.patterns.driver_license_recognizer import DriverLicenseRecognizer
+from recognizers.patterns.iban_recognizer import IbanRecognizer
+from recognizers.patterns.ip_address_recognizer import IpAddressRecognizer
+from recognizers.patterns.mac_address_recognizer import MacAddressRecognizer
+from recognizers.patterns.national_ids.de_tax_id_recognizer import DeTaxIdRecognizer
+from recognizers.patterns.national_ids.es_nif_recognizer import EsNifRecognizer
+from recognizers.patterns.national_ids.fr_nir_recognizer import FrNirRecognizer
+from recognizers.patterns.national_ids.nl_bsn_recognizer import NlBsnRecognizer
+from recognizers.patterns.national_ids.uk_nino_recognizer import UkNinoRecognizer
+from recognizers.patterns.national_ids.us_ssn_recognizer import UsSsnRecognizer
+from recognizers.patterns.passport_recognizer import PassportRecognizer
+from recognizers.patterns.payment_card_recognizer import PaymentCardRecognizer
+from recognizers.patterns.person_cue_recognizer import PersonCueRecognizer
+from recognizers.patterns.phone_number_recognizer import PhoneNumberRecognizer
+from recognizers.patterns.postcode_recognizer import PostcodeRecognizer
+from recognizers.patterns.secret_recognizer import SecretRecognizer
+from recognizers.patterns.street_address_recognizer import StreetAddressRecognizer
+from recognizers.patterns.url_recognizer import BoundedUrlRecognizer
+from recognizers.patterns.username_recognizer import UsernameRecognizer
 from recognizers.prefilter import PrefilteredCryptoRecognizer, PrefilteredEmailRecognizer
-from recognizers.secret_recognizer import SecretRecognizer
 from recognizers.settings import AnalyzerSettings
-from recognizers.street_address_recognizer import StreetAddressRecognizer
-from recognizers.uk_nino_recognizer import UkNinoRecognizer
-from recognizers.url_recognizer import BoundedUrlRecognizer
-from recognizers.us_ssn_recognizer import UsSsnRecognizer
-from recognizers.username_recognizer import UsernameRecognizer
 
 # Entity type (or types) -> factory(settings); one entry per recognizer, so the set can be
 # filtered by type before anything is constructed.

@@ -190,7 +190,7 @@ def recased(name: str) -> st.SearchStrategy[bytes]:
 
 
 # No digits next to the PII: a card right after another number is a known miss of the card
-# recognizer (tests/recognizers/test_payment_card_recognizer.py, strict xfail).
+# recognizer (tests/recognizers/patterns/test_payment_card_recognizer.py, strict xfail).
 words = st.sampled_from(["ref", "order", "alpha", "beta-x", "ticket:", ""])
 printable = st.from_regex(r"[ -~]{0,30}", fullmatch=True).map(str.encode)
 header_values = st.one_of(

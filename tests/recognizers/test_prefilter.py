@@ -15,13 +15,13 @@ import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.predefined_recognizers import CryptoRecognizer, EmailRecognizer
 
+import recognizers.patterns.url_recognizer as url_module
 import recognizers.prefilter as prefilter_module
-import recognizers.url_recognizer as url_module
 from benchmarks.accuracy.synthetic import FROZEN_TEST, read_jsonl
 from benchmarks.payloads import make_payloads
 from recognizers.base import RegexRecognizer
-from recognizers.context_gated_recognizer import ContextGatedRecognizer
 from recognizers.custom import CustomRecognizerSpec, build_custom_recognizer
+from recognizers.patterns.context_gated_recognizer import ContextGatedRecognizer
 from recognizers.prefilter import (
     PrefilteredCryptoRecognizer,
     PrefilteredEmailRecognizer,

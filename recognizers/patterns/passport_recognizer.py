@@ -8,7 +8,7 @@ Presidio's US_PASSPORT stays for US numbers with its own context.
 
 from __future__ import annotations
 
-from recognizers.labeled_number_recognizer import LabeledNumberRecognizer
+from recognizers.patterns.labeled_number_recognizer import LabeledNumberRecognizer
 
 
 class PassportRecognizer(LabeledNumberRecognizer):

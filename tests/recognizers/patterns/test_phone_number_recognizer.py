@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recognizers.phone_number_recognizer import PhoneNumberRecognizer
+from recognizers.patterns.phone_number_recognizer import PhoneNumberRecognizer
 
 RECOGNIZER = PhoneNumberRecognizer()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recognizers.us_ssn_recognizer import UsSsnRecognizer
+from recognizers.patterns.national_ids.us_ssn_recognizer import UsSsnRecognizer
 
 RECOGNIZER = UsSsnRecognizer()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from presidio_analyzer import EntityRecognizer
 
-from recognizers.api_key_recognizer import ApiKeyRecognizer
-from recognizers.secret_recognizer import SecretRecognizer
+from recognizers.patterns.api_key_recognizer import ApiKeyRecognizer
+from recognizers.patterns.secret_recognizer import SecretRecognizer
 
 JWT = (
     "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0."

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from presidio_analyzer import EntityRecognizer
 
-from recognizers.de_tax_id_recognizer import DeTaxIdRecognizer
-from recognizers.es_nif_recognizer import EsNifRecognizer
-from recognizers.fr_nir_recognizer import FrNirRecognizer
-from recognizers.nl_bsn_recognizer import NlBsnRecognizer
-from recognizers.uk_nino_recognizer import UkNinoRecognizer
+from recognizers.patterns.national_ids.de_tax_id_recognizer import DeTaxIdRecognizer
+from recognizers.patterns.national_ids.es_nif_recognizer import EsNifRecognizer
+from recognizers.patterns.national_ids.fr_nir_recognizer import FrNirRecognizer
+from recognizers.patterns.national_ids.nl_bsn_recognizer import NlBsnRecognizer
+from recognizers.patterns.national_ids.uk_nino_recognizer import UkNinoRecognizer
 
 CASES: list[tuple[type[EntityRecognizer], str, list[str]]] = [
     (UkNinoRecognizer, "NI number AB 12 34 56 C", ["AB 12 34 56 C"]),

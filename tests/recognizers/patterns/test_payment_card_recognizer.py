@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recognizers.payment_card_recognizer import PaymentCardRecognizer
+from recognizers.patterns.payment_card_recognizer import PaymentCardRecognizer
 
 RECOGNIZER = PaymentCardRecognizer()
 

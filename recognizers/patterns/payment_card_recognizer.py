@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from recognizers.base import RegexRecognizer, _drop_contained, digits_of, luhn_valid
+from recognizers.base import RegexRecognizer, digits_of, drop_contained, luhn_valid
 
 # (prefix ranges, allowed lengths) per brand; a range is (low, high) over the first N digits.
 _BRANDS: tuple[tuple[tuple[tuple[int, int], ...], frozenset[int]], ...] = (
@@ -85,7 +85,7 @@ class PaymentCardRecognizer(RegexRecognizer):
                     extra.append(self._result(sub_start, sub_end, self.VALIDATED_SCORE,
                                               pattern_name))
                     break
-        return _drop_contained(results + extra) if extra else results
+        return drop_contained(results + extra) if extra else results
 
 
 def _inner_runs(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from recognizers.entities import CONTEXT_ENTITIES, KNOWN_ENTITIES, STANDARD_ENTITIES
+from recognizers.patterns.url_recognizer import BoundedUrlRecognizer, is_personal_url
 from recognizers.registry import build_recognizers
 from recognizers.settings import AnalyzerSettings
-from recognizers.url_recognizer import BoundedUrlRecognizer, is_personal_url
 
 RECOGNIZER = BoundedUrlRecognizer()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from presidio_analyzer import RecognizerResult
 
-from recognizers.person_cue_recognizer import PersonCueRecognizer, trim_to_cues
+from recognizers.patterns.person_cue_recognizer import PersonCueRecognizer, trim_to_cues
 
 RECOGNIZER = PersonCueRecognizer()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recognizers.postcode_recognizer import PostcodeRecognizer
+from recognizers.patterns.postcode_recognizer import PostcodeRecognizer
 
 RECOGNIZER = PostcodeRecognizer()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from recognizers.username_recognizer import UsernameRecognizer
+from recognizers.patterns.username_recognizer import UsernameRecognizer
 
 RECOGNIZER = UsernameRecognizer()
 

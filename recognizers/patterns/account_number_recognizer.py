@@ -11,7 +11,11 @@ recognizers, which outrank this one on the same digits.
 
 from __future__ import annotations
 
-from recognizers.labeled_number_recognizer import NUMBER_WORD, LabeledNumberRecognizer, value_groups
+from recognizers.patterns.labeled_number_recognizer import (
+    NUMBER_WORD,
+    LabeledNumberRecognizer,
+    value_groups,
+)
 
 
 class AccountNumberRecognizer(LabeledNumberRecognizer):

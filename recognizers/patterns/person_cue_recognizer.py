@@ -25,7 +25,7 @@ import regex
 from presidio_analyzer import RecognizerResult
 
 from recognizers.base import RegexRecognizer
-from recognizers.word_alternation import alternation, words
+from recognizers.patterns.word_alternation import alternation, words
 
 # A name word: capitalized in any cased script, with an inner capital (MacLeod, DeShawn), an
 # apostrophe (O'Brien, Fa'amausili) or hyphenated parts (Llewellyn-Jones, Al-Otaibi).

@@ -10,7 +10,11 @@ US_DRIVER_LICENSE stays for US shapes near its own words.
 
 from __future__ import annotations
 
-from recognizers.labeled_number_recognizer import NUMBER_WORD, LabeledNumberRecognizer, value_groups
+from recognizers.patterns.labeled_number_recognizer import (
+    NUMBER_WORD,
+    LabeledNumberRecognizer,
+    value_groups,
+)
 
 
 class DriverLicenseRecognizer(LabeledNumberRecognizer):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from presidio_analyzer import EntityRecognizer
 
-from recognizers.iban_recognizer import IbanRecognizer
-from recognizers.ip_address_recognizer import IpAddressRecognizer
-from recognizers.mac_address_recognizer import MacAddressRecognizer
+from recognizers.patterns.iban_recognizer import IbanRecognizer
+from recognizers.patterns.ip_address_recognizer import IpAddressRecognizer
+from recognizers.patterns.mac_address_recognizer import MacAddressRecognizer
 
 CASES: list[tuple[type[EntityRecognizer], str, list[str]]] = [
     (IpAddressRecognizer, "client=203.0.113.7 ok", ["203.0.113.7"]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recognizers.street_address_recognizer import StreetAddressRecognizer
+from recognizers.patterns.street_address_recognizer import StreetAddressRecognizer
 
 RECOGNIZER = StreetAddressRecognizer()
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from recognizers.account_number_recognizer import AccountNumberRecognizer
-from recognizers.driver_license_recognizer import DriverLicenseRecognizer
-from recognizers.passport_recognizer import PassportRecognizer
+from recognizers.patterns.account_number_recognizer import AccountNumberRecognizer
+from recognizers.patterns.driver_license_recognizer import DriverLicenseRecognizer
+from recognizers.patterns.passport_recognizer import PassportRecognizer
 
 RECOGNIZERS = (PassportRecognizer(), DriverLicenseRecognizer(), AccountNumberRecognizer())
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from presidio_analyzer import EntityRecognizer
 
-from recognizers.age_recognizer import AgeRecognizer
-from recognizers.date_of_birth_recognizer import DateOfBirthRecognizer
+from recognizers.patterns.age_recognizer import AgeRecognizer
+from recognizers.patterns.date_of_birth_recognizer import DateOfBirthRecognizer
 
 CASES: list[tuple[type[EntityRecognizer], str, list[str]]] = [
     (DateOfBirthRecognizer, "DOB: 1983-04-02", ["1983-04-02"]),
