@@ -1,6 +1,6 @@
 """Contract checks for the carriers: path params, cookies, files, credentials, codecs.
 
-Each problem names the file, the vendor, the key and what to do (as in test_contract_loader).
+Each problem names the file, the vendor, the key and what to do (as in test_loader).
 """
 
 from __future__ import annotations
