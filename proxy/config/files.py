@@ -58,7 +58,21 @@ def read_yaml(path: Path) -> Any:
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError([f"{path}:{where}: invalid YAML: {problem}"]) from None
     except OSError as exc:
-        raise ConfigError([f"{path}: cannot read: {exc.strerror}"]) from None
+        raise ConfigError([unreadable(path, exc)]) from None
+
+
+def unreadable(path: Path, exc: OSError) -> str:
+    """The problem line for a file that cannot be read (a directory, no permission)."""
+    return f"{path}: cannot read: {exc.strerror}; make it a readable YAML file or remove it"
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of ``path``; ConfigError naming the file when it cannot be read (a reload
+    must refuse such a change like any other bad configuration, not crash its watcher)."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ConfigError([unreadable(path, exc)]) from None
 
 
 def _format_loc(loc: tuple[Any, ...]) -> str:
@@ -108,8 +122,8 @@ def read_contracts(directory: Path, key: str, model: type[M], problems: list[str
     files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
     sources: dict[str, Path] = {}
     for path in files:
-        digest.update(tag + path.name.encode() + b"\0" + path.read_bytes())
         try:
+            digest.update(tag + path.name.encode() + b"\0" + read_bytes(path))
             data = read_yaml(path)
         except ConfigError as exc:
             problems.extend(exc.problems)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from proxy.config.compile import compile_vendor, uses_action
-from proxy.config.files import read_contracts, read_yaml, validate
+from proxy.config.files import read_bytes, read_contracts, read_yaml, validate
 from proxy.config.partners import CompiledPartner, load_partners
 from proxy.contract.models import VendorContract
 from proxy.contract.privacy_policy import PrivacyPolicy, check_contract
@@ -48,7 +48,7 @@ def load_config(directory: str | Path) -> LoadedConfig:
     settings = ProxySettings()
     settings_path = root / "proxy.yaml"
     if settings_path.exists():
-        digest.update(settings_path.read_bytes())
+        digest.update(read_bytes(settings_path))
         data = read_yaml(settings_path) or {}
         validated = validate(ProxySettings, data, str(settings_path), problems)
         settings = validated or settings
@@ -56,8 +56,8 @@ def load_config(directory: str | Path) -> LoadedConfig:
     policy: PrivacyPolicy | None = None
     policy_path = root / "policy.yaml"
     if policy_path.exists():
-        digest.update(b"policy\0" + policy_path.read_bytes())
         try:
+            digest.update(b"policy\0" + read_bytes(policy_path))
             policy = validate(PrivacyPolicy, read_yaml(policy_path) or {}, str(policy_path),
                                problems)
         except ConfigError as exc:

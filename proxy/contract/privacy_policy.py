@@ -41,6 +41,9 @@ class Purpose(BaseModel):
     description: str
     opt_out: bool = False  # people may object to this purpose (marketing, market research)
     survives_erasure: bool = False  # e.g. legal obligations: kept after an erasure request
+    # Records of processing (GDPR Art. 30), shown by the data map (proxy.config.datamap).
+    legal_basis: str | None = None  # Art. 6(1): consent, contract, legal_obligation, ...
+    data_subjects: tuple[str, ...] = ()  # customers, prospects, employees, ...
 
     @field_validator("id")
     @classmethod
@@ -90,12 +93,25 @@ class TransferRule(BaseModel):
         return [value] if isinstance(value, str) else value
 
 
+class Controller(BaseModel):
+    """Who answers for the processing (GDPR Art. 30(1)(a)): the header of the data map."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    contact: str | None = None
+    dpo: str | None = None  # the data protection officer's contact
+    representative: str | None = None  # Art. 27, for a controller outside the EU
+
+
 class PrivacyPolicy(BaseModel):
     """The whole of ``policy.yaml``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     description: str | None = None
+    controller: Controller | None = None
+    security_measures: tuple[str, ...] = ()  # Art. 30(1)(g), beyond what the proxy enforces
     minimum_age: int | None = Field(default=None, ge=0, le=120)
     purposes: tuple[Purpose, ...] = Field(min_length=1)
     regions: dict[str, Region] = Field(default_factory=dict)
@@ -236,6 +252,9 @@ def _check_purposes_and_region(prefix: str, contract: VendorContract, policy: Pr
             problems.append(f"{prefix}: purposes: '{purpose}' is not a purpose of {policy_file}; "
                             "use one of: " + ", ".join(sorted(known)))
     for index, route in enumerate(contract.routes):
+        if route.purposes is not None and not route.purposes:
+            problems.append(f"{prefix}: routes[{index}].purposes: empty; name the purposes this "
+                            "route serves, or remove the key to use the vendor's")
         for purpose in route.purposes or ():
             if purpose not in contract.purposes:
                 problems.append(f"{prefix}: routes[{index}].purposes: '{purpose}' is not among the "

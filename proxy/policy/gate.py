@@ -135,7 +135,9 @@ class PolicyGate:
             keys.append(self.keys.key(facts.subject_id) if facts.subject_id and not reason
                         else None)
         states = await self.consent.states([k for k in keys if k is not None])
-        erasure_applies = not all(
+        # No purpose at all survives nothing: erasure applies (fail closed; the loader refuses
+        # ``purposes: []`` too).
+        erasure_applies = not purposes or not all(
             (p := self.policy.purpose(pid)) is not None and p.survives_erasure for pid in purposes
         )
         for i, key in enumerate(keys):
