@@ -37,6 +37,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 TESTS_DIR = "presidio-analyzer/tests"
 
@@ -183,67 +184,97 @@ def in_scope(test_file: TestFile, supported: set[str]) -> bool:
     return any(ENTITY_ALIASES.get(e, e) in supported or e in supported for e in test_file.entities)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+# What an engine detected in each text: ``(start, end, entity type)`` per span.
+Detections = dict[str, list[tuple[int, int, str]]]
+
+
+def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("location", type=Path, help="Presidio git dir or its tests folder")
     parser.add_argument("--rev", default="HEAD", help="revision of a git dir (default HEAD)")
     parser.add_argument("--all", action="store_true", help="also list out-of-scope files")
     parser.add_argument("--show-misses", action="store_true", help="print each missed case")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
-    files = [parse_test_file(n, s) for n, s in read_test_sources(args.location, args.rev)]
-    files = [f for f in files if any(c.expected for c in f.cases)]
-    if not files:
-        print(f"no test tables found at {args.location}", file=sys.stderr)
-        return 1
 
+def _load_engines() -> tuple[list[Any], set[str]]:
+    """Our engine and stock Presidio, and the entity types either of them supports."""
     # Imported late: loading the engines takes seconds, the argument errors should not.
     from benchmarks.accuracy.engines import DefaultPresidio, OurEngine
     from recognizers.settings import AnalyzerSettings
 
     settings = AnalyzerSettings()
-    engines = [OurEngine(settings), DefaultPresidio(settings)]
-    supported = set(engines[0].detector.analyzer.get_supported_entities(settings.language))
-    supported |= set(engines[1].analyzer.get_supported_entities(settings.language))
+    ours, stock = OurEngine(settings), DefaultPresidio(settings)
+    supported = set(ours.detector.analyzer.get_supported_entities(settings.language))
+    supported |= set(stock.analyzer.get_supported_entities(settings.language))
+    return [ours, stock], supported
 
-    texts = list(dict.fromkeys(c.text for f in files for c in f.cases if c.expected))
-    detected: list[dict[str, list[tuple[int, int, str]]]] = []
-    for engine in engines:
-        spans: dict[str, list[tuple[int, int, str]]] = {}
-        for i in range(0, len(texts), 64):
-            batch = texts[i : i + 64]
-            for text, found in zip(batch, engine.analyze(batch), strict=True):
-                spans[text] = [(s.start, s.end, s.entity_type) for s in found]
-        detected.append(spans)
 
+def _detect(engine: Any, texts: Sequence[str]) -> Detections:
+    """The spans ``engine`` detects in each of ``texts``, analyzed in batches of 64."""
+    spans: Detections = {}
+    for i in range(0, len(texts), 64):
+        batch = texts[i : i + 64]
+        for text, found in zip(batch, engine.analyze(batch), strict=True):
+            spans[text] = [(s.start, s.end, s.entity_type) for s in found]
+    return spans
+
+
+def _print_misses(test_file: TestFile, detected: Sequence[Detections]) -> None:
+    for case in test_file.cases:
+        for name, d in zip(("ours", "Presidio"), detected, strict=True):
+            if case.expected and found_count(case, d[case.text]) < case.expected:
+                print(f"    missed by {name:<8} {case.text!r} expected {case.spans}"
+                      f" got {d[case.text]}")
+
+
+def _file_line(test_file: TestFile, detected: Sequence[Detections]) -> tuple[int, list[int], str]:
+    """Spans expected in one file, those each engine found, and the file's line of the table."""
+    expected = sum(c.expected for c in test_file.cases)
+    hits = [sum(found_count(c, d[c.text]) for c in test_file.cases if c.expected)
+            for d in detected]
+    line = (f"{test_file.name:<44} {expected:>5} {hits[0] / expected:>6.2f} "
+            f"{hits[1] / expected:>8.2f}")
+    return expected, hits, line
+
+
+def _print_table(files: Sequence[TestFile], supported: set[str],
+                 detected: Sequence[Detections], show_misses: bool) -> list[str]:
+    """Print the recall per in-scope file and overall; return the out-of-scope files' lines."""
     header = f"{'Presidio test file':<44} {'spans':>5} {'ours':>6} {'Presidio':>8}"
     print(header)
     print("-" * len(header))
     totals = [0, 0, 0]
     outside: list[str] = []
     for test_file in sorted(files, key=lambda f: f.name):
-        scoped = in_scope(test_file, supported)
-        expected = sum(c.expected for c in test_file.cases)
-        hits = [sum(found_count(c, d[c.text]) for c in test_file.cases if c.expected)
-                for d in detected]
-        line = (f"{test_file.name:<44} {expected:>5} {hits[0] / expected:>6.2f} "
-                f"{hits[1] / expected:>8.2f}")
-        if not scoped:
+        expected, hits, line = _file_line(test_file, detected)
+        if not in_scope(test_file, supported):
             outside.append(line)
             continue
         print(line)
         totals[0] += expected
         totals[1] += hits[0]
         totals[2] += hits[1]
-        if args.show_misses:
-            for case in test_file.cases:
-                for name, d in zip(("ours", "Presidio"), detected, strict=True):
-                    if case.expected and found_count(case, d[case.text]) < case.expected:
-                        print(f"    missed by {name:<8} {case.text!r} expected {case.spans}"
-                              f" got {d[case.text]}")
+        if show_misses:
+            _print_misses(test_file, detected)
     print("-" * len(header))
     print(f"{'overall':<44} {totals[0]:>5} {totals[1] / totals[0]:>6.2f} "
           f"{totals[2] / totals[0]:>8.2f}")
+    return outside
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parse_args(argv)
+    files = [parse_test_file(n, s) for n, s in read_test_sources(args.location, args.rev)]
+    files = [f for f in files if any(c.expected for c in f.cases)]
+    if not files:
+        print(f"no test tables found at {args.location}", file=sys.stderr)
+        return 1
+
+    engines, supported = _load_engines()
+    texts = list(dict.fromkeys(c.text for f in files for c in f.cases if c.expected))
+    detected = [_detect(engine, texts) for engine in engines]
+    outside = _print_table(files, supported, detected, args.show_misses)
     if args.all and outside:
         print("\nOut of scope (an entity type neither engine supports):")
         print("\n".join(outside))

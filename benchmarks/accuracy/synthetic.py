@@ -25,10 +25,11 @@ import random
 import re
 import string
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from faker import Faker
 
@@ -172,7 +173,16 @@ class ValueMaker:
         value = self._try(self.fake.street_address, lambda: self.fake.address().splitlines()[0])
         return self._case(value, 0.07, 0.02)
 
-    def value(self, slot: str) -> str:  # noqa: C901 - one line per slot reads best
+    def value(self, slot: str) -> str:
+        """A value for one template slot; ``KeyError`` for a slot no maker knows."""
+        for make in (self._contact_value, self._identifier_value, self._context_value):
+            made = make(slot)
+            if made is not None:
+                return made
+        raise KeyError(slot)
+
+    def _contact_value(self, slot: str) -> str | None:
+        """Names, addresses, places and the ways to reach a person."""
         f, rng = self.fake, self.rng
         match slot:
             case "PERSON":
@@ -197,6 +207,21 @@ class ValueMaker:
                 return self._try(f.user_name, self._en.user_name)
             case "IP":
                 return f.ipv4() if rng.random() < 0.8 else f.ipv6()
+            case "URL_PERSONAL":
+                user = self._try(f.user_name, self._en.user_name)
+                return rng.choice(["https://www.linkedin.com/in/", "https://github.com/",
+                                   "https://instagram.com/", "https://x.com/",
+                                   "https://www.facebook.com/"]) + user
+            case "CITY":
+                return f.city()
+            case "COUNTRY":
+                return self._en.country()
+        return None
+
+    def _identifier_value(self, slot: str) -> str | None:
+        """Cards, accounts, documents, dates of birth and secrets."""
+        f, rng = self.fake, self.rng
+        match slot:
             case "CREDIT_CARD":
                 return self._card()
             case "IBAN":
@@ -216,15 +241,12 @@ class ValueMaker:
                 return f.bothify(shape).upper()
             case "SECRET":
                 return self._secret()
-            case "URL_PERSONAL":
-                user = self._try(f.user_name, self._en.user_name)
-                return rng.choice(["https://www.linkedin.com/in/", "https://github.com/",
-                                   "https://instagram.com/", "https://x.com/",
-                                   "https://www.facebook.com/"]) + user
-            case "CITY":
-                return f.city()
-            case "COUNTRY":
-                return self._en.country()
+        return None
+
+    def _context_value(self, slot: str) -> str | None:
+        """The unlabeled values around the PII: companies, products, order ids, dates, amounts."""
+        f, rng = self.fake, self.rng
+        match slot:
             case "COMPANY":
                 return self._try(f.company, self._en.company)
             case "PRODUCT":
@@ -249,7 +271,7 @@ class ValueMaker:
                 return self._en.month_name()
             case "AMOUNT":
                 return self._try(f.pricetag, self._en.pricetag)
-        raise KeyError(slot)
+        return None
 
     def _card(self) -> str:
         number = self._en.credit_card_number()

@@ -120,23 +120,32 @@ def _lag_quantile(first: dict[str, float], last: dict[str, float], q: float) -> 
     return None
 
 
-def series(run: Run, bin_s: float) -> dict[str, Any]:
-    """Per bin (``bin_s`` seconds from the soak's start): latency percentiles, answers by
-    category, RSS and descriptors per role and per process, event-loop lag."""
-    count = max(1, math.ceil((run.t_end - run.t0) / bin_s))
+def _bin(t: Any, run: Run, bin_s: float) -> int:
+    return int((float(t) - run.t0) // bin_s)
+
+
+def _answers(run: Run, bin_s: float, count: int
+             ) -> tuple[list[list[float]], list[Counter[str]]]:
+    """Per bin: the latencies (ms) of answered requests and the requests by category."""
     lat: list[list[float]] = [[] for _ in range(count)]
     cats: list[Counter[str]] = [Counter() for _ in range(count)]
     for result, category in zip(run.results, run.categories, strict=True):
-        b = int((float(result["t0"]) - run.t0) // bin_s)
+        b = _bin(result["t0"], run, bin_s)
         if 0 <= b < count:
             cats[b][category] += 1
             if "status" in result:
                 lat[b].append((float(result["t1"]) - float(result["t0"])) * 1000)
-    # Processes: per sampling round, the sum over a role's processes; median per bin.
+    return lat, cats
+
+
+def _process_series(run: Run, bin_s: float, count: int
+                    ) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
+    """Per bin: RSS and descriptors per role (median over the bin of the sum over a role's
+    processes in each sampling round) and RSS per process."""
     rounds: dict[float, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     per_pid: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
     for p in run.procs:
-        b = int((float(p["t"]) - run.t0) // bin_s)
+        b = _bin(p["t"], run, bin_s)
         role = "workers" if p["role"] == "worker" else p["role"]
         rounds[p["t"]][f"{role}:rss"].append(p["rss"])
         rounds[p["t"]][f"{role}:fds"].append(p["fds"])
@@ -149,7 +158,7 @@ def series(run: Run, bin_s: float) -> dict[str, Any]:
             per_pid[f"{p['role']}:{p['pid']}"][b].append(p["rss"])
     by_bin: list[dict[str, list[float]]] = [defaultdict(list) for _ in range(count)]
     for t, values in rounds.items():
-        b = int((float(t) - run.t0) // bin_s)
+        b = _bin(t, run, bin_s)
         if 0 <= b < count:
             for key, vals in values.items():
                 by_bin[b][key].append(sum(vals))
@@ -158,11 +167,17 @@ def series(run: Run, bin_s: float) -> dict[str, Any]:
                      for b in range(count)] for key in roles}
     pid_rss = {key: [statistics.median(bins[b]) if bins.get(b) else None for b in range(count)]
                for key, bins in per_pid.items()}
+    return process, pid_rss
+
+
+def _lag_series(run: Run, bin_s: float, count: int
+                ) -> tuple[list[float | None], list[float | None]]:
+    """Per bin: the worst event-loop lag (ms) and the p99 of the lag histogram (ms)."""
     lag_max: list[float | None] = [None] * count
     lag_p99: list[float | None] = [None] * count
     metric_bins: list[list[dict[str, float]]] = [[] for _ in range(count)]
     for m in run.metrics:
-        b = int((float(m["t"]) - run.t0) // bin_s)
+        b = _bin(m["t"], run, bin_s)
         if 0 <= b < count and "values" in m:
             metric_bins[b].append(m["values"])
     for b, samples in enumerate(metric_bins):
@@ -172,18 +187,23 @@ def series(run: Run, bin_s: float) -> dict[str, Any]:
         if len(samples) >= 2:
             quantile = _lag_quantile(samples[0], samples[-1], 0.99)
             lag_p99[b] = quantile * 1000 if quantile is not None else None
+    return lag_max, lag_p99
 
-    # CPU per bin, in cores: the machine's busy time, and the part the run's processes used.
+
+def _cpu_series(run: Run, bin_s: float, count: int
+                ) -> tuple[list[float | None], list[float | None]]:
+    """CPU per bin, in cores: the part the run's processes used, and the rest of the machine's
+    busy time."""
     first_last: list[dict[int, tuple[float, float]]] = [{} for _ in range(count)]
     for p in run.procs:
-        b = int((float(p["t"]) - run.t0) // bin_s)
+        b = _bin(p["t"], run, bin_s)
         if 0 <= b < count:
             cpu = float(p["cpu"])
             seen = first_last[b].get(p["pid"])
             first_last[b][p["pid"]] = (seen[0] if seen else cpu, cpu)
     system_bins: list[list[dict[str, Any]]] = [[] for _ in range(count)]
     for entry in run.system:
-        b = int((float(entry["t"]) - run.t0) // bin_s)
+        b = _bin(entry["t"], run, bin_s)
         if 0 <= b < count:
             system_bins[b].append(entry)
     cpu_run: list[float | None] = [None] * count
@@ -197,6 +217,17 @@ def series(run: Run, bin_s: float) -> dict[str, Any]:
         ours = sum(last - first for first, last in first_last[b].values()) / span
         cpu_run[b] = round(ours, 2)
         cpu_other[b] = round(max(0.0, busy - ours), 2)
+    return cpu_run, cpu_other
+
+
+def series(run: Run, bin_s: float) -> dict[str, Any]:
+    """Per bin (``bin_s`` seconds from the soak's start): latency percentiles, answers by
+    category, RSS and descriptors per role and per process, event-loop lag."""
+    count = max(1, math.ceil((run.t_end - run.t0) / bin_s))
+    lat, cats = _answers(run, bin_s, count)
+    process, pid_rss = _process_series(run, bin_s, count)
+    lag_max, lag_p99 = _lag_series(run, bin_s, count)
+    cpu_run, cpu_other = _cpu_series(run, bin_s, count)
 
     def pct(q: float) -> list[float | None]:
         return [checks.percentile(v, q) for v in lat]
@@ -213,6 +244,75 @@ def series(run: Run, bin_s: float) -> dict[str, Any]:
 
 
 # -- faults -----------------------------------------------------------------------------------
+
+
+def _audit_during_fault(run: Run, fault: dict[str, Any], start: float, end: float
+                        ) -> dict[str, Any]:
+    """Audit lines written while the audit file was unwritable, and the first one after."""
+    # From the moment prlimit returned (lines stat() did not count may land just before).
+    applied = float(fault.get("details_start", {}).get("applied_at") or start)
+    restored = float(fault.get("details_end", {}).get("restored_at") or end)
+    during = run.audit_t[_between(run.audit_t, applied + AUDIT_SLACK_S,
+                                  restored - AUDIT_SLACK_S)]
+    after = [t for t in run.audit_t[bisect_left(run.audit_t, end):] if t >= end]
+    grew = None
+    if "audit_bytes_before_restore" in fault.get("details_end", {}):
+        grew = fault["details_end"]["audit_bytes_before_restore"] \
+            - fault.get("details_start", {}).get("audit_bytes", 0)
+    return {"lines_during": len(during), "bytes_written_during": grew,
+            "first_line_after_s": round(after[0] - end, 2) if after else None}
+
+
+def _invalid_reload_facts(run: Run, start: float, end: float, window_end: float
+                          ) -> dict[str, Any]:
+    refused = [e for e in run.log if e.get("t") and start <= e["t"] <= window_end
+               and str(e.get("message")).startswith("configuration change refused")]
+    # Two seconds after the restore the next valid reload is still at least a second away.
+    return {"refused_log_lines": len(refused),
+            "versions": {"before": _version_at(run, start), "after": _version_at(run, end + 2)}}
+
+
+def _policy_during_outage(run: Run, start: float, end: float, window_end: float
+                          ) -> dict[str, Any]:
+    """What the policy route's callers saw while redis was down, and what reached the vendor."""
+    policy_callers = Counter(_label(r) for r in run.results[_between(run.result_t0, start,
+                                                                     window_end)]
+                             if r.get("kind") == "policy")
+    policy_vendor = sum(1 for v in run.vendor[_between(run.vendor_t, start, end)]
+                        if str(v.get("path", "")).endswith("/respondents"))
+    # The new redis-server is empty (nothing persisted) until the harness writes the
+    # opt-outs again: a request in between finds no opt-out and is forwarded.
+    ignored = sum(1 for r, c in zip(run.results[_between(run.result_t0, start, window_end)],
+                                    run.categories[_between(run.result_t0, start,
+                                                            window_end)], strict=True)
+                  if c == "opt_out_ignored")
+    return {"callers": dict(policy_callers.most_common()),
+            "vendor_during_outage": policy_vendor,
+            "opt_out_ignored_in_window": ignored}
+
+
+def _replacement_pids(run: Run, fault: dict[str, Any], start: float, end: float,
+                      horizon_s: float) -> list[int]:
+    before = set(fault.get("details_start", {}).get("workers_before", []))
+    later = {p["pid"] for p in run.procs if p["role"] == "worker"
+             and start + 1 <= float(p["t"]) <= end + horizon_s}
+    return sorted(later - before)
+
+
+def _fault_facts(run: Run, fault: dict[str, Any], window_end: float, horizon_s: float
+                 ) -> dict[str, Any]:
+    """The fields of a fault's row that only its kind of fault has."""
+    start, end = float(fault["start"]), float(fault["end"])
+    name = fault["name"]
+    if name == "audit_unwritable":
+        return {"audit": _audit_during_fault(run, fault, start, end)}
+    if name == "invalid_reload":
+        return _invalid_reload_facts(run, start, end, window_end)
+    if name == "redis_restart":
+        return {"policy": _policy_during_outage(run, start, end, window_end)}
+    if name == "worker_kill":
+        return {"replacement_pids": _replacement_pids(run, fault, start, end, horizon_s)}
+    return {}
 
 
 def _fault_row(run: Run, fault: dict[str, Any], settle_s: float, horizon_s: float
@@ -235,46 +335,7 @@ def _fault_row(run: Run, fault: dict[str, Any], settle_s: float, horizon_s: floa
     }
     if fault.get("error"):
         row["error"] = fault["error"]
-    name = fault["name"]
-    if name == "audit_unwritable":
-        # From the moment prlimit returned (lines stat() did not count may land just before).
-        applied = float(fault.get("details_start", {}).get("applied_at") or start)
-        restored = float(fault.get("details_end", {}).get("restored_at") or end)
-        during = run.audit_t[_between(run.audit_t, applied + AUDIT_SLACK_S,
-                                      restored - AUDIT_SLACK_S)]
-        after = [t for t in run.audit_t[bisect_left(run.audit_t, end):] if t >= end]
-        grew = None
-        if "audit_bytes_before_restore" in fault.get("details_end", {}):
-            grew = fault["details_end"]["audit_bytes_before_restore"] \
-                - fault.get("details_start", {}).get("audit_bytes", 0)
-        row["audit"] = {"lines_during": len(during), "bytes_written_during": grew,
-                        "first_line_after_s": round(after[0] - end, 2) if after else None}
-    if name == "invalid_reload":
-        refused = [e for e in run.log if e.get("t") and start <= e["t"] <= window_end
-                   and str(e.get("message")).startswith("configuration change refused")]
-        row["refused_log_lines"] = len(refused)
-        # Two seconds after the restore the next valid reload is still at least a second away.
-        row["versions"] = {"before": _version_at(run, start), "after": _version_at(run, end + 2)}
-    if name == "redis_restart":
-        policy_callers = Counter(_label(r) for r in run.results[_between(run.result_t0, start,
-                                                                         window_end)]
-                                 if r.get("kind") == "policy")
-        policy_vendor = sum(1 for v in run.vendor[_between(run.vendor_t, start, end)]
-                            if str(v.get("path", "")).endswith("/respondents"))
-        # The new redis-server is empty (nothing persisted) until the harness writes the
-        # opt-outs again: a request in between finds no opt-out and is forwarded.
-        ignored = sum(1 for r, c in zip(run.results[_between(run.result_t0, start, window_end)],
-                                        run.categories[_between(run.result_t0, start,
-                                                                window_end)], strict=True)
-                      if c == "opt_out_ignored")
-        row["policy"] = {"callers": dict(policy_callers.most_common()),
-                         "vendor_during_outage": policy_vendor,
-                         "opt_out_ignored_in_window": ignored}
-    if name == "worker_kill":
-        before = set(fault.get("details_start", {}).get("workers_before", []))
-        later = {p["pid"] for p in run.procs if p["role"] == "worker"
-                 and start + 1 <= float(p["t"]) <= end + horizon_s}
-        row["replacement_pids"] = sorted(later - before)
+    row.update(_fault_facts(run, fault, window_end, horizon_s))
     return row
 
 
@@ -328,7 +389,42 @@ def _judge_growth(minutes: dict[str, Any], base: int, last: int) -> dict[str, An
     return out
 
 
+def _faults(run: Run, faults: list[dict[str, Any]], settle_s: float
+            ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """A row per one-off fault of ``faults`` (sorted by start) and the summary of the valid
+    reloads."""
+    one_off = [f for f in faults if f["name"] != "reload"]
+    starts = [float(f["start"]) for f in one_off]
+    rows = []
+    for i, fault in enumerate(one_off):
+        horizon = (starts[i + 1] - float(fault["end"])) if i + 1 < len(starts) else 60.0
+        rows.append(_fault_row(run, fault, settle_s, max(settle_s, horizon)))
+    reloads = _reloads(run, [f for f in faults if f["name"] == "reload"],
+                       [(float(f["start"]), float(f["end"]) + settle_s) for f in one_off])
+    return rows, reloads
+
+
+def _totals(run: Run, per_minute: dict[str, Any]) -> dict[str, Any]:
+    """Counts over the whole soak: requests, outcomes, vendor, audit lines, CPU."""
+    totals = Counter(run.categories)
+    answered = [r for r in run.results if "status" in r]
+    duration = run.t_end - run.t0
+    return {"requests": len(run.results), "answered": len(answered),
+            "categories": dict(totals.most_common()),
+            "statuses": dict(Counter(_label(r) for r in run.results).most_common()),
+            "by_kind": {k: dict(Counter(_label(r) for r in run.results
+                                        if r.get("kind") == k).most_common(6))
+                        for k in sorted({str(r.get("kind")) for r in run.results})},
+            "achieved_rps": len(run.results) / duration if duration else None,
+            "vendor_received": len(run.vendor),
+            "vendor": dict(Counter(_vendor_label(v) for v in run.vendor).most_common()),
+            "audit_lines": len(run.audit),
+            "cpu_other_cores_mean": _mean(per_minute["cpu_other_cores"]),
+            "cpu_run_cores_mean": _mean(per_minute["cpu_run_cores"])}
+
+
 def analyze(out: Path) -> dict[str, Any]:
+    """The summary of the run whose files are in ``out``, its targets judged."""
     run = Run(out)
     meta = run.meta
     minutes_run = max(1, round((run.t_end - run.t0) / 60))
@@ -338,16 +434,8 @@ def analyze(out: Path) -> dict[str, Any]:
     fine = per_minute if plot_bin == 60.0 else series(run, plot_bin)
     base = baseline_minute(meta["minutes"])
     last = min(minutes_run, per_minute["bins"])
-
     faults = sorted(run.faults, key=lambda f: f["start"])
-    one_off = [f for f in faults if f["name"] != "reload"]
-    starts = [float(f["start"]) for f in one_off]
-    rows = []
-    for i, fault in enumerate(one_off):
-        horizon = (starts[i + 1] - float(fault["end"])) if i + 1 < len(starts) else 60.0
-        rows.append(_fault_row(run, fault, settle_s, max(settle_s, horizon)))
-    reloads = _reloads(run, [f for f in faults if f["name"] == "reload"],
-                       [(float(f["start"]), float(f["end"]) + settle_s) for f in one_off])
+    rows, reloads = _faults(run, faults, settle_s)
 
     intents = checks.audit_intents(run.vendor, run.audit)
     proxy_5xx = checks.proxy_5xx_for_answered(run.results, run.vendor_by_rid)
@@ -358,23 +446,9 @@ def analyze(out: Path) -> dict[str, Any]:
     p99_last = p99[last - 1] if last <= len(p99) else None
     proxy_pids = sorted({p["pid"] for p in run.procs if p["role"] == "proxy"})
     log_levels = Counter((e.get("level"), str(e.get("message"))[:90]) for e in run.log)
-    totals = Counter(run.categories)
-    answered = [r for r in run.results if "status" in r]
-    duration = run.t_end - run.t0
     summary: dict[str, Any] = {
         "meta": meta,
-        "totals": {"requests": len(run.results), "answered": len(answered),
-                   "categories": dict(totals.most_common()),
-                   "statuses": dict(Counter(_label(r) for r in run.results).most_common()),
-                   "by_kind": {k: dict(Counter(_label(r) for r in run.results
-                                               if r.get("kind") == k).most_common(6))
-                               for k in sorted({str(r.get("kind")) for r in run.results})},
-                   "achieved_rps": len(run.results) / duration if duration else None,
-                   "vendor_received": len(run.vendor),
-                   "vendor": dict(Counter(_vendor_label(v) for v in run.vendor).most_common()),
-                   "audit_lines": len(run.audit),
-                   "cpu_other_cores_mean": _mean(per_minute["cpu_other_cores"]),
-                   "cpu_run_cores_mean": _mean(per_minute["cpu_run_cores"])},
+        "totals": _totals(run, per_minute),
         "faults": rows, "reloads": reloads,
         "reload_times_s": [round(float(f["start"]) - run.t0, 1) for f in faults
                            if f["name"] == "reload"],

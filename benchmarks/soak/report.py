@@ -1,9 +1,10 @@
 """``REPORT.md`` and its plots from a soak summary (``benchmarks.soak.analysis.analyze``).
 
 Plots, one point per minute (per 10 s for runs shorter than 10 minutes, where minutes are too
-few to show a shape), with the fault windows shaded and the valid reloads dotted: latency percentiles, throughput and errors,
-RSS per process, open file descriptors, event-loop lag. No value of a payload is ever written:
-PII hits are shown masked (first three characters and the length).
+few to show a shape), with the fault windows shaded and the valid reloads dotted: latency
+percentiles, throughput and errors, RSS per process, open file descriptors, event-loop lag. No
+value of a payload is ever written: PII hits are shown masked (first three characters and the
+length).
 """
 
 from __future__ import annotations
@@ -80,87 +81,101 @@ def _detail(row: dict[str, Any]) -> str:
         parts.append(f"`{d.get('command', '?')}`; audit lines during: "
                      f"{audit.get('lines_during')}"
                      + (f" (file grew by {grew} bytes)" if grew is not None else "")
-                     + f", first line after restore: {_f(audit.get('first_line_after_s'), 2, ' s')}")
+                     + ", first line after restore: "
+                     + _f(audit.get("first_line_after_s"), 2, " s"))
     if row.get("error"):
         parts.append(f"error: {row['error']}")
     return "; ".join(parts)
 
 
-def _plots(summary: dict[str, Any], out: Path) -> list[str]:
-    import matplotlib
+class _Canvas:
+    """What every plot shares: the x positions of the bins, the fault windows shaded and the
+    valid reloads dotted on each, and the files written."""
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    def __init__(self, summary: dict[str, Any], out: Path, plt: Any) -> None:
+        unit = 60.0
+        self.plt = plt
+        self.out = out
+        self.series: dict[str, Any] = summary["plot_series"]
+        self.bin_s: float = self.series["bin_s"]
+        self.xs = [(i + 0.5) * self.bin_s / unit for i in range(self.series["bins"])]
+        self.shades = [(f["start_s"] / unit, max(f["end_s"], f["start_s"] + 1) / unit, f["name"])
+                       for f in summary["faults"]]
+        self.reloads = [t / unit for t in summary.get("reload_times_s", [])]
+        self.colours = [plt.get_cmap("tab20")(i) for i in range(20)]
+        self.written: list[str] = []
 
-    s = summary["plot_series"]
-    bin_s = s["bin_s"]
-    unit = 60.0
-    xs = [(i + 0.5) * bin_s / unit for i in range(s["bins"])]
-    shades = [(f["start_s"] / unit, max(f["end_s"], f["start_s"] + 1) / unit, f["name"])
-              for f in summary["faults"]]
-
-    reloads = [t / unit for t in summary.get("reload_times_s", [])]
-
-    def shade(ax: Any) -> None:
-        for t in reloads:  # valid contract reloads: thin dotted lines
+    def shade(self, ax: Any) -> None:
+        """Mark the reloads and the fault windows on ``ax``; label its x axis, grid it."""
+        for t in self.reloads:  # valid contract reloads: thin dotted lines
             ax.axvline(t, color="grey", linestyle=":", linewidth=0.8)
-        for start, end, name in shades:
+        for start, end, name in self.shades:
             ax.axvspan(start, end, color="tab:red", alpha=0.15)
             ax.annotate(name, (start, 1.0), xycoords=("data", "axes fraction"), rotation=90,
                         fontsize=6, va="top", ha="right", color="tab:red")
         ax.set_xlabel("minutes since the soak started")
         ax.grid(alpha=0.3)
 
-    written = []
-
-    def save(fig: Any, name: str) -> None:
+    def save(self, fig: Any, name: str) -> None:
+        """Write ``fig`` as ``name`` in the out directory and close it."""
         fig.tight_layout()
-        fig.savefig(out / name, dpi=110)
-        plt.close(fig)
-        written.append(name)
+        fig.savefig(self.out / name, dpi=110)
+        self.plt.close(fig)
+        self.written.append(name)
 
-    fig, ax = plt.subplots(figsize=(9, 4))
+
+def _latency_plot(c: _Canvas) -> None:
+    s = c.series
+    fig, ax = c.plt.subplots(figsize=(9, 4))
     for key in ("p50", "p95", "p99"):
-        ax.plot(xs, _nan(s["latency_ms"][key]), marker=".", label=key)
+        ax.plot(c.xs, _nan(s["latency_ms"][key]), marker=".", label=key)
     ax.set_yscale("log")
     ax.set_ylabel("latency (ms)")
-    ax.set_title(f"Latency per {bin_s:g} s (answered requests)")
+    ax.set_title(f"Latency per {c.bin_s:g} s (answered requests)")
     ax.legend()
-    shade(ax)
-    save(fig, "latency.png")
+    c.shade(ax)
+    c.save(fig, "latency.png")
 
-    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(9, 6), sharex=True)
-    ok = [c.get("ok", 0) / bin_s for c in s["categories"]]
+
+def _throughput_plot(c: _Canvas) -> None:
+    s, xs, bin_s = c.series, c.xs, c.bin_s
+    fig, (ax1, ax2) = c.plt.subplots(2, 1, figsize=(9, 6), sharex=True)
+    ok = [cats.get("ok", 0) / bin_s for cats in s["categories"]]
     answered = [n / bin_s for n in s["answered"]]
     ax1.plot(xs, answered, marker=".", label="answered / s")
     ax1.plot(xs, ok, marker=".", label="2xx / s")
     ax1.set_ylabel("requests / s")
     ax1.legend()
     ax1.grid(alpha=0.3)
-    kinds = sorted({k for c in s["categories"] for k in c} - {"ok", "policy_refused"})
+    kinds = sorted({k for cats in s["categories"] for k in cats} - {"ok", "policy_refused"})
     for kind in kinds:
-        ax2.plot(xs, [c.get(kind, 0) for c in s["categories"]], marker=".", label=kind)
+        ax2.plot(xs, [cats.get(kind, 0) for cats in s["categories"]], marker=".", label=kind)
     ax2.set_ylabel(f"errors per {bin_s:g} s")
     if kinds:
         ax2.legend(fontsize=7)
-    shade(ax1)
-    shade(ax2)
+    c.shade(ax1)
+    c.shade(ax2)
     ax1.set_title("Throughput and errors")
-    save(fig, "throughput.png")
+    c.save(fig, "throughput.png")
 
-    colours = [plt.get_cmap("tab20")(i) for i in range(20)]
-    fig, ax = plt.subplots(figsize=(9, 4.5))
-    for i, (key, values) in enumerate(sorted(s["pid_rss"].items())):
-        ax.plot(xs, _nan(values, MB), marker=".", label=key, linewidth=1,
+
+def _rss_plot(c: _Canvas) -> None:
+    colours = c.colours
+    fig, ax = c.plt.subplots(figsize=(9, 4.5))
+    for i, (key, values) in enumerate(sorted(c.series["pid_rss"].items())):
+        ax.plot(c.xs, _nan(values, MB), marker=".", label=key, linewidth=1,
                 color=colours[i % len(colours)])
     ax.set_ylabel("RSS (MiB)")
     ax.set_title("RSS per process (median per bin)")
     ax.legend(fontsize=6, ncol=2)
-    shade(ax)
-    save(fig, "rss.png")
+    c.shade(ax)
+    c.save(fig, "rss.png")
 
-    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(9, 7), sharex=True)
-    fds = sorted((key[:-4], values) for key, values in s["process"].items()
+
+def _fds_plot(c: _Canvas) -> None:
+    xs, colours = c.xs, c.colours
+    fig, (ax1, ax2) = c.plt.subplots(2, 1, figsize=(9, 7), sharex=True)
+    fds = sorted((key[:-4], values) for key, values in c.series["process"].items()
                  if key.endswith(":fds"))
     for i, (name, values) in enumerate(f for f in fds if not f[0].startswith("proxy ")):
         ax1.plot(xs, _nan(values), marker=".", label=name, color=colours[i % len(colours)])
@@ -173,23 +188,35 @@ def _plots(summary: dict[str, Any], out: Path) -> list[str]:
     for ax in (ax1, ax2):
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=7, ncol=2)
-        shade(ax)
-    save(fig, "fds.png")
+        c.shade(ax)
+    c.save(fig, "fds.png")
 
-    fig, ax = plt.subplots(figsize=(9, 4))
-    ax.plot(xs, _nan(s["lag_max_ms"]), marker=".", label="worst")
-    ax.plot(xs, _nan(s["lag_p99_ms"]), marker=".", label="p99 (histogram bucket bound)")
+
+def _lag_plot(c: _Canvas) -> None:
+    fig, ax = c.plt.subplots(figsize=(9, 4))
+    ax.plot(c.xs, _nan(c.series["lag_max_ms"]), marker=".", label="worst")
+    ax.plot(c.xs, _nan(c.series["lag_p99_ms"]), marker=".", label="p99 (histogram bucket bound)")
     ax.set_ylabel("event-loop lag (ms)")
     ax.set_title("Proxy event-loop lag")
     ax.legend()
-    shade(ax)
-    save(fig, "lag.png")
-    return written
+    c.shade(ax)
+    c.save(fig, "lag.png")
 
 
-def render(summary: dict[str, Any], images: list[str]) -> str:
+def _plots(summary: dict[str, Any], out: Path) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    canvas = _Canvas(summary, out, plt)
+    for draw in (_latency_plot, _throughput_plot, _rss_plot, _fds_plot, _lag_plot):
+        draw(canvas)
+    return canvas.written
+
+
+def _introduction(summary: dict[str, Any]) -> list[str]:
     meta = summary["meta"]
-    totals = summary["totals"]
     minutes = meta["minutes"]
     lines = [
         f"# Soak report: {minutes:g} minutes",
@@ -208,8 +235,13 @@ def render(summary: dict[str, Any], images: list[str]) -> str:
                   "injected once, in shorter windows. The growth and latency targets compare "
                   f"minute {summary['baseline_minute']} with minute {summary['last_minute']} and "
                   "say little about a 30-minute soak."), ""]
+    return lines
+
+
+def _load_section(summary: dict[str, Any]) -> list[str]:
+    meta, totals = summary["meta"], summary["totals"]
     cap = meta.get("capacity", {})
-    lines += [
+    return [
         "## Load",
         "",
         f"- Capacity of the redacting route (closed loop, {cap.get('concurrency', '?')} "
@@ -233,6 +265,11 @@ def render(summary: dict[str, Any], images: list[str]) -> str:
         f"- Statuses: {_counts(totals['statuses'], 10)}.",
         f"- Vendor: {_counts(totals['vendor'], 10)}.",
         "",
+    ]
+
+
+def _targets_section(summary: dict[str, Any]) -> list[str]:
+    lines = [
         "## Targets",
         "",
         "| target | measured | verdict |",
@@ -240,7 +277,12 @@ def render(summary: dict[str, Any], images: list[str]) -> str:
     ]
     for row in summary["targets"]:
         lines.append(f"| {row['target']} | {row['measured']} | {_VERDICT[row['met']]} |")
-    lines += [
+    return lines
+
+
+def _faults_section(summary: dict[str, Any]) -> list[str]:
+    meta = summary["meta"]
+    lines = [
         "",
         "## Faults",
         "",
@@ -260,8 +302,13 @@ def render(summary: dict[str, Any], images: list[str]) -> str:
             f"| {row['name']} | {window} | {_counts(row['callers'])} | {_counts(row['vendor'])} "
             f"| {_readiness(row['readiness'])} | {_f(row['service_recovery_s'], 1, ' s')} | "
             f"{_detail(row)} |")
+    return lines
+
+
+def _reloads_and_fault_kinds(summary: dict[str, Any]) -> list[str]:
+    meta = summary["meta"]
     r = summary["reloads"]
-    lines += [
+    lines = [
         "",
         (f"Valid contract reloads (every {meta.get('reload_every_s', 30):g} s): {r['count']} "
         f"written, {r['applied']} seen applied by `/readyz` (median {_f(r['apply_s_median'], 2)}"
@@ -277,11 +324,15 @@ def render(summary: dict[str, Any], images: list[str]) -> str:
         if row["name"] not in seen:
             seen.add(row["name"])
             lines.append(f"- `{row['name']}`: {row['description']}.")
+    return lines
+
+
+def _checks_section(summary: dict[str, Any]) -> list[str]:
     c = summary["checks"]
     intents = c["audit_intents"]
     p = c["proxy_5xx"]
     pii = c["pii"]
-    lines += [
+    lines = [
         "",
         "## Checks",
         "",
@@ -311,8 +362,33 @@ def render(summary: dict[str, Any], images: list[str]) -> str:
     lines += ["", "**Proxy log** (top messages):", ""]
     for entry in summary["log_messages"]:
         lines.append(f"- {entry['level']}: {entry['message']} x{entry['count']}")
+    return lines
+
+
+def _minute_row(pm: dict[str, Any], i: int) -> str:
+    """One row of the per-minute table: bin ``i`` of the per-minute series ``pm``."""
+    proc = pm["process"]
+
+    def cell(key: str, scale: float = 1.0) -> str:
+        values = proc.get(key)
+        value = values[i] if values else None
+        return _f(value / scale if value is not None else None, 0 if scale == 1.0 else 1)
+
+    cats = pm["categories"][i]
+    errors = {k: v for k, v in cats.items() if k not in ("ok", "policy_refused")}
+    return (
+        f"| {i + 1} | {pm['answered'][i]} | {_f(cats.get('ok', 0) / pm['bin_s'])} | "
+        f"{_f(pm['latency_ms']['p50'][i])} | {_f(pm['latency_ms']['p95'][i])} | "
+        f"{_f(pm['latency_ms']['p99'][i])} | {_counts(errors, 3)} | "
+        f"{cell('proxy:rss', MB)} | {cell('workers:rss', MB)} | {cell('proxy:fds')} "
+        f"| {cell('workers:fds')} | {_f(pm['lag_max_ms'][i])} | "
+        f"{_f(pm.get('cpu_run_cores', [None] * pm['bins'])[i], 2)} / "
+        f"{_f(pm.get('cpu_other_cores', [None] * pm['bins'])[i], 2)} |")
+
+
+def _per_minute_section(summary: dict[str, Any]) -> list[str]:
     pm = summary["per_minute"]
-    lines += [
+    lines = [
         "",
         "## Per minute",
         "",
@@ -321,26 +397,13 @@ def render(summary: dict[str, Any], images: list[str]) -> str:
          "(cores) |"),
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    proc = pm["process"]
+    lines += [_minute_row(pm, i) for i in range(pm["bins"])]
+    return lines
 
-    def cell(key: str, i: int, scale: float = 1.0) -> str:
-        values = proc.get(key)
-        value = values[i] if values else None
-        return _f(value / scale if value is not None else None, 0 if scale == 1.0 else 1)
 
-    for i in range(pm["bins"]):
-        cats = pm["categories"][i]
-        errors = {k: v for k, v in cats.items() if k not in ("ok", "policy_refused")}
-        lines.append(
-            f"| {i + 1} | {pm['answered'][i]} | {_f(cats.get('ok', 0) / pm['bin_s'])} | "
-            f"{_f(pm['latency_ms']['p50'][i])} | {_f(pm['latency_ms']['p95'][i])} | "
-            f"{_f(pm['latency_ms']['p99'][i])} | {_counts(errors, 3)} | "
-            f"{cell('proxy:rss', i, MB)} | {cell('workers:rss', i, MB)} | {cell('proxy:fds', i)} "
-            f"| {cell('workers:fds', i)} | {_f(pm['lag_max_ms'][i])} | "
-            f"{_f(pm.get('cpu_run_cores', [None] * pm['bins'])[i], 2)} / "
-            f"{_f(pm.get('cpu_other_cores', [None] * pm['bins'])[i], 2)} |")
-    lines += ["", "## Growth (median of the minute)", "",
-              (f"| process | minute {summary['baseline_minute']} | minute "
+def _growth_section(summary: dict[str, Any]) -> list[str]:
+    lines = ["", "## Growth (median of the minute)", "",
+             (f"| process | minute {summary['baseline_minute']} | minute "
               f"{summary['last_minute']} | growth |"), "|---|---|---|---|"]
     for key, entry in sorted(summary["growth"].items()):
         scale = MB if key.endswith(":rss") else 1.0
@@ -350,7 +413,11 @@ def render(summary: dict[str, Any], images: list[str]) -> str:
             f"{unit} | {_f(entry['last'] / scale if entry['last'] is not None else None, 1)}"
             f"{unit} | {_f(entry['growth'] * 100 if entry['growth'] is not None else None, 1)}"
             " % |")
-    lines += ["", "## Plots", ""]
+    return lines
+
+
+def _plots_and_files(images: list[str]) -> list[str]:
+    lines = ["", "## Plots", ""]
     for image in images:
         lines.append(f"![{image}]({image})")
     lines += ["", "## Files", "",
@@ -359,6 +426,22 @@ def render(summary: dict[str, Any], images: list[str]) -> str:
               "`metrics.ndjson`, `readiness.ndjson`, `proxy.log`, `summary.json` (every figure "
               "of this report). Re-render with `python -m benchmarks.soak --report-only --out "
               "DIR`."), ""]
+    return lines
+
+
+def render(summary: dict[str, Any], images: list[str]) -> str:
+    """The Markdown of ``REPORT.md`` for ``summary``, linking ``images``."""
+    lines = [
+        *_introduction(summary),
+        *_load_section(summary),
+        *_targets_section(summary),
+        *_faults_section(summary),
+        *_reloads_and_fault_kinds(summary),
+        *_checks_section(summary),
+        *_per_minute_section(summary),
+        *_growth_section(summary),
+        *_plots_and_files(images),
+    ]
     return "\n".join(lines)
 
 
