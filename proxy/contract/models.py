@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from proxy.contract.categories import check_category
 from proxy.contract.settings import SecretSource
 from recognizers.custom import DetectionConfig
 
@@ -90,6 +91,13 @@ class FieldRule(BaseModel):
     buckets: tuple[float, ...] | None = Field(default=None, min_length=1)  # or boundaries
     # tokenize
     format: TokenFormat | None = None
+    # What kind of personal data this is (proxy.contract.categories), for the data map.
+    category: str | None = None
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str | None) -> str | None:
+        return None if value is None else check_category(value)
 
     @model_validator(mode="before")
     @classmethod
@@ -364,6 +372,9 @@ class VendorContract(BaseModel):
     mode: Mode = Mode.ENFORCE  # shadow: roll a new contract out without breaking the vendor
     # Allow list, deny list and custom recognizers for this vendor's free text.
     detection: DetectionConfig = Field(default_factory=DetectionConfig)
+    # Records of processing (GDPR Art. 30), shown by the data map; empty ones are warned about.
+    retention: str | None = None  # how long the vendor keeps what it receives
+    processing_agreement: str | None = None  # reference of the signed DPA (Art. 28)
     routes: tuple[Route, ...] = Field(min_length=1)
 
     @field_validator("vendor")

@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from proxy.contract.models import Action, VendorContract
 from proxy.contract.subjects import compile_subject
 
+# GDPR Art. 6(1) (a) to (f).
+LegalBasis = Literal["consent", "contract", "legal_obligation", "vital_interests", "public_task",
+                     "legitimate_interests"]
 _ID = re.compile(r"[a-z][a-z0-9_]{0,62}")
 _COUNTRY = re.compile(r"[A-Z]{2}")
 
@@ -42,7 +46,7 @@ class Purpose(BaseModel):
     opt_out: bool = False  # people may object to this purpose (marketing, market research)
     survives_erasure: bool = False  # e.g. legal obligations: kept after an erasure request
     # Records of processing (GDPR Art. 30), shown by the data map (proxy.config.datamap).
-    legal_basis: str | None = None  # Art. 6(1): consent, contract, legal_obligation, ...
+    legal_basis: LegalBasis | None = None  # Art. 6(1)
     data_subjects: tuple[str, ...] = ()  # customers, prospects, employees, ...
 
     @field_validator("id")
