@@ -93,8 +93,8 @@ class AdminSettings(BaseModel):
     """The admin listener: /metrics, /healthz, /readyz, apart from the proxy's own port.
 
     In a pod the kubelet probes the pod IP, so deployments set ``host: 0.0.0.0`` here while the
-    proxy port stays on 127.0.0.1. ``token`` is read but not yet enforced (reserved for
-    protecting future admin actions such as reload).
+    proxy port stays on 127.0.0.1. ``token`` guards the data map (``/datamap``, its CSV and
+    JSON; proxy.server.datamap_page); without it the data map answers 403.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -60,6 +60,7 @@ from prometheus_client.utils import floatToGoString
 
 from proxy.enforce.report import MessageReport
 from proxy.observe.audit import AuditRecord
+from proxy.observe.evidence import Evidence
 
 log = logging.getLogger("proxy.observe.metrics")
 
@@ -329,6 +330,7 @@ class ProxyMetrics:
         self._version: str | None = None
         self._version_lock = threading.Lock()
         self._status_labels: dict[int, str] = {}
+        self.evidence = Evidence()  # the data map's live counts (proxy.observe.evidence)
 
     # -- wiring ---------------------------------------------------------------------------------
 
@@ -359,6 +361,7 @@ class ProxyMetrics:
         try:
             with self._lock:
                 self._observe(record)
+            self.evidence.observe(record)
         except Exception:  # a metrics bug must not turn into a failed request
             log.exception("metrics: could not observe an exchange")
 

@@ -9,6 +9,8 @@ port stays on 127.0.0.1.
   sink takes lines (proxy.observe.audit_trail; while it does not, each probe tries one line) and the
   proxy is not draining; otherwise 503. The body names each check, never a value.
 - ``/metrics``: the Prometheus text format of the proxy's own registry.
+- ``/datamap`` (and ``.csv``, ``.json``): the records of processing next to live evidence,
+  behind the admin token (proxy.server.datamap_page).
 
 ``AdminState`` is the shared, mutable view the app reads: whoever reloads contracts replaces
 ``config``; whoever shuts down sets ``draining`` (an ``asyncio.Event``) so readiness turns false
@@ -26,6 +28,7 @@ from aiohttp import web
 from proxy.config.loader import LoadedConfig
 from proxy.observe.audit_trail import AuditTrail
 from proxy.observe.metrics import CONTENT_TYPE, ProxyMetrics
+from proxy.server.datamap_page import add_datamap_routes
 
 
 @dataclass
@@ -37,6 +40,7 @@ class AdminState:
     config: LoadedConfig | None = None
     audit: AuditTrail | None = None
     draining: asyncio.Event = field(default_factory=asyncio.Event)
+    token: bytes | None = None  # admin.token: guards the data map (none: the map answers 403)
 
     def start_draining(self) -> None:
         """Readiness false from now on (graceful shutdown)."""
@@ -80,4 +84,5 @@ def build_admin_app(state: AdminState) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
+    add_datamap_routes(app, lambda: state.config, state.metrics.evidence.snapshot, state.token)
     return app

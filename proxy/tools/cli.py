@@ -36,6 +36,7 @@ from proxy.server.loop import settle_gc
 from proxy.server.loop_lag import LoopLagMonitor
 from proxy.server.protocol import make_runner
 from proxy.server.reload import ConfigReloader
+from proxy.tools.datamap_cli import add_datamap_command, admin_token
 from proxy.tools.policy_cli import add_policy_commands, start_policy_admin
 from recognizers.settings import AnalyzerSettings
 
@@ -152,7 +153,8 @@ async def _serve(config: LoadedConfig, host: str, port: int, overrides: dict[str
         stack.callback(audit.close)
         pool = DetectionPool(analyzer_settings_for(config))
         stack.push_async_callback(pool.close)
-        admin = AdminState(metrics=metrics, detector=pool, config=config, audit=audit)
+        admin = AdminState(metrics=metrics, detector=pool, config=config, audit=audit,
+                           token=admin_token(config))
         listening: dict[str, str | None] = {"admin": None, "policy_admin": None,
                                             "partners": None}
         admin_settings = config.settings.admin
@@ -370,6 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
     reconcile.add_argument("files", nargs="+", help="audit files (JSON lines)")
     reconcile.set_defaults(func=cmd_audit_reconcile)
     add_policy_commands(sub)  # consent, disclosures (proxy.tools.policy_cli)
+    add_datamap_command(sub)  # records of processing from the files (proxy.tools.datamap_cli)
     return parser
 
 
