@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install check clean model
+.PHONY: demo test install check clean model browser
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (Python 3.11) on PATH"; exit 1; }
@@ -13,13 +13,28 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# The data map's browser tests (tests/functional/test_datamap_browser_functional.py) drive the
+# distribution's Chromium and chromedriver with selenium. Installed only when missing and only
+# where apt-get exists (as root, or with sudo); when it cannot be done the tests fail and say so.
+SUDO := $(shell if [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then echo sudo; fi)
+browser:
+	@if command -v chromedriver >/dev/null 2>&1 && { command -v chromium >/dev/null 2>&1 || \
+		command -v chromium-browser >/dev/null 2>&1; }; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		echo "installing chromium and chromium-driver (browser tests of the data map)"; \
+		{ $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install \
+			-y -qq chromium chromium-driver >/dev/null; } || \
+		echo "could not install chromium: the browser tests will fail"; \
+	else echo "no chromium, no apt-get: install Chromium and chromedriver for the browser tests"; \
+	fi
+
+install: $(STAMP) browser
 
 demo: $(STAMP)
 	$(BIN)/python -m proxy.tools.demo --config config
 
 # lint-imports: the packages of proxy/ import only downward, without cycles (pyproject.toml).
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 

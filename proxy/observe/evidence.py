@@ -4,7 +4,8 @@
 ``AuditRecord``; it counts exchanges, the request paths sent per action (the data map turns them
 into data categories), paths dropped, entities redacted by type, requests and records blocked by
 the policy by reason, fail-closed answers by reason, schema drift (paths no contract names),
-shadow-mode would-reject counts, and the time of the last disclosure per vendor.
+shadow-mode would-reject counts, and the time of the last disclosure per vendor. A shadow-mode
+exchange is forwarded as it came, so every path it carried counts as sent with ``shadow``.
 
 Keys hold what the audit record holds: contract names, reason codes, entity types and audit
 paths (value-free). Distinct keys are bounded (``max_keys``); past that, new paths count under
@@ -87,12 +88,16 @@ class Evidence:
             for why, count in (record.policy.get("blocked") or {}).items():
                 out.append((("blocked_records", vendor, str(why)), int(count)))
         report = record.request
-        if record.outcome != "rejected":
+        if record.mode == "shadow" and record.outcome != "rejected":
+            # Forwarded as it came: what the contract would keep, change or drop all left.
+            for path in {*report.kept, *report.transformed, *report.dropped}:
+                out.append((("sent", vendor, route, path, "shadow"), 1))
+        elif record.outcome != "rejected":
             for path in report.kept:
                 out.append((("sent", vendor, route, path, "kept"), 1))
             for path, action in report.transformed.items():
                 out.append((("sent", vendor, route, path, action), 1))
-        if report.dropped_count:
+        if report.dropped_count and record.mode != "shadow":
             out.append((("dropped", vendor, route), report.dropped_count))
         for path in report.unlisted:
             out.append((("drift", vendor, route, path), 1))

@@ -26,7 +26,8 @@ table{border-collapse:collapse;width:100%;margin:.4em 0}
 th,td{border:1px solid #ccc;padding:.3em .45em;vertical-align:top;text-align:left}
 th{background:#f0f0f0}td.n{text-align:right;font-variant-numeric:tabular-nums}
 ul.warnings li{margin:.15em 0}ul.warnings li::marker{content:"\\26A0  ";color:#b15c00}
-table.fields{margin:0;font-size:.92em}table.fields td{border-color:#e3e3e3}
+table.fields{margin:0;font-size:.88em;width:auto}
+table.fields td{border-color:#e3e3e3;padding:.12em .3em;white-space:nowrap}
 .kept{color:#8a1c1c;font-weight:600}.dropped{color:#777}
 .redacted,.pseudonymized,.tokenized,.generalized,.masked{color:#1d5e9e}
 .suggested{font-style:italic;color:#666}.sensitive{background:#fde8e8}
@@ -38,7 +39,8 @@ _ACTION_ORDER = ("kept", "pseudonymized", "tokenized", "generalized", "masked", 
 # Audit transform names -> the words of the page (audit records write the action itself).
 _AUDIT_ACTIONS = {"keep": "kept", "kept": "kept", "redact": "redacted", "mask": "masked",
                   "pseudonymize": "pseudonymized", "generalize": "generalized",
-                  "tokenize": "tokenized", "injected": "injected"}
+                  "tokenize": "tokenized", "injected": "injected",
+                  "shadow": "sent unenforced (shadow mode)"}
 
 
 def _e(value: object) -> str:
@@ -131,7 +133,7 @@ def vendor_evidence(data_map: DataMap, evidence: dict[str, Any], vendor: str) ->
         actions: Counter[str] = Counter()
         for v, route, path, action, count in rows.get("sent", []):
             if v == vendor:
-                by_category[categories.get((route, path), "unlabeled")] += int(count)
+                by_category[categories.get((route, path), "not in the contract")] += int(count)
                 actions[_AUDIT_ACTIONS.get(action, action)] += int(count)
         dropped = sum(int(r[-1]) for r in rows.get("dropped", []) if r[0] == vendor)
         if dropped:

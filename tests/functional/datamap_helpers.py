@@ -129,10 +129,10 @@ def contact(customer_id: str, country: str = "DE", birth_date: str = "1980-04-02
             "note": f"Call {NAME} at {PHONE}, card {CARD}", "internal_score": 7, **extra}
 
 
-async def send_traffic(proxy: DataMapProxy) -> None:
+async def send_traffic(session: aiohttp.ClientSession, url: str) -> None:
     """Forwarded, blocked (minor, transfer, opt-out, erasure), fail-closed, drift, shadow."""
-    post = proxy.session.post
-    crm = proxy.url + "/crm/v1/contacts"
+    post = session.post
+    crm = url + "/crm/v1/contacts"
     batch = {"contacts": [contact("c-ok", ssn=SSN), contact("c-minor", birth_date="2020-01-01"),
                           contact("c-opted"), contact("c-erased"),
                           contact("c-far", country="GB")]}
@@ -142,11 +142,11 @@ async def send_traffic(proxy: DataMapProxy) -> None:
     assert resp.status == 403
     resp = await post(crm, data=b"{not json", headers={"Content-Type": "application/json"})
     assert resp.status == 400
-    resp = await post(proxy.url + "/survey/v1/responses",
+    resp = await post(url + "/survey/v1/responses",
                       json={"respondent": {"email": EMAIL, "phone": PHONE, "name": NAME},
                             "answer": f"I am {NAME}, call {PHONE}"})
     assert resp.status == 200
-    resp = await proxy.session.get(proxy.url + f"/nobody/{EMAIL}")
+    resp = await session.get(url + f"/nobody/{EMAIL}")
     assert resp.status == 404
 
 

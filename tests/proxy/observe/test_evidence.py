@@ -44,7 +44,10 @@ def test_counts_since_start_and_over_24_hours() -> None:
     total, recent = snap["since_start"], snap["last_24h"]
     assert ["acme", "POST /v1/x", "forwarded", 2] in total["exchanges"]
     assert ["acme", "POST /v1/x", "forwarded", 1] in recent["exchanges"]
-    assert ["acme", "POST /v1/x", "body:customer_id", "pseudonymize", 3] in total["sent"]
+    assert ["acme", "POST /v1/x", "body:customer_id", "pseudonymize", 2] in total["sent"]
+    # shadow mode forwards the body as it came: every path it carried left, unenforced
+    assert ["acme", "POST /v1/x", "body:ssn", "shadow", 1] in total["sent"]
+    assert ["acme", "POST /v1/x", "body:customer_id", "shadow", 1] in total["sent"]
     assert ["acme", "POST /v1/x", "body:ssn", 3] in total["drift"]
     assert ["acme", "PERSON", 6] in total["entities"]
     assert total["blocked_records"] == [["acme", "subject_minor", 2]]
