@@ -46,6 +46,7 @@ from proxy.observe.logs import setup_logging
 from proxy.server.app import build_app
 from proxy.server.protocol import make_runner
 from proxy.testing import ReceivedRequest, RecordingVendor
+from proxy.tools.demo_datamap import DEFAULT_PORT, start_datamap
 from proxy.tools.demo_view import (
     Style,
     body_as_text,
@@ -297,6 +298,7 @@ async def run(args: argparse.Namespace) -> int:
     audit = DemoAuditSink(style)
     pool = DetectionPool(config.settings.analyzer)
     runner: web.AppRunner | None = None
+    admin: web.AppRunner | None = None
     try:
         say(f"demo vendor listening on {vendor.url} (records what it receives; prints it live "
             "after the walkthrough)")
@@ -308,7 +310,8 @@ async def run(args: argparse.Namespace) -> int:
         say(style(f"proxy ready on {proxy_url} in {time.perf_counter() - started:.2f} s "
                   f"(contracts: {', '.join(sorted(config.vendors))}; version {config.version})",
                   "green", "bold"))
-        say()
+        admin = await start_datamap(runner.app, config, pool, DEFAULT_PORT if args.port else 0,
+                                    style)
         if not await show_one_exchange(proxy_url, vendor, audit, style):
             return 1
         await measure_latency(proxy_url, vendor.url, args.rounds, audit, style)
@@ -325,8 +328,9 @@ async def run(args: argparse.Namespace) -> int:
         say("stopping...")
         return 0
     finally:
-        if runner is not None:
-            await runner.cleanup()
+        for each in (admin, runner):
+            if each is not None:
+                await each.cleanup()
         await pool.close()
         await vendor.stop()
 

@@ -36,6 +36,8 @@ def assert_common(result: subprocess.CompletedProcess[str]) -> str:
     assert ports and all(int(port) > 0 for port in ports)  # port 0 became a real port
     assert "\x1b[" not in out  # NO_COLOR
     assert "added latency" in out
+    # the newcomer is told where the data map is and with which token (issue 19)
+    assert re.search(r"http://127\.0\.0\.1:\d+/datamap  admin token: \S{16,}", out)
     assert CARD_START not in result.stderr  # logs carry no values
     return out
 
