@@ -26,7 +26,7 @@ import regex
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from recognizers.prefilter import digits_gate, loosened_context_gate, passes
+from recognizers.prefilter import WordGate, digits_gate, loosened_context_gate, passes
 
 # Same bound as Presidio's pattern recognizers: a pathological text cannot hang a worker.
 REGEX_TIMEOUT_S = 2.0
@@ -47,6 +47,10 @@ class RegexRecognizer(LocalRecognizer):
     VALIDATED_SCORE: ClassVar[float] = 1.0
     MIN_DIGITS: ClassVar[int] = 0
     GATE: ClassVar[str | None] = None
+    # Per pattern: words one of which every match of that pattern holds (see prefilter).
+    PATTERN_GATES: ClassVar[dict[str, WordGate]] = {}
+    # The whole recognizer's gate as words (cheaper than a ``GATE`` regex of the same words).
+    GATE_WORDS: ClassVar[WordGate | None] = None
 
     def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
         self._compiled = [
@@ -54,7 +58,9 @@ class RegexRecognizer(LocalRecognizer):
             for pattern_name, pattern, score in self.PATTERNS
         ]
         self._digits_gate = digits_gate(self.MIN_DIGITS)
-        self._gate = regex.compile(self.GATE, self.FLAGS) if self.GATE else None
+        self._gate: regex.Pattern[str] | WordGate | None = (
+            self.GATE_WORDS if self.GATE_WORDS is not None
+            else regex.compile(self.GATE, self.FLAGS) if self.GATE else None)
         # When every pattern needs the required context (and the class checks it the usual
         # way), a text without it anywhere gives nothing.
         every_pattern_needs_context = bool(self.PATTERNS) and {
@@ -126,7 +132,11 @@ class RegexRecognizer(LocalRecognizer):
     def pattern_matches(self, text: str) -> Iterator[tuple[str, regex.Match[str], float]]:
         """``(pattern name, match, score)`` for every match of every pattern, in pattern order;
         a pattern that runs past ``REGEX_TIMEOUT_S`` on ``text`` yields nothing."""
+        gates = self.PATTERN_GATES
         for pattern_name, compiled, score in self._compiled:
+            gate = gates.get(pattern_name)
+            if gate is not None and gate.search(text) is None:
+                continue
             for match in finditer_bounded(compiled, text):
                 yield pattern_name, match, score
 

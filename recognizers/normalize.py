@@ -24,8 +24,12 @@ needs no change is returned as is (the common case costs one scan).
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+
+import regex
 
 # %XX, &#NN; / &#xNN; and a few named references, when they stand for printable ASCII.
 _ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})|&#(\d{2,3});|&#[xX]([0-9A-Fa-f]{2});|&(commat|period|"
@@ -52,6 +56,33 @@ def _replacement(char: str) -> str | None:
     if 0xFF01 <= code <= 0xFF5E:
         return chr(code - 0xFEE0)
     return None
+
+
+@cache
+def _special() -> re.Pattern[str]:
+    """One character class of every character ``_replacement`` changes, so a text without any
+    (most non-ASCII text: names with accents, other scripts) is passed over at C speed.
+
+    The ``regex`` module lists the candidates fast and ``_replacement`` decides; a test checks
+    the class against ``_replacement`` over every code point (the two Unicode tables may be a
+    version apart)."""
+    everything = "".join(map(chr, range(0x80, sys.maxunicode + 1)))
+    candidates = regex.findall(r"[\p{Cf}\p{Zs}\p{Nd}\uFF01-\uFF5E" + "".join(_DASHES) + "]",
+                               everything)
+    codes = [ord(char) for char in candidates if _replacement(char) is not None]
+    ranges: list[str] = []
+    start = previous = codes[0]
+    for code in codes[1:]:
+        if code != previous + 1:
+            ranges.append(_range(start, previous))
+            start = code
+        previous = code
+    ranges.append(_range(start, previous))
+    return re.compile("[" + "".join(ranges) + "]")
+
+
+def _range(first: int, last: int) -> str:
+    return re.escape(chr(first)) + ("-" + re.escape(chr(last)) if last > first else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +129,7 @@ def _decoded_escape(match: re.Match[str]) -> str | None:
 def normalize(text: str) -> NormalizedText:
     """Return the normalized form of ``text`` with its offset map (see the module docstring)."""
     has_escape = ("%" in text or "&" in text) and _ESCAPE.search(text) is not None
-    if text.isascii() and not has_escape:
+    if not has_escape and (text.isascii() or _special().search(text) is None):
         return NormalizedText(text, text)
     escapes: dict[int, tuple[int, str]] = {}
     if has_escape:

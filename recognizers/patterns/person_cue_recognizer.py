@@ -25,7 +25,8 @@ import regex
 from presidio_analyzer import RecognizerResult
 
 from recognizers.base import RegexRecognizer
-from recognizers.patterns.word_alternation import alternation, words
+from recognizers.prefilter import WordGate
+from recognizers.word_alternation import alternation, words
 
 # A name word: capitalized in any cased script, with an inner capital (MacLeod, DeShawn), an
 # apostrophe (O'Brien, Fa'amausili) or hyphenated parts (Llewellyn-Jones, Al-Otaibi).
@@ -48,7 +49,7 @@ _NAME = rf"(?P<value>{_PLAIN_NAME})"
 _NAMES = rf"(?P<value>{_PLAIN_NAME}(?:\s*(?:,|&|\+|and|und|et|y|e|og|och|en)\s+{_PLAIN_NAME}){{0,5}})"
 _END = r"(?![\w@.-]|\s+[a-z]+@)"
 
-_GREETING = "(?i:" + alternation(words("""
+_GREETING_WORDS = words("""
     hi | hiya | hello | hey | dear | dearest | thanks | thank you | thx | ty | regards |
     best regards | kind regards | warm regards | best | cheers | sincerely | yours | love |
     xoxo | hallo | moin | servus | liebe | lieber | sehr geehrte | sehr geehrter | grüße |
@@ -68,17 +69,23 @@ _GREETING = "(?i:" + alternation(words("""
     halo | hai | terima kasih | salam | salamat | kumusta | xin chào | chào | diolch |
     sawubona | habari | jambo | привет | здравствуйте | уважаемый | уважаемая | дорогой |
     дорогая | спасибо | с уважением | γεια σου | γεια σας | αγαπητέ | αγαπητή | ευχαριστώ
-""")) + ")"
-_INTRO = (
-    "(?i:" + alternation(words("""
+""")
+_GREETING = "(?i:" + alternation(_GREETING_WORDS) + ")"
+# Words for a name after a colon: "Name: ...", "Nombre: ..." (the first also after "full",
+# "customer", "card holder" ...).
+_INTRO_KEYS = ("name", "nombre", "nome", "nom", "navn", "namn", "naam", "nimi", "imię", "jméno",
+               "név", "isim", "nama", "имя", "фио")
+_INTRO_WORDS = words("""
     my name is | name is | i am | i'm | im | this is | it's | its | ich bin | ich heiße |
     mein name ist | ik ben | mijn naam is | jag heter | jeg heter | jeg er | je suis |
     je m'appelle | c'est | moi c'est | soy | me llamo | mi nombre es | sou | meu nome é |
     mi chiamo | sono | nazywam się | jestem | jmenuji se | jsem | a nevem | adım | benim adım |
     nama saya | меня зовут | это
-"""))
+""")
+_INTRO = (
+    "(?i:" + alternation(_INTRO_WORDS)
     + r"|(?:full |customer |contact |card ?holder |account ?holder )?name\s*[:=]\s*[\"']?"
-    + r"|(?:nombre|nome|nom|navn|namn|naam|nimi|imię|jméno|név|isim|nama|имя|фио)\s*[:=]?"
+    + r"|(?:" + "|".join(_INTRO_KEYS[1:]) + r")\s*[:=]?"
     + ")"
 )
 _TITLE = (
@@ -88,7 +95,16 @@ _TITLE = (
     r"Dl|Dna|Dhr|Mevr|Mevrouw|Meneer|Fru|Herra|Rouva|Pak|Bapak|Bu|Ibu|Kak|kak|"
     r"Mbak|Kuya|Sir|Madam|Sheikh|Shri|Smt)\.?|(?:M|Fam)\.)"
 )
-_ROLE = "(?i:" + alternation(words("""
+# The titles of _TITLE in lowercase, for its gate (a test checks they cover every one).
+_TITLE_WORDS = words("""
+    mr | mrs | ms | miss | mx | dr | prof | herr | herrn | frau | hr | fr | familie | family |
+    famille | familia | família | mme | mlle | madame | monsieur | sr | sra | srta | señor |
+    señora | doña | dña | sig | sig.ra | signor | signora | dott | dott.ssa | pan | pani |
+    panie | pana | panu | paní | dna | dnul | dl | dhr | mevr | mevrouw | meneer | fru | herra |
+    rouva | pak | bapak | bu | ibu | kak | mbak | kuya | sir | madam | sheikh | shri | smt | m. |
+    fam.
+""")
+_ROLE_WORDS = words("""
     therapist | stylist | trainer | tutor | teacher | instructor | coach | guide | host |
     witness | mediator | landlady | carer | caregiver | dr. | physio | installer |
     customer | client | recipient | consignee | contact | caller | user | owner | holder |
@@ -113,30 +129,35 @@ _ROLE = "(?i:" + alternation(words("""
     vecina | vecino | voisin | voisine | validé par | firmado por | genehmigt von |
     aprobado por | baja voluntaria de | alta de | dossier | expediente | zlecenie od |
     wizyta u
-""")) + ")"
-_VERBS = (
-    "(?:" + alternation(words("""
+""")
+_ROLE = "(?i:" + alternation(_ROLE_WORDS) + ")"
+_VERB_AFTER = ("here", "speaking", "hier", "aquí", "ici")  # "Tom here", "Ana speaking"
+_VERB_WORDS = words("""
     called | asked | says | said | wrote | emailed | mentioned | complained | reported |
     threatened | requested | confirmed | phoned | rang | texted | ringte | ringde | rief |
     schrieb | hat angerufen | a appelé | a écrit | llamó | escribió | ligou | chiamato |
     zadzwonił | zadzwoniła
-"""))
-    + r"|(?:here|speaking|hier|aquí|ici)\b)"
+""")
+_VERBS = (
+    "(?:" + alternation(_VERB_WORDS)
+    + r"|(?:" + "|".join(_VERB_AFTER) + r")\b)"
 )
 # Speaker labels of a chat or call transcript, at the start of a line: "Agent Rahul:",
 # "[GM Rosa]:", "CS Dewi:", "Medewerker (Fleur):".
-_SPEAKER_ROLE = "(?i:" + alternation(words("""
+_SPEAKER_ROLE_WORDS = words("""
     agent | cs | gm | rep | operator | support | staff | mod | moderator | admin | host |
     tech | advisor | medewerker | mitarbeiter | mitarbeiterin | agente | atendente | asesor |
     asesora | operador | operadora | conseiller | conseillère | berater | beraterin |
     kundendienst | dr | nurse | doctor | temsilci | ejecutiva | ejecutivo | consultor |
     consultora | petugas | operatör
-""")) + ")"
-_LIST_CUE = "(?i:" + alternation(words("""
+""")
+_SPEAKER_ROLE = "(?i:" + alternation(_SPEAKER_ROLE_WORDS) + ")"
+_LIST_CUE_WORDS = words("""
     attendees | participants | present | guests | passengers | members | invitees |
     teilnehmer | teilnehmende | participantes | deelnemers | deltagare | osallistujat |
     obecni | uczestnicy
-""")) + ")"
+""")
+_LIST_CUE = "(?i:" + alternation(_LIST_CUE_WORDS) + ")"
 _KEY = (
     r"(?i:\w*name|holder|\w+_holder|subscriber|forename|surname|recipient|customer|contact|"
     r"patient|insured|beneficiary|payee|passenger|guest|employee|applicant|to|from|attn)"
@@ -182,6 +203,18 @@ class PersonCueRecognizer(RegexRecognizer):
          0.85),
     )
     CONTEXT = ()
+    # Each pattern is tried only on a text holding one of its cue words (most texts hold none).
+    PATTERN_GATES = {
+        "greeting": WordGate(_GREETING_WORDS, whole_word=True),
+        "intro": WordGate([*_INTRO_WORDS, *_INTRO_KEYS], at_word_start=True),
+        "title": WordGate(_TITLE_WORDS, whole_word=True),
+        "role": WordGate(_ROLE_WORDS, whole_word=True),
+        "between": WordGate(["between"], at_word_start=True),
+        "between_second": WordGate(["between"], at_word_start=True),
+        "verb": WordGate([*_VERB_WORDS, *_VERB_AFTER], at_word_start=True),
+        "speaker": WordGate(_SPEAKER_ROLE_WORDS),
+        "list": WordGate(_LIST_CUE_WORDS, whole_word=True),
+    }
 
     def validate(self, value: str) -> bool | None:
         """Drop a match whose first or last word is a stop word (before overlapping matches

@@ -11,6 +11,7 @@ from __future__ import annotations
 import regex
 
 from recognizers.base import RegexRecognizer
+from recognizers.prefilter import WordGate
 
 US_STATES = frozenset(
     ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR"]
@@ -44,6 +45,10 @@ class PostcodeRecognizer(RegexRecognizer):
                    r"[A-Za-z0-9](?:[A-Za-z0-9 -]{1,8}[A-Za-z0-9])?(?=[\"',;}\]\n]|\s*$)"), 0.6),
     )
     CONTEXT = ("zip", "postcode", "postal", "plz")
+    # A keyed postcode follows one of its keys (substrings of every key above).
+    PATTERN_GATES = {"keyed": WordGate([
+        "zip", "postal", "post", "plz", "cep", "cap", "psc", "pin", "codigo", "código", "code",
+        "irsz", "kod", "indeks", "почтовый", "indice"])}
     MIN_DIGITS = 2  # a UK postcode has two digits, the other formats more
     CONTEXT_PATTERNS = frozenset({"five_digit", "nl"})
     CONTEXT_WINDOW = 30

@@ -13,6 +13,7 @@ from __future__ import annotations
 import regex
 
 from recognizers.base import RegexRecognizer
+from recognizers.prefilter import WordGate
 
 _KEYS = (
     r"pass(?:word|wd|phrase|code)?|pwd|secret|client[_-]?secret|api[_-]?key|apikey|x-api-key|"
@@ -88,9 +89,12 @@ class SecretRecognizer(RegexRecognizer):
     )
     CONTEXT = ("password", "secret", "token", "key", "credential", "bearer")
     # A piece of each pattern above: JWT header, PEM armour, scheme words, key names, URL scheme.
-    GATE = (
-        r"(?i)eyJ|-----BEGIN|bearer|basic|://|passcode|pin|pwd|code|session|cookie|sid|" + _KEYS
-    )
+    # Substrings implied by those pieces (``pass`` for password, passphrase, mot de passe ...).
+    GATE_WORDS = WordGate([
+        "eyj", "-----begin", "bearer", "basic", "://", "pin", "pw", "code", "session", "cookie",
+        "sid", "pass", "secret", "api", "token", "key", "credential", "kennwort", "wachtwoord",
+        "contrase", "senha", "hasło", "haslo",
+    ])
 
     def validate(self, value: str) -> bool | None:
         """Skip placeholders and masked values."""

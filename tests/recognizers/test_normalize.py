@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
+import recognizers.normalize as normalize_module
 from recognizers.normalize import normalize
 
 
@@ -70,3 +73,13 @@ def test_decoded_escapes_map_back_to_the_whole_escape() -> None:
     end = result.text.index(" now")
     assert result.to_original(start, end) == (5, 23)
     assert result.to_original(start + 4, start + 5) == (9, 12)  # "@" came from "%40"
+
+
+def test_the_fast_path_class_is_exactly_what_normalization_changes() -> None:
+    """A text without a character of ``_special`` is returned unchanged without the per-character
+    loop: the class must hold every character ``_replacement`` changes and nothing else."""
+    special = normalize_module._special()
+    wrong = [code for code in range(0x80, sys.maxunicode + 1)
+             if (normalize_module._replacement(chr(code)) is not None)
+             != (special.fullmatch(chr(code)) is not None)]
+    assert wrong == []

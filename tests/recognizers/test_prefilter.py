@@ -64,6 +64,12 @@ EDGE_CASES = [
     "passport no. C01X00T47, DL# D123-4567-8901, member #88301927",
     "",
     "no digits and no symbols at all",
+    # Word gates (cue words, key names) meet other casings and letters that fold to theirs:
+    # the Kelvin sign and long s, a dotted capital I, Greek and Cyrillic capitals.
+    "HELLO ANNA-MARIA, THANKS", "Grüße, Jürgen Weiß", "\u212aunde: Jan Novák",
+    "paſſword: Xy12345!abc", "USERNAME: maya_k", "İyi günler, Ayşe Yılmaz",
+    "ΓΕΙΑ ΣΟΥ Νίκο", "ЗДРАВСТВУЙТЕ, Иван Петров", "postal_code: 60200", "ZIP=94103",
+    "Attendees: Ana Ruiz, Tom Lee.", "between Ana Ruiz and Tom Lee ", "Ana Ruiz speaking",
 ]
 
 
@@ -105,7 +111,9 @@ def _ungated(recognizer: EntityRecognizer) -> Any:
         return recognizer.analyze(text, recognizer.supported_entities, None)
 
     if isinstance(recognizer, RegexRecognizer):
-        return _without(recognizer, ("_gate", "_digits_gate", "_context_gate"), None, own)
+        every_pattern = _without(recognizer, ("PATTERN_GATES",), {}, own)
+        return _without(recognizer, ("_gate", "_digits_gate", "_context_gate"), None,
+                        every_pattern)
     if isinstance(recognizer, ContextGatedRecognizer):
         return _without(recognizer, ("_gate",), None, own)
     if isinstance(recognizer, PrefilteredEmailRecognizer):
@@ -201,3 +209,26 @@ def test_custom_recognizer_with_required_context_is_gated_and_unchanged() -> Non
         assert _key(recognizer.analyze(text, ["MEMBER_ID"], None)) == _key(ungated(text))
     assert _key(recognizer.analyze("member M1234567", ["MEMBER_ID"], None))
     assert not recognizer.analyze("M1234567 alone", ["MEMBER_ID"], None)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Hi Anna", True), ("HI ANNA", True), ("this", False), ("xhi there", False),
+    ("_hi", False), ("(hi)", True), ("Grüße Jan", True), ("ПРИВЕТ", True),
+    ("bare words only", False),
+])
+def test_word_gate(text: str, expected: bool) -> None:
+    gate = prefilter_module.WordGate(["hi", "grüße", "привет"], at_word_start=True)
+    assert bool(gate.search(text)) is expected
+
+
+def test_word_gate_is_implied_by_case_insensitive_regex_matching() -> None:
+    """Every BMP character regex's (?i) matches to a gate letter passes the gate, lowered or not."""
+    words = ["key", "pass", "secret", "grüße", "γεια"]
+    gate = prefilter_module.WordGate(words)
+    for word in words:
+        pattern = regex.compile("(?i)" + regex.escape(word))
+        for position in range(len(word)):
+            for char in prefilter_module._cased_bmp():
+                text = word[:position] + char + word[position + 1:]
+                if pattern.fullmatch(text):
+                    assert gate.search(text), (word, hex(ord(char)))

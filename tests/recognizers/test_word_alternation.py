@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import regex
 
-from recognizers.patterns.word_alternation import alternation, words
+from recognizers.word_alternation import alternation, words
 
 WORDS = ["hi", "hiya", "hello", "hey", "best", "best regards", "dank je", "grüße", "c'est"]
 

@@ -101,3 +101,19 @@ def test_a_model_span_starts_where_the_cue_name_starts(text: str, cue_word: str,
     cue = _result(name_start, model.end, PersonCueRecognizer.__name__)
     trim_to_cues([model, cue], text)
     assert text[model.start : model.end] == kept
+
+
+def test_the_title_gate_lets_every_title_through() -> None:
+    """The gate's word list is written apart from the pattern's alternation: each title of the
+    pattern must pass it, or a name after that title would be skipped unseen."""
+    from recognizers.patterns import person_cue_recognizer as module
+
+    inner = module._TITLE[len("(?:(?:"):module._TITLE.index(r")\.?|")]
+    titles = [title.replace("\\.", ".") for title in inner.split("|")] + ["M.", "Fam."]
+    gate = module.PersonCueRecognizer.PATTERN_GATES["title"]
+    recognizer = module.PersonCueRecognizer()
+    for title in titles:
+        text = f"Letter to {title} Anna Kowalska today"
+        assert gate.search(text), title
+        found = [text[r.start:r.end] for r in recognizer.analyze(text, ["PERSON"])]
+        assert "Anna Kowalska" in found, title
