@@ -9,14 +9,14 @@ exchange is forwarded as it came, so every path it carried counts as sent with `
 
 Keys hold what the audit record holds: contract names, reason codes, entity types and audit
 paths (value-free). Distinct keys are bounded (``max_keys``); past that, new paths count under
-``<other>``. The 24-hour view sums hourly buckets (the current hour and the 23 before it).
+``<other>``. The 24-hour view counts from the start of the hour 23 hours before this one: the
+totals minus a copy of them taken at the first exchange of each hour.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -47,8 +47,11 @@ class Evidence:
         self._clock = clock
         self.started = clock()
         self._max_keys = max_keys
-        self._total: Counter[Key] = Counter()
-        self._hours: dict[int, Counter[Key]] = {}
+        self._total: dict[Key, int] = {}
+        # hour -> a copy of ``_total`` taken at the first exchange of that hour: the last 24
+        # hours are ``_total`` minus the oldest mark inside the window (one update per count).
+        self._marks: dict[int, dict[Key, int]] = {}
+        self._hour = -1
         self._last: dict[str, float] = {}
         self._lock = threading.Lock()
 
@@ -58,16 +61,20 @@ class Evidence:
         now = self._clock()
         hour = int(now // _HOUR)
         with self._lock:
-            bucket = self._hours.get(hour)
-            if bucket is None:
-                bucket = self._hours[hour] = Counter()
-                for old in [h for h in self._hours if h <= hour - _WINDOW_HOURS]:
-                    del self._hours[old]
+            total = self._total
+            if hour != self._hour:
+                self._hour = hour
+                self._marks[hour] = dict(total)
+                for old in [h for h in self._marks if h <= hour - _WINDOW_HOURS]:
+                    del self._marks[old]
+            get = total.get
             for key, amount in keys:
-                if key not in self._total and len(self._total) >= self._max_keys:
-                    key = (*key[:-1], OTHER)
-                self._total[key] += amount
-                bucket[key] += amount
+                count = get(key)
+                if count is None:
+                    if len(total) >= self._max_keys:
+                        key = (*key[:-1], OTHER)
+                    count = get(key, 0)
+                total[key] = count + amount
             if record.vendor and record.outcome in ("forwarded", "shadow", "withheld") and (
                     record.request.kept or record.request.transformed):
                 self._last[record.vendor] = now
@@ -113,16 +120,16 @@ class Evidence:
         first = int(now // _HOUR) - _WINDOW_HOURS + 1
         with self._lock:
             total = dict(self._total)
-            recent: Counter[Key] = Counter()
-            for hour, bucket in self._hours.items():
-                if hour >= first:
-                    recent.update(bucket)
+            inside = [h for h in self._marks if h >= first]
+            base = self._marks[min(inside)] if inside else total
             last = dict(self._last)
+        recent = {key: count - base.get(key, 0) for key, count in total.items()
+                  if count > base.get(key, 0)}
         return {
             "started": _iso(self.started),
             "now": _iso(now),
             "since_start": _rows(total),
-            "last_24h": _rows(dict(recent)),
+            "last_24h": _rows(recent),
             "last_disclosure": {vendor: _iso(when) for vendor, when in sorted(last.items())},
         }
 

@@ -52,14 +52,18 @@ def _or_empty(value: str) -> str:
 
 
 def render_page(data_map: DataMap, generated_at: str, evidence: dict[str, Any] | None = None,
-                live_warnings: list[str] | None = None, refresh_s: int | None = None) -> str:
-    """The whole page; ``evidence`` is ``Evidence.snapshot()`` of the running proxy or None."""
+                live_warnings: list[str] | None = None, refresh_s: int | None = None,
+                inline_css: bool = False) -> str:
+    """The whole page; ``evidence`` is ``Evidence.snapshot()`` of the running proxy or None.
+    ``inline_css``: a file to open on its own (``datamap --format html``), with no server."""
+    style = (f"<style>{CSS}</style>" if inline_css
+             else '<link rel="stylesheet" href="/datamap.css">')
     refresh = (f'<meta http-equiv="refresh" content="{int(refresh_s)}">'
                if refresh_s else "")
     parts = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">', refresh,
         "<title>Data map and records of processing</title>",
-        '<link rel="stylesheet" href="/datamap.css"></head><body>',
+        style, "</head><body>",
         "<h1>Data map and records of processing (GDPR Art. 30)</h1>",
         _header(data_map, generated_at, evidence),
         _warnings(data_map, live_warnings or []),
@@ -67,10 +71,11 @@ def render_page(data_map: DataMap, generated_at: str, evidence: dict[str, Any] |
     if evidence is not None:
         parts.append(_evidence_table(summarize(data_map, evidence)))
     parts.append(_activities(data_map, evidence))
-    parts.append('<p><small>Exports: <a href="/datamap.csv">datamap.csv</a> (one row per '
-                 'activity, Art. 30 columns) and <a href="/datamap.json">datamap.json</a>. '
-                 "Paths, categories and counts only; a category in <i>italics</i> is a "
-                 "suggestion (no label in the contract).</small></p></body></html>")
+    exports = ("" if inline_css else 'Exports: <a href="/datamap.csv">datamap.csv</a> (one row '
+               'per activity, Art. 30 columns) and <a href="/datamap.json">datamap.json</a>. ')
+    parts.append(f"<p><small>{exports}Paths, categories and counts only; a category in "
+                 "<i>italics</i> is a suggestion (no label in the contract).</small></p>"
+                 "</body></html>")
     return "\n".join(parts)
 
 

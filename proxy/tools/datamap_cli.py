@@ -44,7 +44,7 @@ def render(config: LoadedConfig, fmt: str, generated_at: str | None = None) -> s
         return to_csv(data_map)
     if fmt == "json":
         return to_json(data_map, None, when).decode() + "\n"
-    return render_page(data_map, when)
+    return render_page(data_map, when, inline_css=True)
 
 
 def cmd_datamap(args: argparse.Namespace) -> int:

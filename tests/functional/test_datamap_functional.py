@@ -12,10 +12,13 @@ import io
 import json
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
 from proxy.config.datamap_export import CSV_COLUMNS
+from proxy.observe.metrics import ProxyMetrics
+from proxy.server.admin import AdminState, build_admin_app
 from tests.conftest import REPO
 from tests.functional.datamap_helpers import (
     ADMIN_TOKEN,
@@ -141,3 +144,16 @@ async def test_exports_agree_with_the_files_alone(datamap_proxy: DataMapProxy) -
     assert ("sensitive_kept", "crm") in kinds
     assert ("no_processing_agreement", "survey") in kinds
     assert ("art30_empty", "survey") in kinds  # retention
+
+
+async def test_without_an_admin_token_the_data_map_is_off(datamap_proxy: DataMapProxy,
+                                                         aiohttp_client: Any) -> None:
+    state = AdminState(metrics=ProxyMetrics(), detector=object(),
+                       config=datamap_proxy.state.config)  # no token
+    client = await aiohttp_client(build_admin_app(state))
+    for method, path in (("GET", "/datamap"), ("GET", "/datamap.csv"),
+                         ("GET", "/datamap.json"), ("POST", "/datamap/login")):
+        resp = await client.request(method, path, headers=datamap_proxy.auth)
+        assert resp.status == 403, path
+        assert (await resp.json())["reason"] == "datamap_disabled"
+    assert (await client.get("/metrics")).status == 200  # the rest of the admin port is on

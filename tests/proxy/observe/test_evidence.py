@@ -55,6 +55,9 @@ def test_counts_since_start_and_over_24_hours() -> None:
     assert total["fail_closed"] == [["", "unknown_vendor", 1]]
     assert total["would_reject"] == [["acme", "invalid_json", 1]]
     assert snap["last_disclosure"]["acme"] == snap["now"]
+    clock.now += 24 * 3600  # a quiet day: nothing in the window, the totals stay
+    quiet = evidence.snapshot()
+    assert quiet["last_24h"] == {} and quiet["since_start"] == total
 
 
 def test_distinct_keys_are_bounded() -> None:
