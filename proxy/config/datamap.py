@@ -1,9 +1,11 @@
 """The records of processing (GDPR Art. 30) built from the configuration files alone.
 
-One *activity* per vendor x purpose: the recipient, the purpose and its legal basis, the data
+One *activity* per recipient x purpose: the recipient, the purpose and its legal basis, the data
 subjects, the rule for minors, the destination region and the transfer verdict per origin region
-with its safeguard, the retention, and every field path that may leave (request headers, query,
-cookies, path parameters and body) with its data category and the action applied to it. Nothing
+with its safeguard, the retention, and every field path that may leave with its data category
+and the action applied to it: for a vendor, what the request carries (headers, query, cookies,
+path parameters, body); for a partner calling our API (config/partners/), what our answer
+carries (response headers, cookies, body). Nothing
 here needs a running proxy: ``python -m proxy datamap`` renders it for CI and audits, and the
 admin listener's ``/datamap`` shows it next to live evidence (``proxy.server.datamap_page``).
 
@@ -62,6 +64,7 @@ class Activity:
 
     vendor: str
     vendor_description: str
+    recipient_type: str  # "vendor" (we call it) or "partner" (it calls our API)
     purpose: str
     purpose_description: str
     legal_basis: str
@@ -130,12 +133,12 @@ PROXY_MEASURES = (
 def build_datamap(config: LoadedConfig) -> DataMap:
     """The records of processing of ``config``, from its files alone."""
     policy = config.policy
+    recipients = [(config.vendors[name], False) for name in sorted(config.vendors)]
+    recipients += [(config.partners[name].vendor, True) for name in sorted(config.partners)]
     activities: list[Activity] = []
-    for name in sorted(config.vendors):
-        vendor = config.vendors[name]
-        purposes = vendor.contract.purposes or ("",)
-        for purpose in purposes:
-            activities.append(_activity(vendor, purpose, policy))
+    for vendor, inbound in recipients:
+        for purpose in vendor.contract.purposes or ("",):
+            activities.append(_activity(vendor, purpose, policy, inbound))
     controller: dict[str, str] = {}
     measures: tuple[str, ...] = PROXY_MEASURES
     if policy is not None and policy.controller is not None:
@@ -148,14 +151,16 @@ def build_datamap(config: LoadedConfig) -> DataMap:
                    activities=tuple(activities), warnings=tuple(_unique(warnings)))
 
 
-def _activity(vendor: CompiledVendor, purpose: str, policy: PrivacyPolicy | None) -> Activity:
+def _activity(vendor: CompiledVendor, purpose: str, policy: PrivacyPolicy | None,
+              inbound: bool = False) -> Activity:
     contract = vendor.contract
     declared = policy.purpose(purpose) if policy is not None and purpose else None
     routes = [r for r in vendor.routes
               if not purpose or purpose in (r.route.purposes or contract.purposes)]
-    fields = tuple(entry for r in routes for entry in _route_fields(r.name, r.route))
+    fields = tuple(entry for r in routes for entry in _route_fields(r.name, r.route, inbound))
     return Activity(
         vendor=contract.vendor, vendor_description=contract.description or UNSPECIFIED,
+        recipient_type="partner" if inbound else "vendor",
         purpose=purpose, purpose_description=declared.description if declared else UNSPECIFIED,
         legal_basis=(declared.legal_basis or UNSPECIFIED) if declared else UNSPECIFIED,
         data_subjects=declared.data_subjects if declared else (),
@@ -167,13 +172,19 @@ def _activity(vendor: CompiledVendor, purpose: str, policy: PrivacyPolicy | None
         mode=contract.mode.value, routes=tuple(r.name for r in routes), fields=fields)
 
 
-def _route_fields(route_name: str, route: Route) -> list[FieldEntry]:
-    """Every path of the route's request that the contract names, with its category."""
+def _route_fields(route_name: str, route: Route, inbound: bool = False) -> list[FieldEntry]:
+    """Every path that leaves on the route and that the contract names, with its category: the
+    request to a vendor, or our response to a partner."""
     out: list[FieldEntry] = []
-    message: MessageContract = route.request
-    sections: list[tuple[str, dict[str, FieldRule]]] = [
-        ("header", message.headers), ("query", message.query), ("cookie", message.cookies),
-        ("path", route.params), ("body", message.body or {})]
+    if inbound:
+        answer: MessageContract = route.response or MessageContract()
+        sections: list[tuple[str, dict[str, FieldRule]]] = [
+            ("header", answer.headers), ("cookie", answer.cookies), ("body", answer.body or {})]
+    else:
+        message = route.request
+        sections = [("header", message.headers), ("query", message.query),
+                    ("cookie", message.cookies), ("path", route.params),
+                    ("body", message.body or {})]
     for carrier, rules in sections:
         for selector, rule in rules.items():
             out.append(_entry(route_name, f"{carrier}:{selector}", rule))

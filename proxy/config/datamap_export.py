@@ -20,7 +20,8 @@ from proxy.config.datamap import Activity, DataMap
 
 CSV_COLUMNS: tuple[str, ...] = (
     "controller", "dpo", "activity", "purpose", "purpose_description", "legal_basis",
-    "data_subjects", "personal_data_categories", "recipient", "recipient_description",
+    "data_subjects", "personal_data_categories", "recipient", "recipient_type",
+    "recipient_description",
     "processing_agreement", "destination_region", "transfers_and_safeguards", "retention",
     "security_measures", "minors", "fields_sent", "fields_withheld", "mode",
     "contract_version", "policy_hash",
@@ -52,7 +53,8 @@ def _row(data_map: DataMap, activity: Activity) -> list[str]:
         f"{activity.vendor} / {activity.purpose}",
         activity.purpose, activity.purpose_description, activity.legal_basis,
         "; ".join(activity.data_subjects), "; ".join(activity.categories),
-        activity.vendor, activity.vendor_description, activity.processing_agreement,
+        activity.vendor, activity.recipient_type, activity.vendor_description,
+        activity.processing_agreement,
         activity.region, transfers_text(activity), activity.retention,
         "; ".join(data_map.security_measures), activity.minors,
         "; ".join(f"{f.route} {f.path} = {f.category}{'?' if f.suggested else ''}: {f.action}"

@@ -54,6 +54,11 @@ class PartnerContract(BaseModel):
     upstream: str  # OUR API's base URL
     purposes: tuple[str, ...] = ()
     identity: PartnerIdentity
+    # Records of processing (GDPR Art. 30), as on vendor contracts: shown by the data map.
+    region: str | None = None  # where the partner processes what it receives
+    transfer_mechanisms: tuple[str, ...] = ()
+    retention: str | None = None
+    processing_agreement: str | None = None
     routes: tuple[Route, ...] = Field(min_length=1)
 
     @field_validator("partner")
@@ -70,7 +75,10 @@ class PartnerContract(BaseModel):
             for r in self.routes
         )
         return VendorContract(vendor=self.partner, description=self.description,
-                              upstream=self.upstream, purposes=self.purposes, routes=routes)
+                              upstream=self.upstream, purposes=self.purposes, routes=routes,
+                              region=self.region, transfer_mechanisms=self.transfer_mechanisms,
+                              retention=self.retention,
+                              processing_agreement=self.processing_agreement)
 
 
 @dataclass(frozen=True)

@@ -171,7 +171,6 @@ _NAME_HINTS: tuple[tuple[str, str], ...] = (
     ("password", "user.authorization.credentials"),
     ("authorization", "system.operations"),
     ("amount", "user.payment"),
-    ("currency", "user.payment"),
     ("source", "user.payment"),
     ("health", "user.health_and_medical"),
     ("diagnosis", "user.health_and_medical"),

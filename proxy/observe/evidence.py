@@ -1,11 +1,12 @@
 """What actually went out, counted for the data map: since start and over the last 24 hours.
 
 ``Evidence.observe(record)`` is called once per finished exchange (by ``ProxyMetrics``) with its
-``AuditRecord``; it counts exchanges, the request paths sent per action (the data map turns them
-into data categories), paths dropped, entities redacted by type, requests and records blocked by
-the policy by reason, fail-closed answers by reason, schema drift (paths no contract names),
-shadow-mode would-reject counts, and the time of the last disclosure per vendor. A shadow-mode
-exchange is forwarded as it came, so every path it carried counts as sent with ``shadow``.
+``AuditRecord``; it counts exchanges, the paths sent per action (the request to a vendor, the
+answer to a partner; the data map turns them into data categories), paths dropped, entities
+redacted by type, requests and records blocked by the policy by reason, fail-closed answers by
+reason, schema drift (paths no contract names), shadow-mode would-reject counts, and the time
+of the last disclosure per vendor. A shadow-mode exchange is forwarded as it came, so every
+path it carried counts as sent with ``shadow``.
 
 Keys hold what the audit record holds: contract names, reason codes, entity types and audit
 paths (value-free). Distinct keys are bounded (``max_keys``); past that, new paths count under
@@ -75,8 +76,9 @@ class Evidence:
                         key = (*key[:-1], OTHER)
                     count = get(key, 0)
                 total[key] = count + amount
+            sent = record.response if record.inbound else record.request
             if record.vendor and record.outcome in ("forwarded", "shadow", "withheld") and (
-                    record.request.kept or record.request.transformed):
+                    sent is not None and (sent.kept or sent.transformed)):
                 self._last[record.vendor] = now
 
     def _keys(self, record: AuditRecord) -> list[tuple[Key, int]]:
@@ -94,7 +96,8 @@ class Evidence:
         if record.policy is not None:
             for why, count in (record.policy.get("blocked") or {}).items():
                 out.append((("blocked_records", vendor, str(why)), int(count)))
-        report = record.request
+        # What left: the request to a vendor, or our answer to a partner (partner listener).
+        report = record.response if record.inbound and record.response else record.request
         if record.mode == "shadow" and record.outcome != "rejected":
             # Forwarded as it came: what the contract would keep, change or drop all left.
             for path in {*report.kept, *report.transformed, *report.dropped}:

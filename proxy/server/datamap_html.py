@@ -245,7 +245,9 @@ def _activities(data_map: DataMap, evidence: dict[str, Any] | None) -> str:
     rows = []
     for a in data_map.activities:
         cells = [f"<b>{_e(a.vendor)}</b><br><small>{_e(a.vendor_description)}</small>"
-                 + (' <small>(shadow mode)</small>' if a.mode == "shadow" else ""),
+                 + (' <small>(shadow mode)</small>' if a.mode == "shadow" else "")
+                 + (" <small>(partner: calls our API, gets our answers)</small>"
+                    if a.recipient_type == "partner" else ""),
                  f"<b>{_or_empty(a.purpose)}</b><br><small>{_e(a.purpose_description)}</small>",
                  _or_empty(a.legal_basis), _or_empty(", ".join(a.data_subjects)), _e(a.minors),
                  _or_empty(a.region), _e(transfers_text(a)) or "none", _or_empty(a.retention),

@@ -123,3 +123,41 @@ def test_json_carries_the_hashes_and_no_evidence_from_files(tmp_path: Path) -> N
     assert body["contract_version"] == config.version and len(body["policy_hash"]) == 12
     assert body["evidence"] is None and body["generated_at"].startswith("2026")
     assert body["activities"][0]["categories"][0] == "system.operations"
+
+
+PARTNER = """
+partner: stats
+description: Statistics agency.
+upstream: http://127.0.0.1:8000
+purposes: [analytics]
+region: eea
+retention: 13 months
+processing_agreement: DPA-9
+identity: {api_keys: [{env: TEST_STATS_KEY}]}
+routes:
+  - method: GET
+    path: /v1/orders/{id}
+    params: {id: keep}
+    request:
+      query: [fields]
+    response:
+      body:
+        id: keep
+        shipping_address.postal_code: {action: generalize, to: postcode_prefix}
+"""
+
+
+def test_a_partner_is_a_recipient_of_what_our_answers_carry(tmp_path: Path) -> None:
+    root = _config(tmp_path)
+    (root / "partners").mkdir()
+    (root / "partners" / "stats.yaml").write_text(PARTNER)
+    data_map = build_datamap(load_config(root))
+    [stats] = [a for a in data_map.activities if a.recipient_type == "partner"]
+    assert (stats.vendor, stats.purpose, stats.region) == ("stats", "analytics", "eea")
+    assert stats.legal_basis == "legitimate_interests" and stats.retention == "13 months"
+    # what leaves is the response: the query and path parameter the partner sends are not
+    assert [(f.path, f.action) for f in stats.fields] == [
+        ("body:id", "kept"), ("body:shipping_address.postal_code", "generalized")]
+    assert stats.fields[1].category == "user.contact.address.postal_code"
+    row = list(csv.DictReader(io.StringIO(to_csv(data_map))))[-1]
+    assert (row["recipient"], row["recipient_type"]) == ("stats", "partner")

@@ -71,3 +71,19 @@ def test_distinct_keys_are_bounded() -> None:
     drift = evidence.snapshot()["since_start"]["drift"]
     assert {row[2] for row in drift} <= {"body:k0", "<other>"}  # exchanges, dropped, k0
     assert sum(row[-1] for row in drift) == 10
+
+
+def test_for_a_partner_what_left_is_our_answer() -> None:
+    evidence = Evidence()
+    asked, answer = MessageReport(), MessageReport()
+    asked.keep("query:fields")
+    answer.keep("body:id")
+    answer.transform("body:shipping_address.postal_code", "generalize")
+    evidence.observe(AuditRecord(request_id="r", method="GET", contract_version="v",
+                                 vendor="stats", route="GET /v1/orders/{id}", status=200,
+                                 outcome="forwarded", request=asked, response=answer,
+                                 partner="stats", inbound=True))
+    snap = evidence.snapshot()
+    assert sorted(row[2] for row in snap["since_start"]["sent"]) == [
+        "body:id", "body:shipping_address.postal_code"]
+    assert "stats" in snap["last_disclosure"]
