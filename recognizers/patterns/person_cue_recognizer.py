@@ -117,7 +117,10 @@ _ROLE_WORDS = words("""
     buyer | seller | student | pupil | child | son | daughter | wife | husband | partner |
     spouse | mother | father | mom | dad | sister | brother | neighbour | neighbor |
     spoke with | spoke to | met with | met | called | approved by | validated by |
-    on behalf of | signed by | attn. | attn | c/o | voicemail for | cc | kunde | kundin |
+    on behalf of | signed by | attn. | attn | c/o | voicemail for | cc | assigned to |
+    reassigned to | escalated to | escalated by | escalation from | identified as | handled by |
+    reported by | submitted by | closed by | filed by | check-in with | follow-up with |
+    meeting with | call with | appointment with | session with | kunde | kundin |
     klient | klientin | klientka | klant | cliente | kontoinhaber | kontoinhaberin |
     karteninhaber | karteninhaberin | inhaber | inhaberin | empfänger | empfängerin |
     ansprechpartner | ansprechpartnerin | mitarbeiter | mitarbeiterin | fahrer | nachbar |
@@ -180,7 +183,8 @@ class PersonCueRecognizer(RegexRecognizer):
         ("greeting", rf"(?<![\w]){_GREETING}[,!]?\s+{_NAME}{_END}", 0.9),
         ("intro", rf"(?<![\w]){_INTRO}\s*{_NAME}{_END}", 0.9),
         ("title", rf"(?<![\w]){_TITLE}\s+{_NAME}{_END}", 0.95),
-        ("role", rf"(?<![\w]){_ROLE}(?::[ \t]*|\s+){_NAME}{_AFTER_ROLE}", 0.9),
+        # "customer: Ana Ruiz", "the client (Illés Tamás)", "assigned to Qasım."
+        ("role", rf"(?<![\w]){_ROLE}(?::[ \t]*|\s+\(?){_NAME}{_AFTER_ROLE}", 0.9),
         ("between", rf"(?<![\w])(?i:between)\s+{_NAME}\s+(?:and|&)\s", 0.85),
         ("between_second",
          rf"(?=\p{{Lu}})(?<=(?<![\w])(?i:between)\s+{_PLAIN_NAME}\s+(?:and|&)\s+){_NAME}{_END}", 0.85),
@@ -191,8 +195,14 @@ class PersonCueRecognizer(RegexRecognizer):
         ("key", (rf"(?=\p{{Lu}})(?<=(?<![\w]){_KEY}[\"']?\s*[:=]\s*[\"']?){_NAME}"
                  rf"(?=\s*[\"',}}\]\n;|]|\s*$)"), 0.85),
         ("list", rf"(?<![\w]){_LIST_CUE}\s*:\s*{_NAMES}(?=\s*(?:[.;\n]|$))", 0.85),
+        # A note that opens with its addressee and a dash: "Laura —\n\nthe client ...".
+        # (Normalization has made the dash a hyphen by the time recognizers run.)
+        ("opening_dash", rf"\A[ \t]*{_NAMES}[ \t]+[-—–][ \t]*\n", 0.85),
         ("signature", rf"(?:^|(?<=\s))[-–—~]\s?{_NAMES}\s*\Z", 0.85),
         ("honorific", rf"(?<![\w]){_NAME}-(?:san|sama|kun|chan|sensei|senpai|ssi|nim)(?!\w)", 0.9),
+        # "Dear 婷,", "Hi 浩!": a greeting before a name in Han script.
+        ("greeting_han", rf"(?<![\w]){_GREETING}[,!]?\s*(?P<value>\p{{Han}}{{1,4}})(?=[,，!！.。\s]|$)",
+         0.85),
         ("han", rf"{_HAN_CUE}\s*[：:]?\s*(?P<value>\p{{Han}}{{2,4}})(?=[，,。、；;：:（(\s]|$)", 0.85),
         ("han_title", r"(?P<value>\p{Han}{2,3})(?=先生|女士|小姐|老师|老師|同学|同學)", 0.8),
         ("hangul", r"(?P<value>\p{Hangul}{2,4})(?=님|씨)", 0.85),
@@ -206,6 +216,7 @@ class PersonCueRecognizer(RegexRecognizer):
     # Each pattern is tried only on a text holding one of its cue words (most texts hold none).
     PATTERN_GATES = {
         "greeting": WordGate(_GREETING_WORDS, whole_word=True),
+        "greeting_han": WordGate(_GREETING_WORDS, at_word_start=True),
         "intro": WordGate([*_INTRO_WORDS, *_INTRO_KEYS], at_word_start=True),
         "title": WordGate(_TITLE_WORDS, whole_word=True),
         "role": WordGate(_ROLE_WORDS, whole_word=True),

@@ -11,6 +11,10 @@ German: ``Musterstraße 12a``, ``Hauptstr. 5``, ``Am Ring 3`` style names ending
 word, then the number.
 
 Colombian grid (nomenclatura): ``Carrera 7 # 71-21, Torre B, Apto 902``, ``Calle 26 Sur No. 68C-61``.
+
+Azerbaijani: district, village or settlement, then the street and its type word, then building
+and flat, each part but the street optional: ``Ağdam rayonu, Kolayir k., HEYDƏR ƏLİYEV küç.``,
+``Gəncə şəhəri, 22-Cİ DAĞLIQ prospekti, b. 2, m. 55`` (no house number needed).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.base import RegexRecognizer
+from recognizers.prefilter import WordGate
 
 COMMON_SUFFIXES = (
     "Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Way|"
@@ -78,6 +83,18 @@ _GRID = (
     r"(?:,?\s+(?i:torre|int|interior|apto|apartamento|apt|casa|bloque|bl|piso|oficina|of|local|"
     r"consultorio)\.?\s*[A-Za-z0-9-]{1,6}(?![\w])){0,3}"
 )
+# Azerbaijani addresses: the street type comes after the name and the house number may be absent.
+_AZ_WORD = r"[\p{Lu}\d][\p{L}\d'’.-]*"
+_AZ_STREET_TYPES = ("küçəsi", "küç.", "prospekti", "pr.", "dalanı", "döngəsi", "şossesi",
+                    "bulvarı", "meydanı")
+_AZ = (
+    rf"(?<![\w-])(?:{_AZ_WORD}(?:\s{_AZ_WORD})?\s(?i:rayonu|ray\.|şəhəri|şəh\.),\s*)?"
+    rf"(?:{_AZ_WORD}(?:\s[\p{{L}}'’-]+){{0,2}}\s(?i:kəndi|k\.|qəsəbəsi|qəs\.),\s*)?"
+    rf"{_AZ_WORD}(?:\s{_AZ_WORD}){{0,3}}\s(?i:küçəsi|küç\.|prospekti|pr\.|dalanı|döngəsi|"
+    r"şossesi|bulvarı|meydanı)(?:,?\s*b\.\s*\d{1,4}\p{L}?)?(?:,?\s*m\.\s*\d{1,4})?(?![\w])"
+)
+_AZ_GATE = WordGate(_AZ_STREET_TYPES, whole_word=True)
+_BARE_PR = regex.compile(r"\bpr\.$")
 _ADDRESS_WORDS = regex.compile(
     r"\b(?:address|addr|ship(?:ping|ped)?|deliver(?:y|ed)?|live[sd]?|living|moved?|located|"
     r"resides?|residence|street|send|mail(?:ing)?|home|office|at|to)\b",
@@ -96,7 +113,9 @@ class StreetAddressRecognizer(RegexRecognizer):
         ("rare", _street(RARE_SUFFIXES) + _UNIT + "?", 0.55),
         ("german", _GERMAN, 0.6),
         ("grid", _GRID, 0.7),
+        ("az", _AZ, 0.6),
     )
+    PATTERN_GATES = {"az": _AZ_GATE}
     CONTEXT = ("address", "street", "ship", "deliver", "live", "resides")
     CONTEXT_PATTERNS = frozenset({"rare"})
     CONTEXT_WINDOW = 25
@@ -109,8 +128,13 @@ class StreetAddressRecognizer(RegexRecognizer):
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         """Addresses; a match never spans more than two lines."""
-        if not any(ch.isdigit() for ch in text):
-            return []
+        if not any(ch.isdigit() for ch in text) and not _AZ_GATE.search(text):
+            return []  # every shape but the Azerbaijani one holds a digit
         return super().analyze(text, entities, nlp_artifacts)
+
+    def validate(self, value: str) -> bool | None:
+        """``pr.`` alone is too common an abbreviation: it needs a district, village or
+        building number with it."""
+        return False if _BARE_PR.search(value) and "," not in value else None
 
 

@@ -117,3 +117,23 @@ def test_the_title_gate_lets_every_title_through() -> None:
         assert gate.search(text), title
         found = [text[r.start:r.end] for r in recognizer.analyze(text, ["PERSON"])]
         assert "Anna Kowalska" in found, title
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ticket assigned to Qasım Əliyev.", ["Qasım Əliyev"]),
+        ("Caller identified as Maria Lopez, DOB 02/08/1990", ["Maria Lopez"]),
+        ("the client (Illés Tamás) wants the report", ["Illés Tamás"]),
+        ("Welfare check-in with Andrea on 24 April.", ["Andrea"]),
+        ("grievance filed by Elise Johansson against", ["Elise Johansson"]),
+        ("Dear 婷,\n\nThank you for your order.", ["婷"]),
+        ("Laura -\n\nthe report is late.", ["Laura"]),
+        # not a note's opening: the dash line is not at the start, or has no space before it
+        ("Report\nLaura -\nok", []),
+        ("Sales-\nfigures attached", []),
+    ],
+)
+def test_support_desk_cues(text: str, expected: list[str]) -> None:
+    found = PersonCueRecognizer().analyze(text, ["PERSON"])
+    assert [text[r.start : r.end] for r in found] == expected

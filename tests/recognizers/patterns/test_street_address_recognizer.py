@@ -50,3 +50,22 @@ def test_addresses(text: str, expected: list[str]) -> None:
 def test_colombian_grid_addresses(text: str, expected: list[str]) -> None:
     found = StreetAddressRecognizer().analyze(text, ["STREET_ADDRESS"])
     assert [text[r.start : r.end] for r in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ünvan: Ağdam rayonu, Kolayir k., HEYDƏR ƏLİYEV küç. Sabah gəlin.",
+         ["Ağdam rayonu, Kolayir k., HEYDƏR ƏLİYEV küç."]),
+        ("send it to Gəncə şəhəri, 22-Cİ DAĞLIQ prospekti, b. 2, m. 55 please",
+         ["Gəncə şəhəri, 22-Cİ DAĞLIQ prospekti, b. 2, m. 55"]),
+        ("Nizami küçəsi 12-də görüşək", ["Nizami küçəsi"]),
+        ("Qusar ray., Q.PİRİMOV pr., b. 6, m. 145", ["Qusar ray., Q.PİRİMOV pr., b. 6, m. 145"]),
+        # "pr." alone is an abbreviation of many things.
+        ("see the Marketing pr. notes", []),
+        ("no address here at all", []),
+    ],
+)
+def test_azerbaijani_addresses(text: str, expected: list[str]) -> None:
+    found = StreetAddressRecognizer().analyze(text, ["STREET_ADDRESS"])
+    assert [text[r.start : r.end] for r in found] == expected
