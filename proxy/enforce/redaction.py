@@ -89,3 +89,5 @@ def apply_redactions(
         item.container[item.key] = redacted  # type: ignore[index]
         report.entities.update(types)
         report.transform(item.path, "redact")
+        if types:
+            report.found_in(item.path, types)

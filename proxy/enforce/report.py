@@ -39,6 +39,9 @@ class MessageReport:
     unlisted: set[str] = field(default_factory=set)
     entities: Counter[str] = field(default_factory=EntityCounts)
     body_dropped: bool = False
+    # Entity types found per redacted path (path -> type -> count), for the data map's category
+    # suggestions (proxy.observe.evidence); not part of the audit line.
+    found: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def keep(self, path: str) -> None:
         self.kept.add(path)
@@ -56,6 +59,16 @@ class MessageReport:
 
     def transform(self, path: str, action: str) -> None:
         self.transformed[path] = action
+
+    def found_in(self, path: str, types: list[str]) -> None:
+        """Entity types replaced in the text at ``path`` (bounded like the listed paths)."""
+        counts = self.found.get(path)
+        if counts is None:
+            if len(self.found) >= MAX_LISTED_PATHS:
+                return
+            counts = self.found[path] = {}
+        for entity_type in types:
+            counts[entity_type] = counts.get(entity_type, 0) + 1
 
     def shape_mismatch(self, path: str) -> None:
         self.wrong_shape.add(path)

@@ -3,9 +3,10 @@
 ``Evidence.observe(record)`` is called once per finished exchange (by ``ProxyMetrics``) with its
 ``AuditRecord``; it counts exchanges, the paths sent per action (the request to a vendor, the
 answer to a partner; the data map turns them into data categories), paths dropped, entities
-redacted by type, requests and records blocked by the policy by reason, fail-closed answers by
-reason, schema drift (paths no contract names), shadow-mode would-reject counts, and the time
-of the last disclosure per vendor. A shadow-mode exchange is forwarded as it came, so every
+redacted by type (and per path: a category suggestion for an unlabeled path rests on them),
+requests and records blocked by the policy by reason, fail-closed answers by reason, schema
+drift (paths no contract names), shadow-mode would-reject counts, and the time of the last
+disclosure per vendor. A shadow-mode exchange is forwarded as it came, so every
 path it carried counts as sent with ``shadow``.
 
 Keys hold what the audit record holds: contract names, reason codes, entity types and audit
@@ -111,6 +112,9 @@ class Evidence:
             out.append((("dropped", vendor, route), report.dropped_count))
         for path in report.unlisted:
             out.append((("drift", vendor, route, path), 1))
+        for path, types in report.found.items():
+            for entity_type, count in types.items():
+                out.append((("found", vendor, route, path, entity_type), count))
         for message in (report, record.response):
             if message is not None:
                 for entity, count in message.entities.items():

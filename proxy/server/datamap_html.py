@@ -16,6 +16,7 @@ from typing import Any
 
 from proxy.config.datamap import Activity, DataMap, FieldEntry
 from proxy.config.datamap_export import transfers_text
+from proxy.contract.categories import suggest_category
 
 CSS = """
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#1b1b1b}
@@ -153,6 +154,7 @@ def vendor_evidence(data_map: DataMap, evidence: dict[str, Any], vendor: str) ->
             "fail_closed": dict(_by_vendor(rows.get("fail_closed", []), vendor)),
             "would_reject": dict(_by_vendor(rows.get("would_reject", []), vendor)),
             "drift": sorted({str(r[2]) for r in rows.get("drift", []) if r[0] == vendor}),
+            "found": _found(rows.get("found", []), vendor),
         }
     out["last_disclosure"] = evidence["last_disclosure"].get(vendor, "")
     return out
@@ -206,6 +208,7 @@ def sent_counts(evidence: dict[str, Any] | None, window: str,
 
 
 def _field_rows(activity: Activity, evidence: dict[str, Any] | None) -> str:
+    found = _found(evidence["since_start"].get("found", []), activity.vendor) if evidence else {}
     start = sent_counts(evidence, "since_start", activity)
     day = sent_counts(evidence, "last_24h", activity)
     order = {word: i for i, word in enumerate(_ACTION_ORDER)}
@@ -215,7 +218,7 @@ def _field_rows(activity: Activity, evidence: dict[str, Any] | None) -> str:
         count = "" if evidence is None else _pair(_sent(start, f), _sent(day, f))
         rows.append(f'<tr class="{"sensitive" if f.sensitive else ""}">'
                     f"<td><code>{_e(f.path)}</code><br><small>{_e(f.route)}</small></td>"
-                    f"<td>{_category(f)}</td>"
+                    f"<td>{_category(f, found.get(f'{f.route} {f.path}'))}</td>"
                     f'<td class="{_e(f.action)}">{_e(f.action)}</td>'
                     + (f'<td class="n">{count}</td>' if evidence is not None else "") + "</tr>")
     rows.append('<tr><td colspan="4"><small>every other field: dropped</small></td></tr>')
@@ -229,11 +232,34 @@ def _sent(counts: Counter[tuple[str, str, str]], f: FieldEntry) -> int:
                if route == f.route and path == f.path)
 
 
-def _category(f: FieldEntry) -> str:
+def _found(rows: list[list[Any]], vendor: str) -> dict[str, dict[str, int]]:
+    """``"ROUTE PATH" -> entity type -> count``: what detection replaced at each path."""
+    out: dict[str, dict[str, int]] = {}
+    for v, route, path, entity_type, count in rows:
+        if v == vendor:
+            types = out.setdefault(f"{route} {path}", {})
+            types[entity_type] = types.get(entity_type, 0) + int(count)
+    return out
+
+
+def live_category(f: FieldEntry, found: dict[str, int] | None) -> str:
+    """The category shown for ``f``: its label, else a suggestion from the entity types
+    detected there (most frequent first) and its name, else the one from the files."""
+    if f.suggested and found:
+        ranked = tuple(sorted(found, key=lambda t: (-found[t], t)))
+        return suggest_category(f.path, ranked)
+    return f.category
+
+
+def _category(f: FieldEntry, found: dict[str, int] | None = None) -> str:
+    category = live_category(f, found)
+    detected = ("<br><small>detected: " + ", ".join(
+        f"{_e(t)} {n}" for t, n in sorted(found.items(), key=lambda i: (-i[1], i[0])))
+        + "</small>") if found else ""
     if f.suggested:
         return (f'<span class="suggested" title="suggested: no label in the contract">'
-                f"{_e(f.category)}?</span>")
-    return _e(f.category)
+                f"{_e(category)}?</span>{detected}")
+    return _e(category) + detected
 
 
 def _activities(data_map: DataMap, evidence: dict[str, Any] | None) -> str:

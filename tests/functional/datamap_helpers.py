@@ -61,6 +61,7 @@ routes:
         contacts[*].country: {action: keep, category: user.contact.address.country}
         contacts[*].health_note: {action: keep, category: user.health_and_medical}
         contacts[*].note: {action: redact, category: user.content}
+        contacts[*].remarks: redact
         contacts[*].internal_score: drop
     response:
       body:
@@ -126,7 +127,8 @@ def contact(customer_id: str, country: str = "DE", birth_date: str = "1980-04-02
     """One record of ``POST /crm/v1/contacts`` with seeded PII."""
     return {"email": EMAIL, "name": NAME, "customer_id": customer_id, "country": country,
             "birth_date": birth_date, "health_note": DIAGNOSIS,
-            "note": f"Call {NAME} at {PHONE}, card {CARD}", "internal_score": 7, **extra}
+            "note": f"Call {NAME} at {PHONE}, card {CARD}", "remarks": f"phone {PHONE}",
+            "internal_score": 7, **extra}
 
 
 async def send_traffic(session: aiohttp.ClientSession, url: str) -> None:

@@ -138,6 +138,10 @@ async def test_the_data_map_in_a_browser(browser: Any, served: dict[str, Any]) -
     assert "body:contacts[*].ssn" in _cell(browser, "crm", 9)
     assert "user.contact.email: 1" in _cell(browser, "crm", 2)
     assert _cell(browser, "survey", 1).startswith("1")
+    crm_row = browser.find_element(By.CSS_SELECTOR, '#activities > tbody > tr[data-vendor="crm"]')
+    # the unlabeled remarks field: the suggestion follows detection (3 records sent; this
+    # store has no opt-out or erasure)
+    assert "user.contact.phone_number?\ndetected: PHONE_NUMBER 3" in crm_row.text
     warnings = browser.find_element(By.ID, "warnings").text
     assert "sensitive category" in warnings and "schema drift" in warnings
     assert "no processing agreement" in warnings

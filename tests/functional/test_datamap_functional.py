@@ -95,6 +95,8 @@ async def test_live_counts_move_and_no_value_leaks(datamap_proxy: DataMapProxy) 
     assert crm["actions"]["pseudonymized"] == 1 and crm["actions"]["dropped"] >= 1
     assert crm["entities"].get("PERSON", 0) >= 1
     assert "body:contacts[*].ssn" in crm["drift"]
+    # an unlabeled free-text field: its suggestion follows what detection found there
+    assert crm["found"]["POST /v1/contacts body:contacts[*].remarks"] == {"PHONE_NUMBER": 1}
     assert body["evidence"]["vendors"]["crm"]["last_disclosure"]
     survey = body["evidence"]["vendors"]["survey"]["since_start"]
     assert survey["exchanges"] == 1 and "body:respondent.name" in survey["drift"]
@@ -102,7 +104,10 @@ async def test_live_counts_move_and_no_value_leaks(datamap_proxy: DataMapProxy) 
     assert body["evidence"]["unrouted_fail_closed"] == {"unknown_vendor": 1}
     assert any("schema drift" in w for w in body["evidence"]["warnings"])
     resp = await get(datamap_proxy.admin_url + "/datamap", headers=datamap_proxy.auth)
-    assert_no_pii(await resp.text())
+    page = await resp.text()
+    assert_no_pii(page)
+    assert ("user.contact.phone_number?</span><br><small>detected: PHONE_NUMBER 1</small>"
+            in page)
     resp = await get(datamap_proxy.admin_url + "/datamap.csv", headers=datamap_proxy.auth)
     assert_no_pii(await resp.text())
     resp = await get(datamap_proxy.admin_url + "/metrics")

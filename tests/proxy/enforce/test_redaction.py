@@ -82,3 +82,15 @@ def test_custom_recognizers_are_part_of_the_standard_set() -> None:
 def test_an_unknown_sensitivity_is_refused() -> None:
     with pytest.raises(ValidationError, match="sensitivity"):
         DetectionConfig.model_validate({"sensitivity": "paranoid"})
+
+
+def test_entity_types_are_recorded_per_path_for_the_data_map() -> None:
+    rule = FieldRule.model_validate("redact")
+    pending = [PendingRedaction({"a": None}, "a", "Jane at 555", rule, "body:a"),
+               PendingRedaction({"b": None}, "b", "nothing", rule, "body:b"),
+               PendingRedaction({"a": None}, "a", "Joe", rule, "body:a")]
+    report = MessageReport()
+    apply_redactions(pending, [[Span(0, 4, "PERSON", 0.9), Span(8, 11, "PHONE_NUMBER", 0.9)],
+                               [], [Span(0, 3, "PERSON", 0.9)]], report)
+    assert report.found == {"body:a": {"PERSON": 2, "PHONE_NUMBER": 1}}  # nothing found at b
+    assert "found" not in report.to_dict()  # the audit line is unchanged

@@ -21,6 +21,7 @@ def _forwarded(**kwargs: object) -> AuditRecord:
     report.transform("body:customer_id", "pseudonymize")
     report.drop_unlisted("body:ssn")
     report.entities["PERSON"] += 2
+    report.found_in("body:note", ["PERSON", "PERSON"])
     record = AuditRecord(request_id="r", method="POST", contract_version="v", vendor="acme",
                          route="POST /v1/x", status=200, outcome="forwarded", request=report)
     for key, value in kwargs.items():
@@ -50,6 +51,7 @@ def test_counts_since_start_and_over_24_hours() -> None:
     assert ["acme", "POST /v1/x", "body:customer_id", "shadow", 1] in total["sent"]
     assert ["acme", "POST /v1/x", "body:ssn", 3] in total["drift"]
     assert ["acme", "PERSON", 6] in total["entities"]
+    assert ["acme", "POST /v1/x", "body:note", "PERSON", 6] in total["found"]
     assert total["blocked_records"] == [["acme", "subject_minor", 2]]
     assert total["blocked_requests"] == [["acme", "subject_opted_out", 1]]
     assert total["fail_closed"] == [["", "unknown_vendor", 1]]
