@@ -9,7 +9,8 @@ that gets the town alone has learned where the person lives. A span is extended 
 three capitalized words (any cased script; an all-capital abbreviation such as ``CABA`` or
 ``N.L.``), after a space or a comma, when what follows them ends the clause: punctuation, a
 line end, the end of the text or a lower-case word (``CABA se puede visitar``). Words that open
-a new sentence or label the next datum (``Phone``, ``Tel``, ``Celular``) are never taken.
+a new sentence or label the next datum (``Phone``, ``Tel``, ``Celular``) are never taken. A
+postcode in brackets right after the address (``Square (7953)``) is taken too.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ _TAIL = regex.compile(
     rf"(?:,[ \t]*|[ \t]+)(?P<town>{_TOWN_WORD}(?:[ \t-]{_TOWN_WORD}){{0,2}}\.?)"
     r"(?=[ \t]*(?:[.,;:!?)\n]|$|[ \t]\p{Ll}))"
 )
+# A postcode in brackets right after the address: "OsmaniChar Square (7953)".
+_BRACKETED_POSTCODE = regex.compile(r"[ \t]*\((?=[A-Z0-9 -]*\d)[A-Z0-9]{2,5}(?:[ -][A-Z0-9]{2,4})?\)")
 # Words that begin the next sentence or the next field rather than end an address.
 _NOT_TOWNS = frozenset(
     ["phone", "tel", "tél", "tlf", "telefon", "telefone", "teléfono", "telefono", "celular", "mobile", "mobil", "cell", "fax", "email", "e-mail", "mail", "please", "thanks", "thank", "merci", "gracias", "grazie", "obrigado", "obrigada", "danke", "bitte", "the", "if", "and", "or", "but", "ref", "order", "invoice", "att", "attn", "by", "from", "to", "cc", "via", "for", "tracking", "contact", "name"]
@@ -49,5 +52,8 @@ def extend_addresses(text: str, spans: Sequence[Span]) -> list[Span]:
                 if text[end - 1] == "." and len(match.group("town").split()[-1]) > 5:
                     end -= 1
                 span = replace(span, end=end)
+            bracketed = _BRACKETED_POSTCODE.match(text, span.end, limit)
+            if bracketed:
+                span = replace(span, end=bracketed.end())
         out.append(span)
     return out

@@ -41,12 +41,19 @@ class PostcodeRecognizer(RegexRecognizer):
         ("five_digit", r"(?<![\w.,/-])\d{5}(?:-\d{4})?(?![\w]|[.,/-]\d)", 0.5),
         ("nl", r"(?<![\w-])[1-9]\d{3} ?[A-Z]{2}(?![\w-])", 0.5),
         # The key as a lookbehind behind the value's first character: cheap where none is.
+        # "Postal code of consignee 9307", "zip code is 94103", "CEP: 01305-100".
+        ("labeled", (r"(?<![\w])(?i:postal[ \t]?code|post[ \t]?code|zip(?:[ \t]?code)?|postleitzahl|"
+                     r"c[oó]digo[ \t]postal|code[ \t]postal|cep|plz)"
+                     r"(?:[ \t]+(?i:of|for|is|de|do|da|der|des)(?:[ \t]+\p{Ll}+){0,2})?[ \t]*[:#=]?[ \t]*"
+                     r"(?P<value>(?=[A-Z0-9 -]*\d)[A-Z0-9]{2,5}(?:[ -][A-Z0-9]{2,4})?)(?![\w-])"), 0.6),
         ("keyed", (rf"(?=[A-Za-z0-9])(?<={_POSTCODE_KEY}[\"']?\s*[:=]\s*[\"']?)"
                    r"[A-Za-z0-9](?:[A-Za-z0-9 -]{1,8}[A-Za-z0-9])?(?=[\"',;}\]\n]|\s*$)"), 0.6),
     )
     CONTEXT = ("zip", "postcode", "postal", "plz")
     # A keyed postcode follows one of its keys (substrings of every key above).
-    PATTERN_GATES = {"keyed": WordGate([
+    PATTERN_GATES = {"labeled": WordGate(["postal", "post", "zip", "postleitzahl", "postal",
+                                          "código", "codigo", "code", "cep", "plz"]),
+                     "keyed": WordGate([
         "zip", "postal", "post", "plz", "cep", "cap", "psc", "pin", "codigo", "código", "code",
         "irsz", "kod", "indeks", "почтовый", "indice"])}
     MIN_DIGITS = 2  # a UK postcode has two digits, the other formats more

@@ -35,3 +35,15 @@ def test_an_extension_stops_at_the_next_span_and_leaves_other_types_alone() -> N
     text = "Calle Sierpes 48, 41004 Ana Ruiz. Tel 1"
     spans = [Span(0, 23, "STREET_ADDRESS", 0.8), Span(24, 32, "PERSON", 0.9)]
     assert extend_addresses(text, spans) == spans
+
+
+def test_a_bracketed_postcode_after_an_address_joins_it() -> None:
+    text = "delivered to House No. 9, OsmaniChar Square (7953) but he was out"
+    start = text.index("House")
+    end = text.index(" (7953)")
+    [span] = extend_addresses(text, [Span(start, end, "STREET_ADDRESS", 0.8)])
+    assert text[span.start:span.end] == "House No. 9, OsmaniChar Square (7953)"
+    # brackets holding words are no postcode
+    other = "at 12 Main Street (back door) today"
+    [kept] = extend_addresses(other, [Span(3, 17, "STREET_ADDRESS", 0.8)])
+    assert other[kept.start:kept.end] == "12 Main Street"

@@ -44,3 +44,19 @@ def test_postcodes(text: str, expected: list[str]) -> None:
 )
 def test_postcodes_under_record_keys(text: str, expected: list[str]) -> None:
     assert [text[r.start : r.end] for r in PostcodeRecognizer().analyze(text, ["POSTCODE"])] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Postal code of consignee 9307", ["9307"]),
+        ("zip code is 94103.", ["94103"]),
+        ("CEP: 01305-100", ["01305-100"]),
+        ("the post code SW1A 1AA", ["SW1A 1AA"]),
+        ("zip it up", []),
+        ("postal code of the area", []),
+    ],
+)
+def test_postcode_after_its_label(text: str, expected: list[str]) -> None:
+    found = PostcodeRecognizer().analyze(text, ["POSTCODE"])
+    assert sorted(text[r.start : r.end] for r in found) == expected
