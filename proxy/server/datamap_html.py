@@ -124,14 +124,17 @@ def _pair(start: int, day: int) -> str:
     return f"{start} <small>/ {day}</small>"
 
 
-def _category_lookup(data_map: DataMap, vendor: str) -> dict[tuple[str, str], str]:
-    return {(f.route, f.path): f.category for a in data_map.activities if a.vendor == vendor
-            for f in a.fields}
+def _category_lookup(data_map: DataMap, vendor: str,
+                     found: dict[str, dict[str, int]]) -> dict[tuple[str, str], str]:
+    """(route, path) -> the category shown: the label, or the (live) suggestion."""
+    return {(f.route, f.path): live_category(f, found.get(f"{f.route} {f.path}"))
+            for a in data_map.activities if a.vendor == vendor for f in a.fields}
 
 
 def vendor_evidence(data_map: DataMap, evidence: dict[str, Any], vendor: str) -> dict[str, Any]:
     """The live counts of one vendor, since start and over 24 hours (JSON-ready)."""
-    categories = _category_lookup(data_map, vendor)
+    categories = _category_lookup(
+        data_map, vendor, _found(evidence["since_start"].get("found", []), vendor))
     out: dict[str, Any] = {}
     for window in ("since_start", "last_24h"):
         rows = evidence[window]
@@ -282,7 +285,7 @@ def _activities(data_map: DataMap, evidence: dict[str, Any] | None) -> str:
             cells.insert(1, _activity_exchanges(a, evidence))
         rows.append(f'<tr data-vendor="{_e(a.vendor)}" data-purpose="{_e(a.purpose)}">'
                     + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    return ('<h2>Processing activities (one row per vendor and purpose)</h2>'
+    return ('<h2>Processing activities (one row per recipient and purpose)</h2>'
             '<table id="activities"><thead><tr>' + "".join(f"<th>{_e(h)}</th>" for h in head)
             + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
 

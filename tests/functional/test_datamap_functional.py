@@ -97,6 +97,8 @@ async def test_live_counts_move_and_no_value_leaks(datamap_proxy: DataMapProxy) 
     assert "body:contacts[*].ssn" in crm["drift"]
     # an unlabeled free-text field: its suggestion follows what detection found there
     assert crm["found"]["POST /v1/contacts body:contacts[*].remarks"] == {"PHONE_NUMBER": 1}
+    assert crm["sent_by_category"]["user.contact.phone_number"] == 1  # remarks, by detection
+    assert crm["sent_by_category"]["user.content"] == 1  # note, labeled
     assert body["evidence"]["vendors"]["crm"]["last_disclosure"]
     survey = body["evidence"]["vendors"]["survey"]["since_start"]
     assert survey["exchanges"] == 1 and "body:respondent.name" in survey["drift"]
