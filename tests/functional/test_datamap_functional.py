@@ -12,6 +12,7 @@ import io
 import json
 import subprocess
 import sys
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -164,3 +165,37 @@ async def test_without_an_admin_token_the_data_map_is_off(datamap_proxy: DataMap
         assert resp.status == 403, path
         assert (await resp.json())["reason"] == "datamap_disabled"
     assert (await client.get("/metrics")).status == 200  # the rest of the admin port is on
+
+
+class _Activities(HTMLParser):
+    """Collects, from a data map page, each activity row and the paths and categories in it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[tuple[str, str, list[str]]] = []
+        self._in_code = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "tr" and "data-purpose" in found:
+            self.rows.append((str(found["data-vendor"]), str(found["data-purpose"]), []))
+        self._in_code = tag == "code" and bool(self.rows)
+
+    def handle_data(self, data: str) -> None:
+        if self._in_code:
+            self.rows[-1][2].append(data)
+            self._in_code = False
+
+
+async def test_the_page_and_the_html_from_the_files_agree(datamap_proxy: DataMapProxy) -> None:
+    resp = await datamap_proxy.session.get(datamap_proxy.admin_url + "/datamap",
+                                           headers=datamap_proxy.auth)
+    served, files = _Activities(), _Activities()
+    served.feed(await resp.text())
+    result = subprocess.run([sys.executable, "-m", "proxy", "datamap", "--config",
+                             str(datamap_proxy.config_dir), "--format", "html"], cwd=REPO,
+                            capture_output=True, text=True, check=True,
+                            env={"PATH": "/usr/bin:/bin"})
+    files.feed(result.stdout)
+    assert served.rows == files.rows and len(served.rows) == 2
+    assert "body:contacts[*].health_note" in served.rows[0][2]
