@@ -110,6 +110,19 @@ class NerRecognizer(SpacyRecognizer):
 _NUMBER_LABELS = frozenset(
     ["pesel", "konto", "account", "acct", "iban", "card", "visa", "mastercard", "amex", "celular", "cel", "telefon", "telefone", "teléfono", "phone", "tel", "tlf", "mobile", "mob", "fax", "curp", "nss", "rut", "dni", "nie", "nif", "cpf", "cnpj", "nik", "ssn", "sin", "tfn", "abn", "order", "orden", "pedido", "commande", "bestellung", "invoice", "factura", "facture", "rechnung", "ticket", "ref", "reference", "id", "tracking", "passport", "pasaporte", "passeport", "reisepass", "policy", "claim", "case", "kontonummer", "rekening", "compte", "cuenta", "conto"]
 )
+# Numbered things that are not places (flight EK 412, Dock 4, Android 14, Pixel 7) and what a
+# number counts (120 seats, 418 kg): a short model "address" starting or going on with them.
+_NOT_PLACES = frozenset(
+    ["flight", "flug", "vuelo", "vol", "voo", "volo", "gate", "dock", "platform", "gleis", "track",
+     "android", "ios", "windows", "macos", "iphone", "pixel", "galaxy", "version", "v", "build",
+     "release", "chapter", "section", "page", "step", "level", "tier", "week", "day", "season",
+     "episode", "table", "seat", "row", "bus", "train", "tram", "line", "route", "lot", "batch"]
+)
+_COUNTED = frozenset(
+    ["seats", "seat", "kg", "g", "lb", "lbs", "cartons", "boxes", "pallets", "units", "items",
+     "pcs", "pieces", "users", "licenses", "licences", "people", "guests", "nights", "days",
+     "hours", "minutes", "mins", "weeks", "months", "years", "percent", "times", "tickets"]
+)
 _CURRENCY = re.compile(
     r"(?:\b(?:USD|EUR|GBP|JPY|CNY|INR|BRL|MXN|COP|CLP|ARS|PEN|CHF|SEK|NOK|DKK|PLN|CZK|HUF|RON|"
     r"TRY|RUB|UAH|ZAR|NGN|KES|AED|SAR|ILS|KRW|IDR|PHP|VND|THB|MYR|SGD|AUD|NZD|CAD|HKD|TWD|MAD|"
@@ -147,8 +160,10 @@ def _not_an_address(value: str) -> bool:
     if len(words) > 4:
         return False
     first = words[0].strip(":.#№").casefold()
-    if first in _NUMBER_LABELS:
+    if first in _NUMBER_LABELS or first in _NOT_PLACES:
         return True
+    if any(word.strip(",.()").casefold() in _COUNTED for word in words[1:]):
+        return True  # "120 seats", "12 cartons"
     if _CURRENCY.search(value):
         return True
     numbers = re.findall(r"\d+", value)

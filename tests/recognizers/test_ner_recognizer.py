@@ -85,7 +85,13 @@ def test_addresses_keep_their_punctuation_and_need_a_digit(
     ("750,00 EUR", True),
     ("27 de junio", True),           # a date
     ("21.06.2024 Cuma saat", True),
+    ("flight EK 412", True),         # numbered things that are no place
+    ("Dock 4", True),
+    ("Android 14 (Pixel 7", True),
+    ("120 seats", True),             # what a number counts
+    ("418 kg", True),
     ("Storgatan 14 B", False),
+    ("Level 7, 123 George St, Sydney", False),
     ("Av. 9 de Julio 1234", False),  # a street named after a date
     ("No. 8, Jalan 9/2, Puncak Damai, 75966 Seksyen 7, Melaka", False),
     ("Mariahilfer Straße 88/2/14, 1070 Wien", False),
