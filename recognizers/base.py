@@ -48,7 +48,7 @@ class RegexRecognizer(LocalRecognizer):
     MIN_DIGITS: ClassVar[int] = 0
     GATE: ClassVar[str | None] = None
     # Per pattern: words one of which every match of that pattern holds (see prefilter).
-    PATTERN_GATES: ClassVar[dict[str, WordGate]] = {}
+    PATTERN_GATES: ClassVar[dict[str, WordGate | regex.Pattern[str]]] = {}
     # The whole recognizer's gate as words (cheaper than a ``GATE`` regex of the same words).
     GATE_WORDS: ClassVar[WordGate | None] = None
 

@@ -174,6 +174,9 @@ STOP_WORDS = frozenset(["team", "support", "all", "everyone", "there", "sir", "m
     "hi", "hello", "hey", "thank", "thanks", "sure", "oh", "uh", "um", "welcome", "your", "only", "of", "and", "yes", "sí", "si", "oui", "ja", "yeah", "well", "alright", "right", "perfect", "good", "great", "sorry", "hmm", "ah", "okay", "how", "what", "who"])
 
 
+_CJK = regex.compile(r"[\p{Han}\p{Hangul}]")  # the cue_cjk pattern's gate
+
+
 class PersonCueRecognizer(RegexRecognizer):
     """Capitalized names after a person cue (see the module docstring)."""
 
@@ -200,9 +203,10 @@ class PersonCueRecognizer(RegexRecognizer):
         ("opening_dash", rf"\A[ \t]*{_NAMES}[ \t]+[-—–][ \t]*\n", 0.85),
         ("signature", rf"(?:^|(?<=\s))[-–—~]\s?{_NAMES}\s*\Z", 0.85),
         ("honorific", rf"(?<![\w]){_NAME}-(?:san|sama|kun|chan|sensei|senpai|ssi|nim)(?!\w)", 0.9),
-        # "Dear 婷,", "Hi 浩!": a greeting before a name in Han script.
-        ("greeting_han", rf"(?<![\w]){_GREETING}[,!]?\s*(?P<value>\p{{Han}}{{1,4}})(?=[,，!！.。\s]|$)",
-         0.85),
+        # A name in Han or Hangul script after a cue: "Dear 婷,", "Ms 蕭.", "the client 최",
+        # "between 이영일 and 문시우", "tutoring with 宇".
+        ("cue_cjk", rf"(?<![\w])(?:{_GREETING}[,!]?|{_ROLE}:?|{_TITLE}|(?i:between|and|with|for))"
+                    rf"\s*\(?(?P<value>[\p{{Han}}\p{{Hangul}}]{{1,4}})(?=[\s,，.。;:!?()]|$)", 0.85),
         ("han", rf"{_HAN_CUE}\s*[：:]?\s*(?P<value>\p{{Han}}{{2,4}})(?=[，,。、；;：:（(\s]|$)", 0.85),
         ("han_title", r"(?P<value>\p{Han}{2,3})(?=先生|女士|小姐|老师|老師|同学|同學)", 0.8),
         ("hangul", r"(?P<value>\p{Hangul}{2,4})(?=님|씨)", 0.85),
@@ -216,7 +220,7 @@ class PersonCueRecognizer(RegexRecognizer):
     # Each pattern is tried only on a text holding one of its cue words (most texts hold none).
     PATTERN_GATES = {
         "greeting": WordGate(_GREETING_WORDS, whole_word=True),
-        "greeting_han": WordGate(_GREETING_WORDS, at_word_start=True),
+        "cue_cjk": _CJK,
         "intro": WordGate([*_INTRO_WORDS, *_INTRO_KEYS], at_word_start=True),
         "title": WordGate(_TITLE_WORDS, whole_word=True),
         "role": WordGate(_ROLE_WORDS, whole_word=True),

@@ -128,6 +128,10 @@ def test_the_title_gate_lets_every_title_through() -> None:
         ("Welfare check-in with Andrea on 24 April.", ["Andrea"]),
         ("grievance filed by Elise Johansson against", ["Elise Johansson"]),
         ("Dear 婷,\n\nThank you for your order.", ["婷"]),
+        ("I have your file here, Ms 蕭. You're at", ["蕭"]),
+        ("mediation between 이영일 and 문시우, 2025-03-05", ["이영일", "문시우"]),
+        ("tutoring with 宇 Tuesday", ["宇"]),
+        ("北京 is big and 上海 too", ["上海"]),  # after "and": a place here, removed all the same
         ("Laura -\n\nthe report is late.", ["Laura"]),
         # not a note's opening: the dash line is not at the start, or has no space before it
         ("Report\nLaura -\nok", []),
