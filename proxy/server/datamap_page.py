@@ -9,7 +9,8 @@ The page is the records of processing built from the loaded configuration
 (``proxy.config.datamap``) next to the live evidence of this process
 (``proxy.observe.evidence``, read from the metrics). Every answer carries a strict
 Content-Security-Policy (no script at all, styles from this origin only), ``no-store`` and
-``nosniff``. Paths, categories and counts only: never a value.
+``nosniff``. The page reloads itself every 5 s (``?refresh=N`` changes it, ``0`` stops it).
+Paths, categories and counts only: never a value.
 """
 
 from __future__ import annotations
@@ -135,7 +136,8 @@ class DataMapRoutes:
             return _error(503, "not_ready", "no configuration is loaded yet")
         evidence = self._get_evidence()
         text = render_page(data_map, _now(), evidence,
-                           live_warnings(summarize(data_map, evidence)), refresh_s=REFRESH_S)
+                           live_warnings(summarize(data_map, evidence)),
+                           refresh_s=_refresh(request.query.get("refresh")))
         return _headers(web.Response(text=text, content_type="text/html"))
 
     async def export(self, request: web.Request) -> web.StreamResponse:
@@ -164,6 +166,13 @@ def add_datamap_routes(app: web.Application, get_config: Callable[[], LoadedConf
     app.router.add_post("/datamap/login", routes.login)
     app.router.add_get("/datamap.csv", routes.export)
     app.router.add_get("/datamap.json", routes.export)
+
+
+def _refresh(asked: str | None) -> int:
+    """Seconds between reloads: ``?refresh=N`` (0 stops them; at most an hour), else 5."""
+    if asked is None or not asked.isdigit():
+        return REFRESH_S
+    return min(int(asked), 3600)
 
 
 def _now() -> str:

@@ -72,6 +72,10 @@ async def test_strict_headers_and_no_external_reference(datamap_proxy: DataMapPr
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
     html = await resp.text()
     assert "<script" not in html and "style=" not in html and "<style" not in html
+    assert '<meta http-equiv="refresh" content="5">' in html
+    resp = await datamap_proxy.session.get(datamap_proxy.admin_url + "/datamap?refresh=0",
+                                           headers=datamap_proxy.auth)
+    assert 'http-equiv="refresh"' not in await resp.text()
     assert "http://" not in html and "https://" not in html and 'href="//' not in html
 
 
