@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import regex
 from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.base import RegexRecognizer
 from recognizers.prefilter import WordGate
@@ -174,7 +175,47 @@ STOP_WORDS = frozenset(["team", "support", "all", "everyone", "there", "sir", "m
     "hi", "hello", "hey", "thank", "thanks", "sure", "oh", "uh", "um", "welcome", "your", "only", "of", "and", "yes", "sí", "si", "oui", "ja", "yeah", "well", "alright", "right", "perfect", "good", "great", "sorry", "hmm", "ah", "okay", "how", "what", "who"])
 
 
+# A chat line: "Petra: salad", "Eva ➜ group: ...", "Witold (Legal) 02:47: ...".
+_CHAT_LINE = regex.compile(
+    r"(?m)^[ \t]*(?:\[[^\]\n]{1,20}\][ \t]*)?(?P<name>\p{Lu}[\p{L}\p{M}'’-]{1,24})"
+    r"(?:[ \t]+\([^)\n]{1,20}\))?(?:[ \t]+\d{1,2}(?::\d{2})?(?:[ \t]?[AaPp][Mm])?)?"
+    r"(?:[ \t]*➜[^:\n]{1,20})?[ \t]*:[ \t]+\S"
+)
+# Line labels that are not speakers (besides the stop words and the role and speaker words).
+_NOT_SPEAKERS = frozenset(
+    ["subject", "note", "notes", "date", "time", "from", "to", "re", "fw", "fwd", "status",
+     "priority", "system", "bot", "speaker", "q", "a", "step", "total", "summary", "reason",
+     "action", "update", "result", "error", "warning", "info", "debug", "question", "answer",
+     "issue", "problem", "request", "response", "tags", "type", "category", "location", "where",
+     "when", "what", "who", "why", "how", "ps", "pps", "nb", "tip", "edit", "tldr", "tl", "eta",
+     "dear", "hi", "hello", "re", "ticket", "case", "order", "amount", "price", "cost", "title"]
+)
+
+
+def _speakers(text: str) -> list[tuple[int, int]]:
+    """The speaker names of a transcript: a capitalized word opening three or more chat lines
+    between at least two different speakers, one of them speaking twice, none a label
+    (Subject:, Note:, Customer: ...)."""
+    lines = [m for m in _CHAT_LINE.finditer(text)
+             if not _is_label(m.group("name"))]
+    names = [m.group("name").casefold() for m in lines]
+    # A form's labels ("CARRIER:", "Motivo:") each open one line; speakers take turns.
+    if len(lines) < 3 or len(set(names)) < 2 or len(set(names)) == len(names):
+        return []
+    return [m.span("name") for m in lines]
+
+
+def _is_label(word: str) -> bool:
+    folded = word.casefold()
+    return (folded in STOP_WORDS or folded in _NOT_SPEAKERS or folded in _ROLE_SET
+            or folded in _SPEAKER_SET)
+
+
 _CJK = regex.compile(r"[\p{Han}\p{Hangul}]")  # the cue_cjk pattern's gate
+
+
+_ROLE_SET = frozenset(word.casefold() for word in _ROLE_WORDS)
+_SPEAKER_SET = frozenset(word.casefold() for word in _SPEAKER_ROLE_WORDS)
 
 
 class PersonCueRecognizer(RegexRecognizer):
@@ -230,6 +271,17 @@ class PersonCueRecognizer(RegexRecognizer):
         "speaker": WordGate(_SPEAKER_ROLE_WORDS),
         "list": WordGate(_LIST_CUE_WORDS, whole_word=True),
     }
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        """The patterns' names, and the speakers of a chat transcript (see ``_speakers``)."""
+        results = super().analyze(text, entities, nlp_artifacts)
+        if text.count(":") >= 3 and text.count("\n") >= 2:
+            taken = {(r.start, r.end) for r in results}
+            results += [self._result(start, end, 0.8, "chat_speaker")
+                        for start, end in _speakers(text) if (start, end) not in taken]
+        return results
 
     def validate(self, value: str) -> bool | None:
         """Drop a match whose first or last word is a stop word (before overlapping matches

@@ -141,3 +141,23 @@ def test_the_title_gate_lets_every_title_through() -> None:
 def test_support_desk_cues(text: str, expected: list[str]) -> None:
     found = PersonCueRecognizer().analyze(text, ["PERSON"])
     assert [text[r.start : r.end] for r in found] == expected
+
+
+def test_chat_speakers_who_take_turns_are_names() -> None:
+    text = ("Eva ➜ group: who's bringing what saturday\nVěra: salad\nViktorie: drinks\n"
+            "Eva ➜ group: address is Černá 32\nWitold (Legal) 02:47: ok")
+    found = {text[r.start:r.end] for r in PersonCueRecognizer().analyze(text, ["PERSON"])}
+    assert {"Eva", "Věra", "Viktorie", "Witold"} <= found
+
+
+@pytest.mark.parametrize("text", [
+    # a form: each label opens one line
+    "CARRIER: Japan Post EMS\nITEM: EN 441 820 935 JP\nCONTENTS: tea cups\nVALUE: JPY 18,000",
+    "Nombre: Valentina Rojas\nRUT: 18.442.731-1\nMotivo: solicitud de reembolso",
+    # labels and roles repeat, but are not names
+    "Subject: refund\nCustomer: hi\nAgent: hello\nCustomer: thanks\nNote: done",
+])
+def test_form_labels_are_no_speakers(text: str) -> None:
+    found = [r for r in PersonCueRecognizer().analyze(text, ["PERSON"])
+             if r.analysis_explanation.pattern_name == "chat_speaker"]
+    assert found == []
