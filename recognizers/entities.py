@@ -29,6 +29,7 @@ PATTERN_ENTITIES: frozenset[str] = frozenset(
         "IBAN_CODE",
         "IP_ADDRESS",
         "MAC_ADDRESS",
+        "NATIONAL_ID",
         "NL_BSN",
         "PASSPORT",
         "PHONE_NUMBER",

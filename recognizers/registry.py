@@ -48,6 +48,9 @@ from recognizers.patterns.mac_address_recognizer import MacAddressRecognizer
 from recognizers.patterns.national_ids.de_tax_id_recognizer import DeTaxIdRecognizer
 from recognizers.patterns.national_ids.es_nif_recognizer import EsNifRecognizer
 from recognizers.patterns.national_ids.fr_nir_recognizer import FrNirRecognizer
+from recognizers.patterns.national_ids.labeled_national_id_recognizer import (
+    LabeledNationalIdRecognizer,
+)
 from recognizers.patterns.national_ids.nl_bsn_recognizer import NlBsnRecognizer
 from recognizers.patterns.national_ids.uk_nino_recognizer import UkNinoRecognizer
 from recognizers.patterns.national_ids.us_ssn_recognizer import UsSsnRecognizer
@@ -94,6 +97,7 @@ RECOGNIZER_FACTORIES: tuple[tuple[_Types, _Factory], ...] = (
     ("SECRET", lambda s: SecretRecognizer(s.language)),
     ("USERNAME", lambda s: UsernameRecognizer(s.language)),
     ("PASSPORT", lambda s: PassportRecognizer(s.language)),
+    ("NATIONAL_ID", lambda s: LabeledNationalIdRecognizer(s.language)),
     ("DRIVER_LICENSE", lambda s: DriverLicenseRecognizer(s.language)),
     ("ACCOUNT_NUMBER", lambda s: AccountNumberRecognizer(s.language)),
     ("EMAIL_ADDRESS", lambda s: PrefilteredEmailRecognizer(supported_language=s.language)),

@@ -35,7 +35,11 @@ class DateOfBirthRecognizer(RegexRecognizer):
     CONTEXT = ("born", "birth", "dob", "birthday", "birthdate")
     MIN_DIGITS = 4  # every format holds a four-digit year or d/m/yy
     REQUIRED_CONTEXT = (
-        r"\b(?:born|birth|d\.?o\.?b|birthday|birthdate|bday|geb(?:oren|\.)?|né|née)\b"
+        r"\b(?:born|birth|d\.?o\.?b|birthday|birthdate|bday|geb(?:oren|\.)?|né|née|"
+        r"urodzenia|urodzin|nacimiento|nascimento|naissance|geburtsdatum|nascita|ngày sinh|"
+        r"doğum tarihi|syntymäaika|fødselsdato|födelsedatum|narození|születési)\b"
+        # record keys: "date_of_birth", "birth_date", "ngay_sinh", "fecha_nacimiento"
+        r"|_birth|birth_|_dob\b|\bdob_|ngay_sinh|_nacimiento|_nascimento|_naissance"
     )
     CONTEXT_PATTERNS = frozenset({"iso", "numeric", "month_first", "day_first"})
     CONTEXT_WINDOW = 30

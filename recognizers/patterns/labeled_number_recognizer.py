@@ -25,8 +25,12 @@ from recognizers.base import RegexRecognizer, digits_of
 NUMBER_WORD = (
     r"(?i:numbers?|no\.?|nos?\.|nr\.?|num\.?|n[°ºo]\.?|#|id|numéro|número|numero|nummer|numer)"
 )
-# Between a label (and number word) and its value: ``:``, ``#``, ``is``, ``(UK)`` ...
-_JOIN = r"(?:[ \t]*(?:[:#=]|-(?=[ \t])|(?i:is|was)\b)?[ \t]*(?:\([A-Za-z]{2,3}\)[ \t]*)?)"
+# Between a label (and number word) and its value: ``:``, ``#``, ``is`` (``es``, ``ist`` ...),
+# ``(UK)``, and the quotes of a JSON key and value (``"cccd":"0792..."``).
+_JOIN = (
+    r"(?:[\"']?[ \t]*(?:[:#=]|-(?=[ \t])|(?i:is|was|es|est|ist|é|è|er|är|jest)\b)?[ \t]*"
+    r"(?:\([A-Za-z]{2,3}\)[ \t]*)?[\"']?)"
+)
 # ``numéro de passeport``, ``number of the account`` (singular only: ``number of accounts: 3``).
 _OF = r"(?:[ \t]+(?i:de|del|di|du|des|der|of|of[ \t]+the|your|my|his|her|their))?"
 _DATE = regex.compile(r"\d{1,4}([-/. ])\d{1,2}\1\d{1,4}")

@@ -35,3 +35,18 @@ def test_dates_and_ages(cls: type[EntityRecognizer], text: str, expected: list[s
     recognizer = cls()
     results = recognizer.analyze(text, recognizer.supported_entities)
     assert [text[r.start : r.end] for r in results] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("PESEL 88120703517, data urodzenia 07.12.1988. Adres", ["07.12.1988"]),
+        ('{"ngay_sinh":"2003-09-18"}', ["2003-09-18"]),
+        ('{"date_of_birth":"1989-02-17","ni_number":"SK 71"}', ["1989-02-17"]),
+        ("Geburtsdatum: 12.04.1990", ["12.04.1990"]),
+        ('{"order_date":"2024-03-01"}', []),
+    ],
+)
+def test_birth_words_of_other_languages_and_record_keys(text: str, expected: list[str]) -> None:
+    found = DateOfBirthRecognizer().analyze(text, ["DATE_OF_BIRTH"])
+    assert [text[r.start : r.end] for r in found] == expected
