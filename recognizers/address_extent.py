@@ -37,6 +37,25 @@ _NOT_TOWNS = frozenset(
 )
 
 
+# A postcode after a comma, ending the clause or followed by the town: ", 057551, Ituango".
+_POSTCODE_TAIL = regex.compile(r",[ \t]*(?P<code>\d{4,6}|\d{3}[ -]\d{2,3})(?=[ \t]*(?:[.,;)\n]|$))")
+
+
+def _next_part(text: str, start: int, limit: int) -> int | None:
+    """The end of the postcode or town right after ``start``, or None."""
+    code = _POSTCODE_TAIL.match(text, start, limit)
+    if code:
+        return code.end("code")
+    match = _TAIL.match(text, start, limit)
+    if match is None or match.group("town").split()[0].strip(".").casefold() in _NOT_TOWNS:
+        return None
+    end = match.end("town")
+    # "Jal." is an abbreviation; the dot after "Sevilla." ends the sentence.
+    if text[end - 1] == "." and len(match.group("town").split()[-1]) > 5:
+        end -= 1
+    return end
+
+
 def extend_addresses(text: str, spans: Sequence[Span]) -> list[Span]:
     """``spans`` with each street address extended over the town right after it (see module
     docstring); other spans unchanged. An extension never runs into another span."""
@@ -45,12 +64,12 @@ def extend_addresses(text: str, spans: Sequence[Span]) -> list[Span]:
     for index, span in enumerate(ordered):
         if span.entity_type == ADDRESS:
             limit = ordered[index + 1].start if index + 1 < len(ordered) else len(text)
-            match = _TAIL.match(text, span.end, limit)
-            if match and match.group("town").split()[0].strip(".").casefold() not in _NOT_TOWNS:
-                end = match.end("town")
-                # "Jal." is an abbreviation; the dot after "Sevilla." ends the sentence.
-                if text[end - 1] == "." and len(match.group("town").split()[-1]) > 5:
-                    end -= 1
+            # Postcode, town, region, in any order after the street: "..., 057551, Ituango,
+            # Antioquia" (three steps at most).
+            for _ in range(3):
+                end = _next_part(text, span.end, limit)
+                if end is None:
+                    break
                 span = replace(span, end=end)
             bracketed = _BRACKETED_POSTCODE.match(text, span.end, limit)
             if bracketed:

@@ -77,7 +77,7 @@ _GERMAN = (
 # "Calle 26 Sur No. 68C-61", "Av. Calle 80 # 69Q-50"), with towers, flats and offices after.
 _GRID = (
     r"(?<![\w-])(?i:calle|cl|cll|carrera|cra|kra|kr|cr|(?:avenida|av|ak|ac)\.?(?:\s+(?:calle|carrera|cra|cl))?|"
-    r"diagonal|dg|transversal|tv|tr|circular|autopista)\.?\s+\d{1,3}\s?[A-Za-z]?(?:\s?bis)?"
+    r"diagonal|dg|transversal|tv|tr|circular|autopista)\.?\s+\d{1,3}[ªº°]?\s?[A-Za-z]?(?:\s?bis)?"
     r"(?:\s(?i:sur|norte|este|oeste))?\s*(?:#|(?i:no|n[°º]|nro|número)\.?)\s*\d{1,3}\s?[A-Za-z]?"
     r"(?:\s?bis)?(?:\s?(?i:sur|norte|este|oeste))?\s*-\s*\d{1,3}[A-Za-z]?(?:\s(?i:sur|este))?"
     r"(?:,?\s+(?i:torre|int|interior|apto|apartamento|apt|casa|bloque|bl|piso|oficina|of|local|"

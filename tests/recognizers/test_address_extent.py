@@ -47,3 +47,11 @@ def test_a_bracketed_postcode_after_an_address_joins_it() -> None:
     other = "at 12 Main Street (back door) today"
     [kept] = extend_addresses(other, [Span(3, 17, "STREET_ADDRESS", 0.8)])
     assert other[kept.start:kept.end] == "12 Main Street"
+
+
+def test_postcode_town_and_region_after_a_street_join_it() -> None:
+    text = "Envíelo a Cl. 63 # 1-89 Este, 057551, Ituango, Antioquia antes del viernes."
+    start = text.index("Cl.")
+    end = text.index(", 057551")
+    [span] = extend_addresses(text, [Span(start, end, "STREET_ADDRESS", 0.8)])
+    assert text[span.start:span.end] == "Cl. 63 # 1-89 Este, 057551, Ituango, Antioquia"

@@ -69,3 +69,9 @@ def test_colombian_grid_addresses(text: str, expected: list[str]) -> None:
 def test_azerbaijani_addresses(text: str, expected: list[str]) -> None:
     found = StreetAddressRecognizer().analyze(text, ["STREET_ADDRESS"])
     assert [text[r.start : r.end] for r in found] == expected
+
+
+def test_grid_street_numbers_with_an_ordinal_indicator() -> None:
+    text = "Cl. 3ª # 1-2, Apartamento 866, Aguazul"
+    found = StreetAddressRecognizer().analyze(text, ["STREET_ADDRESS"])
+    assert [text[r.start : r.end] for r in found] == ["Cl. 3ª # 1-2, Apartamento 866"]
