@@ -12,6 +12,8 @@ word, then the number.
 
 Colombian grid (nomenclatura): ``Carrera 7 # 71-21, Torre B, Apto 902``, ``Calle 26 Sur No. 68C-61``.
 
+Armenian: ``գ. Հարթագյուղ, Սյունիքի մարզ, 3912, Ծատուրյան 2``, ``ք. Շամլուղ, Օստրովսկու 7``.
+
 Azerbaijani: district, village or settlement, then the street and its type word, then building
 and flat, each part but the street optional: ``Ağdam rayonu, Kolayir k., HEYDƏR ƏLİYEV küç.``,
 ``Gəncə şəhəri, 22-Cİ DAĞLIQ prospekti, b. 2, m. 55`` (no house number needed).
@@ -94,6 +96,16 @@ _AZ = (
     r"şossesi|bulvarı|meydanı)(?:,?\s*b\.\s*\d{1,4}\p{L}?)?(?:,?\s*m\.\s*\d{1,4})?(?![\w])"
 )
 _AZ_GATE = WordGate(_AZ_STREET_TYPES, whole_word=True)
+# Armenian: town (ք.) or village (գ.), region (մարզ), postcode, then street and number, flat
+# (բն.); one part before the street at least, which a bare "word number" would not have.
+_HY_WORD = r"\p{Armenian}[\p{Armenian}'’-]*"
+_HY = (
+    rf"(?<![\w-])(?=[քգ]\.|{_HY_WORD}(?:\s{_HY_WORD})?\s+մարզ)"
+    rf"(?:[քգ]\.\s*{_HY_WORD}(?:[ -]{_HY_WORD})?,\s*)?"
+    rf"(?:{_HY_WORD}(?:\s{_HY_WORD})?\s+մարզ,\s*)?(?:\d{{4}},\s*)?"
+    rf"{_HY_WORD}(?:\s{_HY_WORD}){{0,2}}\s\d{{1,4}}\p{{Armenian}}?(?:,\s*(?:բն|տ)\.\s*\d{{1,4}})?(?![\w])"
+)
+_ARMENIAN = regex.compile(r"\p{Armenian}")
 _BARE_PR = regex.compile(r"\bpr\.$")
 _ADDRESS_WORDS = regex.compile(
     r"\b(?:address|addr|ship(?:ping|ped)?|deliver(?:y|ed)?|live[sd]?|living|moved?|located|"
@@ -114,8 +126,9 @@ class StreetAddressRecognizer(RegexRecognizer):
         ("german", _GERMAN, 0.6),
         ("grid", _GRID, 0.7),
         ("az", _AZ, 0.6),
+        ("hy", _HY, 0.6),
     )
-    PATTERN_GATES = {"az": _AZ_GATE}
+    PATTERN_GATES = {"az": _AZ_GATE, "hy": _ARMENIAN}
     CONTEXT = ("address", "street", "ship", "deliver", "live", "resides")
     CONTEXT_PATTERNS = frozenset({"rare"})
     CONTEXT_WINDOW = 25

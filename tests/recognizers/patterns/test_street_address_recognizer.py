@@ -75,3 +75,18 @@ def test_grid_street_numbers_with_an_ordinal_indicator() -> None:
     text = "Cl. 3ª # 1-2, Apartamento 866, Aguazul"
     found = StreetAddressRecognizer().analyze(text, ["STREET_ADDRESS"])
     assert [text[r.start : r.end] for r in found] == ["Cl. 3ª # 1-2, Apartamento 866"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Հասցե՝ գ. Հարթագյուղ, Սյունիքի մարզ, 3912, Ծատուրյան 2, շնորհակալություն",
+         ["գ. Հարթագյուղ, Սյունիքի մարզ, 3912, Ծատուրյան 2"]),
+        ("ք. Շամլուղ, Սիմեոն Երևանցու 57, բն. 91", ["ք. Շամլուղ, Սիմեոն Երևանցու 57, բն. 91"]),
+        # a word and a number, with no town, village or region before it
+        ("Ժամը 5 է", []),
+    ],
+)
+def test_armenian_addresses(text: str, expected: list[str]) -> None:
+    found = StreetAddressRecognizer().analyze(text, ["STREET_ADDRESS"])
+    assert [text[r.start : r.end] for r in found] == expected
