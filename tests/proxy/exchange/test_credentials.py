@@ -16,9 +16,7 @@ from typing import Any
 
 import orjson
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
-from multidict import CIMultiDict, CIMultiDictProxy
+from aiohttp.test_utils import TestClient
 
 from proxy.config.loader import LoadedConfig, load_config
 from proxy.contract.routing import CompiledRoute, Router
@@ -29,6 +27,7 @@ from proxy.exchange.handler import ExchangeHandler
 from proxy.exchange.upstream import UpstreamResponse
 from proxy.observe.audit import MemorySink
 from tests.conftest import write_config
+from tests.proxy.exchange.fakes import NoDetection, json_answer, serve
 
 MAILER_KEY = "mk_live_7Hq2xV9pLm4R"
 LEGACY_KEY = "legacy-Zt81Qw"
@@ -192,13 +191,7 @@ class FakeUpstream:
     async def send(self, method: str, url: Any, query: Any, headers: dict[str, str],
                    body: bytes | None) -> UpstreamResponse:
         self.sent.append((dict(headers), body))
-        return UpstreamResponse(status=200, body=b"{}", elapsed_ms=1.0, headers=CIMultiDictProxy(
-            CIMultiDict({"Content-Type": "application/json"})))
-
-
-class NoDetection:
-    async def detect(self, requests: Any) -> list[list[Any]]:
-        return [[] for _ in requests]
+        return json_answer()
 
 
 Exchange = Callable[[LoadedConfig], Awaitable[tuple[TestClient, FakeUpstream, MemorySink]]]
@@ -214,10 +207,7 @@ async def exchange() -> AsyncIterator[Exchange]:
         handler = ExchangeHandler(router=Router(loaded.vendors), limits=loaded.settings.limits,
                                   detector=NoDetection(), upstream=upstream,  # type: ignore[arg-type]
                                   audit=sink, pseudonymizer=None, contract_version="v1")
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", handler.handle)
-        client = TestClient(TestServer(app))
-        await client.start_server()
+        client = await serve(handler.handle)
         clients.append(client)
         return client, upstream, sink
 

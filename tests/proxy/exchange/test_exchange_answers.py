@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from proxy.config.loader import load_config
@@ -22,6 +21,7 @@ from proxy.exchange.handler import ExchangeHandler
 from proxy.exchange.upstream import UpstreamResponse
 from proxy.observe.audit import MemorySink
 from tests.conftest import write_config
+from tests.proxy.exchange.fakes import NoDetection, serve
 
 CONTRACT = """
 vendor: acme
@@ -56,11 +56,6 @@ class FakeUpstream:
         return self.answer()
 
 
-class NoDetection:
-    async def detect(self, requests: Any) -> list[list[Any]]:
-        return [[] for _ in requests]
-
-
 def response(status: int, body: bytes = b'{"id": 1}') -> UpstreamResponse:
     headers = CIMultiDictProxy(CIMultiDict({"Content-Type": "application/json"}))
     return UpstreamResponse(status=status, headers=headers, body=body, elapsed_ms=1.0)
@@ -80,10 +75,7 @@ async def exchange(tmp_path: Path) -> AsyncIterator[Client]:
         handler = ExchangeHandler(router=Router(config.vendors), limits=config.settings.limits,
                                   detector=NoDetection(), upstream=upstream,  # type: ignore[arg-type]
                                   audit=sink, pseudonymizer=None, contract_version="v1")
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", handler.handle)
-        client = TestClient(TestServer(app))
-        await client.start_server()
+        client = await serve(handler.handle)
         clients.append(client)
         return client, upstream, sink
 

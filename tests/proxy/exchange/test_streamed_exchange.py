@@ -19,8 +19,7 @@ from typing import Any
 import aiohttp
 import orjson
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from proxy.config.loader import load_config
@@ -29,6 +28,7 @@ from proxy.errors import UpstreamError
 from proxy.exchange.handler import ExchangeHandler
 from proxy.observe.audit import MemorySink
 from tests.conftest import write_config
+from tests.proxy.exchange.fakes import serve
 from tests.proxy.exchange.streaming.helpers import CARD, EMAIL, NAME, RegexDetector
 
 SSN = "078-05-1120"
@@ -138,10 +138,7 @@ async def exchange(tmp_path: Path) -> AsyncIterator[Make]:
                                   detector=RegexDetector(fail_on="boom"),
                                   upstream=upstream,  # type: ignore[arg-type]
                                   audit=sink, pseudonymizer=None, contract_version="v1")
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", handler.handle)
-        client = TestClient(TestServer(app))
-        await client.start_server()
+        client = await serve(handler.handle)
         clients.append(client)
         return client, sink
 

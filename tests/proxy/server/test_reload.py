@@ -17,9 +17,7 @@ from typing import Any
 
 import orjson
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
-from multidict import CIMultiDict, CIMultiDictProxy
+from aiohttp.test_utils import TestClient
 
 from proxy.config.loader import LoadedConfig, load_config
 from proxy.contract.routing import Router
@@ -29,6 +27,7 @@ from proxy.exchange.upstream import UpstreamResponse
 from proxy.observe.audit import MemorySink
 from proxy.server.reload import ConfigReloader, LiveHandler, fingerprint
 from tests.conftest import MINIMAL_CONTRACT, write_config
+from tests.proxy.exchange.fakes import NoDetection, json_answer, serve
 
 V1 = MINIMAL_CONTRACT
 V2 = V1.replace("        a: keep", "        a: keep\n        b: keep")
@@ -51,13 +50,7 @@ class FakeUpstream:
         self.arrived.set()
         if self.hold is not None:
             await self.hold.wait()
-        return UpstreamResponse(status=200, body=b"{}", elapsed_ms=1.0, headers=CIMultiDictProxy(
-            CIMultiDict({"Content-Type": "application/json"})))
-
-
-class NoDetection:
-    async def detect(self, requests: Any) -> list[list[Any]]:
-        return [[] for _ in requests]
+        return json_answer()
 
 
 @dataclass
@@ -92,10 +85,7 @@ async def live(tmp_path: Path) -> AsyncIterator[Live]:
 
     config = load_config(directory)
     handler = LiveHandler(handler=factory(config), config=config, factory=factory)
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", handler.handle)
-    client = TestClient(TestServer(app))
-    await client.start_server()
+    client = await serve(handler.handle)
     yield Live(directory, handler, client, upstream, sink, built)
     await client.close()
 
