@@ -11,6 +11,7 @@ are missing); without them this test FAILS, saying how to install them: it never
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -110,6 +111,15 @@ def _requested_urls(browser: Any) -> list[str]:
     return urls
 
 
+def _wait_for_title(browser: Any, words: str, bound_s: float = 30.0) -> None:
+    """Until the page's title holds ``words`` (or ``bound_s`` passes; the assert then fails)."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with contextlib.suppress(TimeoutException):
+        WebDriverWait(browser, bound_s).until(lambda b: words in b.title.lower())
+
+
 async def test_the_data_map_in_a_browser(browser: Any, served: dict[str, Any]) -> None:
     from selenium.webdriver.common.by import By
 
@@ -118,6 +128,9 @@ async def test_the_data_map_in_a_browser(browser: Any, served: dict[str, Any]) -
     assert "sign in" in browser.title.lower()
     browser.find_element(By.ID, "token").send_keys(ADMIN_TOKEN)
     await asyncio.to_thread(browser.find_element(By.ID, "sign-in").click)
+    # A click returns before the form's POST and redirect have loaded the next page: wait for
+    # that page (a state, bounded so a broken sign-in fails rather than hangs).
+    await asyncio.to_thread(_wait_for_title, browser, "records of processing")
     assert "records of processing" in browser.title.lower()
     # the same page without its 5-second reload: an element read mid-reload would go stale
     await asyncio.to_thread(browser.get, admin + "/datamap?refresh=0")
