@@ -30,6 +30,8 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import CryptoRecognizer, EmailRecognizer
 
+from recognizers.word_alternation import alternation
+
 # Presidio compiles its patterns with these flags; a gate for a Presidio pattern uses the same
 # engine and flags so its character classes mean the same thing.
 PRESIDIO_FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
@@ -98,8 +100,6 @@ class WordGate:
 
     def __init__(self, words: Iterable[str], at_word_start: bool = False,
                  whole_word: bool = False) -> None:
-        from recognizers.word_alternation import alternation
-
         lowered = sorted({word.lower() for word in words if word.strip()})
         if not lowered or any(len(ch.lower()) != 1 for word in lowered for ch in word):
             raise ValueError("a word gate needs words whose letters lowercase to one letter")
