@@ -110,7 +110,8 @@ class StoreSettings(BaseModel):
 
     ``sqlite`` (default): one file, relative to the working directory unless absolute; replicas
     on one host may share it. ``redis``: replicas on several hosts share one Redis; keys start
-    with ``key_prefix``. Opened only when a contract needs them (a ``subject`` or ``tokenize``).
+    with ``key_prefix``. Opened only when a contract needs them (a ``subject``, ``tokenize`` or
+    ``placeholder``).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -119,6 +120,9 @@ class StoreSettings(BaseModel):
     sqlite_path: str = "var/privacy-state.sqlite3"
     redis_url: str = "redis://127.0.0.1:6379/0"
     key_prefix: str = "privacy-sidecar:"
+    # Placeholder mappings (action ``placeholder``) of a conversation expire this long after its
+    # last exchange that saved to it; erasure of a subject removes them earlier.
+    placeholder_ttl_s: int = Field(default=86400, ge=60)
 
 
 class PolicyAdminSettings(BaseModel):

@@ -2,9 +2,9 @@
 
 Used by ``server.build_app``, the policy admin API and the CLI, so all three see the same
 stores. Nothing is opened that no contract needs: without a route ``subject`` there is no gate
-(unless ``force`` asks for the stores, as the CLI and the admin API do), and without
-``tokenize`` / ``detokenize`` no vault. A missing secret is a ConfigError naming where it was
-looked for.
+(unless ``force`` asks for the stores, as the CLI and the admin API do), without
+``tokenize`` / ``detokenize`` no vault, and without ``placeholder`` no placeholder store. A
+missing secret is a ConfigError naming where it was looked for.
 """
 
 from __future__ import annotations
@@ -21,6 +21,11 @@ from proxy.errors import ConfigError
 from proxy.policy.consent import ConsentStore, RedisConsentStore, SqliteConsentStore, SubjectKeys
 from proxy.policy.gate import PolicyGate
 from proxy.policy.ledger import Ledger, RedisLedger, SqliteLedger
+from proxy.policy.placeholder_store import (
+    PlaceholderStore,
+    RedisPlaceholderBackend,
+    SqlitePlaceholderBackend,
+)
 from proxy.policy.stores import RedisTarget, open_redis
 from proxy.policy.vault import RedisVaultBackend, SqliteVaultBackend, Vault
 
@@ -35,6 +40,7 @@ class PolicyRuntime:
     ledger: Ledger | None = None
     gate: PolicyGate | None = None
     vault: Vault | None = None
+    placeholders: PlaceholderStore | None = None
     _redis: RedisTarget | None = None
     _closers: list[Any] = field(default_factory=list)
 
@@ -67,12 +73,17 @@ def needs_vault(config: LoadedConfig) -> bool:
                                                                        Action.DETOKENIZE)
 
 
+def needs_placeholders(config: LoadedConfig) -> bool:
+    return uses_action(config.vendors, Action.PLACEHOLDER)
+
+
 def open_policy_runtime(config: LoadedConfig, force: bool = False) -> PolicyRuntime:
     """Open the stores the configuration needs (all of them with ``force``)."""
     runtime = PolicyRuntime(policy=config.policy)
     want_gate = needs_gate(config) or (force and config.policy is not None)
     want_vault = needs_vault(config)
-    if not (want_gate or want_vault):
+    want_placeholders = needs_placeholders(config)
+    if not (want_gate or want_vault or want_placeholders):
         return runtime
     stores = config.settings.stores
     redis = open_redis(stores.redis_url, stores.key_prefix) if stores.backend == "redis" else None
@@ -91,13 +102,21 @@ def open_policy_runtime(config: LoadedConfig, force: bool = False) -> PolicyRunt
         runtime._closers += [runtime.consent, runtime.ledger]
         runtime.gate = PolicyGate(config.policy, config.vendors, runtime.keys, runtime.consent,
                                   runtime.ledger)
-    if want_vault:
+    if want_vault or want_placeholders:
         secret = _secret(config, "vault_key", secrets.vault_key,
-                         "a contract uses 'tokenize', whose vault is encrypted with it")
+                         "a contract uses 'tokenize' or 'placeholder', whose stores are "
+                         "encrypted with it")
+    if want_vault:
         backend = RedisVaultBackend(redis) if redis is not None else SqliteVaultBackend(
             stores.sqlite_path)
         runtime.vault = Vault(backend, secret)
         runtime._closers.append(runtime.vault)
+    if want_placeholders:  # its own key: HKDF of the vault secret, info b"placeholders"
+        placeholder_backend = RedisPlaceholderBackend(redis) if redis is not None \
+            else SqlitePlaceholderBackend(stores.sqlite_path)
+        runtime.placeholders = PlaceholderStore(placeholder_backend, secret,
+                                                ttl_s=stores.placeholder_ttl_s)
+        runtime._closers.append(runtime.placeholders)
     return runtime
 
 
@@ -120,3 +139,12 @@ def vault_for(runtime: PolicyRuntime, loaded: LoadedConfig) -> Vault | None:
         raise ConfigError([f"{loaded.directory}: a contract now uses 'tokenize'; restart the "
                            "proxy so that it opens the token vault"])
     return runtime.vault
+
+
+def placeholders_for(runtime: PolicyRuntime, loaded: LoadedConfig) -> PlaceholderStore | None:
+    if not needs_placeholders(loaded):
+        return None
+    if runtime.placeholders is None:
+        raise ConfigError([(f"{loaded.directory}: a contract now uses 'placeholder'; restart "
+                            "the proxy so that it opens the placeholder store")])
+    return runtime.placeholders

@@ -120,6 +120,8 @@ async def erase(request: web.Request) -> web.Response:
     assert runtime.consent is not None and runtime.keys is not None
     key = runtime.keys.key(subject)
     await runtime.consent.erase(key)
+    if runtime.placeholders is not None:  # the subject's placeholder mappings go too
+        await runtime.placeholders.erase_subject(key)
     log.info("erasure recorded", extra={"subject_key": key[:12]})
     return web.Response(status=204)
 
