@@ -32,6 +32,8 @@ pytest_plugins = ("tests.fuzz_seed",)
 
 PSEUDONYMIZE_KEY = "test-secret-0123456789abcdef"
 os.environ.setdefault("PROXY_PSEUDONYMIZE_KEY", PSEUDONYMIZE_KEY)
+# The sample model-API contracts use placeholders, whose store is sealed with the vault key.
+os.environ.setdefault("PROXY_VAULT_KEY", "test-vault-key-0123456789abcdef")
 
 REPO = Path(__file__).resolve().parent.parent
 

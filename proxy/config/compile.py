@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from proxy.codecs import CODECS
+from proxy.config.llm_checks import llm_problems
 from proxy.config.stream_checks import route_stream_problems, stream_problems
 from proxy.contract.models import (
     Action,
@@ -190,6 +191,7 @@ def compile_vendor(path: Path, contract: VendorContract, problems: list[str]) ->
             problems.extend(_shadow_problems(prefix, where, route, credential))
         problems.extend(f"{prefix}: {where}{p}" for p in route_stream_problems(
             route, credential.field if credential is not None else None))
+        problems.extend(f"{prefix}: {where}{p}" for p in llm_problems(route))
         custom = contract.detection.entities
         request = _compile_message(prefix, f"{where}.request", route.request, problems, custom)
         response = (

@@ -31,6 +31,9 @@ class Action(StrEnum):
     GENERALIZE = "generalize"
     TOKENIZE = "tokenize"  # reversible: the value goes to the vault, the vendor gets a token
     DETOKENIZE = "detokenize"  # response side: a token of this vendor is swapped back
+    # LLM prompts: a detected value becomes a deterministic placeholder (<PERSON_7f3a9c01>) that
+    # the route's answer has restored (proxy.exchange.llm); see the route's ``llm:`` section.
+    PLACEHOLDER = "placeholder"
 
 
 class ValueType(StrEnum):
@@ -65,14 +68,14 @@ class TokenFormat(StrEnum):
 
 # Actions that only make sense on text; the default shape for the others is any scalar.
 _TEXT_ACTIONS = {Action.REDACT, Action.MASK, Action.GENERALIZE, Action.TOKENIZE,
-                 Action.DETOKENIZE}
+                 Action.DETOKENIZE, Action.PLACEHOLDER}
 _NUMERIC_TARGETS = {Generalization.COORDINATE_GRID, Generalization.NUMBER_BUCKET}
 
 
 class FieldRule(BaseModel):
     """The rule for one selector: ``keep`` or ``{action: redact, entities: [PERSON]}``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     action: Action
     type: ValueType | None = None
@@ -91,6 +94,9 @@ class FieldRule(BaseModel):
     buckets: tuple[float, ...] | None = Field(default=None, min_length=1)  # or boundaries
     # tokenize
     format: TokenFormat | None = None
+    # keep / placeholder: the value is JSON (an object or array, or a string holding one, such
+    # as a tool call's arguments): keep it whole, or put placeholders into its string values.
+    json_value: bool | None = Field(default=None, alias="json")
     # What kind of personal data this is (proxy.contract.categories), for the data map.
     category: str | None = None
 
@@ -113,10 +119,13 @@ class FieldRule(BaseModel):
             Action.MASK: {"keep_last", "keep_first", "mask_char"},
             Action.GENERALIZE: {"to", "prefix_length", "grid", "bucket_size", "buckets"},
             Action.TOKENIZE: {"format"},
+            Action.PLACEHOLDER: {"entities", "score_threshold", "json_value"},
+            Action.KEEP: {"json_value"},
         }.get(self.action, set())
         params = {"entities", "score_threshold", "keep_last", "keep_first", "mask_char", "to",
-                  "prefix_length", "grid", "bucket_size", "buckets", "format"}
-        wrong = sorted(p for p in params if getattr(self, p) is not None and p not in allowed)
+                  "prefix_length", "grid", "bucket_size", "buckets", "format", "json_value"}
+        wrong = sorted(("json" if p == "json_value" else p) for p in params
+                       if getattr(self, p) is not None and p not in allowed)
         if wrong:
             raise ValueError(
                 f"option(s) {', '.join(wrong)} do not apply to action '{self.action.value}'"
@@ -142,6 +151,8 @@ class FieldRule(BaseModel):
         """The declared shape, or the action's default."""
         if self.type is not None:
             return self.type
+        if self.json_value:
+            return ValueType.SCALAR  # a JSON string; containers are taken whole (minimize)
         if self.to in _NUMERIC_TARGETS:
             return ValueType.SCALAR  # numbers, or numeric strings ("52.52,13.40")
         return ValueType.STRING if self.action in _TEXT_ACTIONS else ValueType.SCALAR
@@ -303,6 +314,45 @@ class SubjectSpec(BaseModel):
         return self
 
 
+class LlmApi(StrEnum):
+    """The model APIs whose shapes the proxy understands (proxy.exchange.llm)."""
+
+    OPENAI_CHAT = "openai_chat"  # POST /v1/chat/completions
+    OPENAI_RESPONSES = "openai_responses"  # POST /v1/responses
+    ANTHROPIC_MESSAGES = "anthropic_messages"  # POST /v1/messages
+    EMBEDDINGS = "embeddings"  # POST /v1/embeddings
+
+
+class LlmSpec(BaseModel):
+    """``llm:`` on a route: the request is a model API call; placeholders come back restored.
+
+    The request body still passes by the route's selectors (default deny); ``placeholder``
+    rules name the text to check. What this section adds is knowledge of the API: content
+    parts it does not know and token arrays are refused, and the answer (whole or streamed)
+    has this conversation's placeholders put back.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    api: LlmApi
+    placeholder: Literal["typed", "surrogate"] = "typed"  # <PERSON_7f3a9c01> or a stand-in name
+    # Request headers whose values scope the placeholders (tenant, conversation). Without them
+    # one scope per vendor: the same value is the same placeholder in every conversation.
+    scope_headers: tuple[str, ...] = ()
+    restore: bool = True  # put placeholders back in the answer
+    unknown_events: Literal["fail", "pass"] = "fail"  # streamed events of a type not known
+    token_arrays: Literal["refuse", "allow"] = "refuse"  # input given as token ids: uncheckable
+    images: Literal["drop", "keep"] = "drop"  # image parts of a prompt
+
+    @field_validator("scope_headers")
+    @classmethod
+    def _scope_header_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for name in value:
+            if not _HEADER_NAME.fullmatch(name):
+                raise ValueError(f"'{name}' is not a valid header name")
+        return tuple(name.lower() for name in value)
+
+
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 
@@ -333,6 +383,7 @@ class Route(BaseModel):
     purposes: tuple[str, ...] | None = None  # default: the vendor's; must be among them
     subject: SubjectSpec | None = None  # whose data this is: opt-outs, minors, regions, ledger
     mode: Mode | None = None  # default: the vendor's mode
+    llm: LlmSpec | None = None  # a model API call (proxy.exchange.llm)
 
     @field_validator("method")
     @classmethod

@@ -37,6 +37,7 @@ class PendingRedaction:
     text: str
     rule: FieldRule
     path: str  # the selector that named it, prefixed by the carrier
+    value: Any = None  # ``json`` rules: the object or array whose strings are checked
 
 
 def _type_fits(value: object, wanted: ValueType) -> bool:
@@ -68,7 +69,8 @@ _NO_TYPES: frozenset[type] = frozenset()
 
 SKIP = object()  # marks a value left out of the output
 # Actions whose result needs I/O (the detector, the token vault): deferred, not applied in the walk.
-_DEFERRED_ACTIONS = frozenset({Action.REDACT, Action.TOKENIZE, Action.DETOKENIZE})
+_DEFERRED_ACTIONS = frozenset({Action.REDACT, Action.TOKENIZE, Action.DETOKENIZE,
+                               Action.PLACEHOLDER})
 _PSEUDONYMIZE = Action.PSEUDONYMIZE.value  # the audit's name of the transformation
 
 
@@ -222,7 +224,7 @@ class BodyMinimizer:
             if type(result) is Deferred:
                 out[key] = None
                 self.pending.append(PendingRedaction(out, key, result.text, result.rule,
-                                                     result.label))
+                                                     result.label, result.value))
             else:
                 out[key] = result
         return out
@@ -260,7 +262,7 @@ class BodyMinimizer:
             if type(result) is Deferred:
                 out.append(None)
                 self.pending.append(PendingRedaction(out, len(out) - 1, result.text,
-                                                     result.rule, result.label))
+                                                     result.rule, result.label, result.value))
             else:
                 out.append(result)
         return out
@@ -271,6 +273,8 @@ class BodyMinimizer:
         if isinstance(value, (dict, list)):
             inner = step.inner
             if inner is None:
+                if step.rule is not None and step.rule.json_value:
+                    return json_container(step.rule, value, step.label, self._report)
                 self._report.shape_mismatch(self._label(path + (key,)))
                 return SKIP
             if isinstance(value, dict):
@@ -322,7 +326,8 @@ class BodyMinimizer:
     def _store(self, out: dict[str, Any] | list[Any], key: str | int, result: Any) -> None:
         if isinstance(result, Deferred):
             out[key] = None  # type: ignore[index]
-            self.pending.append(PendingRedaction(out, key, result.text, result.rule, result.label))
+            self.pending.append(PendingRedaction(out, key, result.text, result.rule, result.label,
+                                                 result.value))
         else:
             out[key] = result  # type: ignore[index]
 
@@ -333,6 +338,10 @@ class BodyMinimizer:
         if isinstance(value, (dict, list)):
             deeper = [n for n in nodes if n.has_children]
             if not deeper:
+                found = nodes[0].rule if len(nodes) == 1 else best_rule(nodes)
+                if found is not None and found[1].json_value:
+                    return json_container(found[1], value, f"{self._carrier}:{found[0].text}",
+                                          self._report)
                 self._report.shape_mismatch(self._label(path))
                 return SKIP
             if isinstance(value, dict):
@@ -380,6 +389,19 @@ def apply_scalar_rule(
     return new_value
 
 
+def json_container(rule: FieldRule, value: dict[str, Any] | list[Any], label: str,
+                   report: MessageReport) -> Any:
+    """An object or array under a ``json: true`` rule: kept whole, or its strings deferred to
+    placeholders; under any other action it does not fit."""
+    if rule.action is Action.KEEP:
+        report.keep(label)
+        return value
+    if rule.action is Action.PLACEHOLDER:
+        return Deferred("", rule, label, value)
+    report.shape_mismatch(label)
+    return SKIP
+
+
 @dataclass(slots=True)
 class Deferred:
     """A value to redact once detection has run."""
@@ -387,3 +409,4 @@ class Deferred:
     text: str
     rule: FieldRule
     label: str
+    value: Any = None  # json rules: the container

@@ -37,12 +37,14 @@ from proxy.exchange.message import CheckedMessage, SupportsDetect
 from proxy.exchange.request_ids import request_id_of
 from proxy.exchange.steps import Audience, ExchangeSteps
 from proxy.exchange.streaming import StreamingExchange, streams
+from proxy.exchange.llm.exchange import LlmExchange
 from proxy.exchange.upstream import UpstreamClient
 from proxy.observe.audit import AuditRecord, AuditSink
 from proxy.observe.audit_trail import AuditTrail
 from proxy.observe.logs import current_request_id
 from proxy.observe.metrics import ProxyMetrics
 from proxy.policy.gate import PolicyGate
+from proxy.policy.placeholder_store import PlaceholderStore
 from proxy.policy.vault import Vault
 
 __all__ = ["ExchangeHandler", "SupportsDetect"]
@@ -57,7 +59,8 @@ class _RoutePlan:
     together, and the plan holds its route, so the id it is filed under stays that route's.
     """
 
-    __slots__ = ("route", "route_name", "shadow", "streams", "target", "upstream_url", "vendor")
+    __slots__ = ("llm", "route", "route_name", "shadow", "streams", "target", "upstream_url",
+                 "vendor")
 
     def __init__(self, steps: ExchangeSteps, match: RouteMatch) -> None:
         route = match.route
@@ -66,6 +69,7 @@ class _RoutePlan:
         self.route_name = route.name
         self.shadow = (route.route.mode or match.vendor.contract.mode) is Mode.SHADOW
         self.streams = streams(route)
+        self.llm = route.route.llm is not None
         # Only literal segments: the vendor URL (and the parsed URL the client sends to) once.
         self.upstream_url = ""
         self.target: URL | None = None
@@ -96,6 +100,7 @@ class ExchangeHandler:
         audience: Audience = "vendor",
         partner: str | None = None,
         inbound: bool = False,
+        placeholders: PlaceholderStore | None = None,
     ) -> None:
         self.steps = ExchangeSteps(
             router, limits, detector, upstream, audit, pseudonymizer,
@@ -110,6 +115,7 @@ class ExchangeHandler:
         self.partner = partner
         self._inbound = inbound or partner is not None
         self._plans: dict[int, _RoutePlan] = {}  # by id(route): see _RoutePlan
+        self._placeholders = placeholders  # llm routes: the placeholder mappings
 
     async def handle(self, request: web.Request,
                      refusal: ProxyError | None = None) -> web.StreamResponse:
@@ -161,6 +167,9 @@ class ExchangeHandler:
             target: str | URL = steps.target_url(match, upstream_url)
         else:  # no path parameters: the same URL for every request
             upstream_url, target = plan.upstream_url, plan.target
+        if plan.llm:  # a model API: placeholders in, restored answers out (exchange.llm)
+            return await LlmExchange(steps, match, str(target), record,
+                                     self._placeholders).run(request)
         if plan.streams:  # records pass as they arrive: proxy.exchange.streaming runs it
             return await StreamingExchange(steps, match, upstream_url, record).run(request)
         body = await steps.read_body(request)

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from proxy.codecs import BodyCodec
 from proxy.enforce.minimize import PendingRedaction
 from proxy.enforce.report import MessageReport
 from proxy.policy.gate import Screening
 from recognizers.types import DetectionRequest, Span
+
+if TYPE_CHECKING:
+    from proxy.enforce.placeholders import PlaceholderBook
 
 
 class SupportsDetect(Protocol):
@@ -33,6 +36,7 @@ class CheckedMessage:
     report: MessageReport = field(default_factory=MessageReport)
     set_cookies: list[str] = field(default_factory=list)  # response: per the cookies section
     screening: Screening | None = None  # the privacy-policy step (routes with a subject)
+    book: PlaceholderBook | None = None  # llm routes: the scope's placeholders (exchange.llm)
 
     def encoded_body(self) -> tuple[bytes, str] | None:
         """The re-encoded body and its Content-Type, or None when no body passes."""

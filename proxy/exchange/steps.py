@@ -6,8 +6,7 @@ Both take the same steps from here: read and check the head and body of a reques
 (minimize, screen by the privacy policy), detect free text, inject credentials, build the
 vendor's headers, write the audit intent and the disclosures, and turn a failure into the
 caller's answer (``failure_answer``: the error body, or the vendor's status with its answer
-withheld once the vendor answered). Request ids live in ``request_ids``, the checked message
-in ``message``.
+withheld once the vendor answered).
 """
 
 from __future__ import annotations
@@ -47,6 +46,7 @@ from proxy.enforce.headers import (
     filter_query,
 )
 from proxy.enforce.minimize import BodyMinimizer, BodyShapeError, PendingRedaction
+from proxy.enforce.placeholding import resolve_placeholders
 from proxy.enforce.redaction import apply_redactions, detection_requests
 from proxy.enforce.report import MessageReport
 from proxy.enforce.transforms import Pseudonymizer
@@ -77,8 +77,7 @@ _BUILT_FOR_BODY = FRAMING_HEADERS | {"content-type"}
 _REQUEST_SKIP = _BUILT_FOR_BODY | {"x-request-id"}
 _REQUEST_SKIP_COOKIE = _REQUEST_SKIP | {"cookie"}  # a cookies section rebuilds Cookie itself
 _RESPONSE_SKIP_COOKIE = _BUILT_FOR_BODY | {"set-cookie"}
-# Content-Type values most JSON messages carry, spelled exactly so; the JSON codec takes them
-# without parsing the media type (a fixed set: nothing a caller sends is remembered).
+# Content-Type values most JSON messages carry, taken by the JSON codec without parsing them.
 PLAIN_JSON = frozenset({"application/json", "application/json; charset=utf-8",
                         "application/json;charset=utf-8", "application/json; charset=UTF-8"})
 JSON_CODEC = CODECS["json"]
@@ -336,6 +335,10 @@ class ExchangeSteps:
             return
         vendor = self._router.vendors.get(record.vendor or "")
         options = vendor.contract.detection if vendor is not None else None
+        if message.book is not None:  # an llm route's placeholders (enforce.placeholding)
+            message.pending = await resolve_placeholders(
+                message.book, message.pending, lambda r: self.detect_spans(r, record),
+                message.report, options, record.vendor or "")
         results = await self.detect_spans(detection_requests(
             message.pending, options=options, vendor=record.vendor or ""), record)
         apply_redactions(message.pending, results, message.report)

@@ -233,6 +233,9 @@ class AuditRecord:
     policy: dict[str, Any] | None = None
     # Streaming routes (proxy.exchange.streaming): per direction, records in / forwarded / dropped.
     stream: dict[str, Any] | None = None
+    # Model APIs (proxy.exchange.llm): placeholders sent, restored, and unknown ones the model
+    # wrote (counts only).
+    llm: dict[str, Any] | None = None
     # Partner listener (exchange.partner): the partner that called our API; ``vendor`` holds the
     # same name. Such records also carry ``"direction": "inbound"``.
     partner: str | None = None
@@ -309,6 +312,8 @@ class AuditRecord:
             out["policy"] = self.policy
         if self.stream is not None:
             out["stream"] = self.stream
+        if self.llm is not None:
+            out["llm"] = self.llm
         if self.inbound or self.partner is not None:
             out["partner"] = self.partner
             out["direction"] = "inbound"

@@ -27,7 +27,13 @@ from proxy.exchange.upstream import UpstreamClient
 from proxy.observe.audit import AuditSink
 from proxy.observe.audit_trail import AuditTrail, as_trail
 from proxy.observe.metrics import ProxyMetrics
-from proxy.policy.runtime import PolicyRuntime, gate_for, open_policy_runtime, vault_for
+from proxy.policy.runtime import (
+    PolicyRuntime,
+    gate_for,
+    open_policy_runtime,
+    placeholders_for,
+    vault_for,
+)
 from proxy.server.protocol import DIRECT_HANDLER_KEY
 from proxy.server.reload import LiveHandler
 
@@ -96,6 +102,8 @@ def build_app(
             credentials=CredentialStore.load(loaded.vendors.values()),
             gate=policy.gate if loaded is config else gate_for(policy, loaded),
             vault=policy.vault if loaded is config else vault_for(policy, loaded),
+            placeholders=(policy.placeholders if loaded is config
+                          else placeholders_for(policy, loaded)),
         )
 
     handler = make_handler(config)

@@ -59,6 +59,8 @@ from proxy.tools.demo_view import (
 
 DEMO_SECRET_ENV = "PROXY_PSEUDONYMIZE_KEY"
 DEMO_SECRET = "demo-only-pseudonymization-key-0123456789"  # public on purpose: demo only
+DEMO_VAULT_ENV = "PROXY_VAULT_KEY"  # seals the placeholders of the model-API contracts
+DEMO_VAULT_KEY = "demo-only-vault-key-0123456789abcdef"
 ROUTE_PATH = "/mailer/v3/mail/send"
 VENDOR_PATH = "/v3/mail/send"
 WARM_UP_ROUNDS = 3
@@ -224,10 +226,11 @@ async def measure_latency(proxy_url: str, vendor_url: str, rounds: int,
 # -- the demo ------------------------------------------------------------------------------------
 
 def ensure_demo_secret(style: Style) -> None:
-    if not os.environ.get(DEMO_SECRET_ENV):
-        os.environ[DEMO_SECRET_ENV] = DEMO_SECRET
-        say(style(f"note: {DEMO_SECRET_ENV} set to a fixed, public DEMO secret; "
-                  "never use it outside this demo", "yellow"))
+    for name, value in ((DEMO_SECRET_ENV, DEMO_SECRET), (DEMO_VAULT_ENV, DEMO_VAULT_KEY)):
+        if not os.environ.get(name):
+            os.environ[name] = value
+            say(style(f"note: {name} set to a fixed, public DEMO secret; "
+                      "never use it outside this demo", "yellow"))
 
 
 async def start_proxy(config: LoadedConfig, pool: Any, audit: DemoAuditSink, vendor_url: str,

@@ -66,6 +66,8 @@ async def _consent(args: argparse.Namespace, runtime: PolicyRuntime) -> int:
         print(f"{args.action} recorded for purpose {purpose.id}")
     elif args.action == "erase":
         await runtime.consent.erase(key)
+        if runtime.placeholders is not None:  # the model APIs' placeholder mappings go too
+            await runtime.placeholders.erase_subject(key)
         print("erasure recorded: no record of this subject will be sent for any purpose that "
               "does not survive erasure; see `disclosures` for the vendors to notify")
     else:

@@ -159,7 +159,8 @@ class StreamingExchange:
     def _track(self, direction: str, stats: StreamStats, processor: StreamProcessor) -> None:
         self._stats[direction] = (stats, processor)
 
-    def _audit_streams(self) -> None:
+    def audit_streams(self) -> None:
+        """Put the streams' counts into the audit record (``run`` does it when it ends)."""
         out: dict[str, Any] = {}
         for direction, (stats, processor) in self._stats.items():
             stats.records_in = getattr(processor, "records_in", 0)
@@ -174,7 +175,7 @@ class StreamingExchange:
         try:
             return await self._run(request)
         finally:
-            self._audit_streams()
+            self.audit_streams()
 
     async def _run(self, request: web.Request) -> web.StreamResponse:
         h, match, record = self._h, self._match, self._record
@@ -309,11 +310,19 @@ class StreamingExchange:
         assert checked is not None
         await h.detect(checked, record)
         processor = self._processor(message, spec, checked.report)
+        return await self.deliver(request, resp, checked, processor, spec.kind)
+
+    async def deliver(self, request: web.Request, resp: aiohttp.ClientResponse,
+                      checked: CheckedMessage, processor: StreamProcessor,
+                      kind: str) -> web.StreamResponse:
+        """Stream the vendor's answer through ``processor`` to the caller (its head once the
+        first piece is ready); also used by model APIs (proxy.exchange.llm)."""
+        record = self._record
         media, params = parse_media_type(resp.headers.get("Content-Type", ""))
         if not processor.accepts(media, params):  # type: ignore[attr-defined]
             raise UpstreamError("the vendor answered with a content type the contract cannot "
                                 "check", reason="upstream_unsupported_media_type")
-        stats = StreamStats(spec.kind)
+        stats = StreamStats(kind)
         self._track("response", stats, processor)
         pieces = transform(_chunks(resp.content), processor, self._pipeline, stats)
         try:
