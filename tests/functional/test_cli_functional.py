@@ -38,7 +38,7 @@ def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]
 def test_check_accepts_the_sample_config() -> None:
     result = run_cli("check", "--config", "config")
     assert result.returncode == 0, result.stderr
-    assert "OK: 6 vendor contract(s)" in result.stdout
+    assert "OK: 8 vendor contract(s)" in result.stdout
 
 
 def test_check_names_file_vendor_key_and_fix(tmp_path: Path) -> None:
