@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web
 
 from proxy.fake_model import FakeModel, running_fake_model
+from proxy.testing import ReceivedRequest, RecordingVendor
 from tests.conftest import REPO, ProxyFactory, RunningProxy
 
 pytestmark = pytest.mark.functional
@@ -201,3 +203,25 @@ async def test_an_invented_placeholder_is_left_as_written_and_counted(
     answer = json.loads(body)["choices"][0]["message"]["content"]
     assert "<PERSON_deadbeef>" in answer
     assert proxy.audit_lines()[-1]["llm"]["unknown"] >= 1
+
+
+async def test_surrogates_look_real_to_the_vendor_and_are_restored(
+        start_proxy: ProxyFactory, vendor: RecordingVendor, tmp_path: Path) -> None:
+    async def echo(_: web.Request, received: ReceivedRequest) -> web.StreamResponse:
+        prompt = received.json()["messages"][-1]["content"]
+        return web.json_response({"id": "c", "object": "chat.completion", "created": 1,
+                                  "model": "m", "choices": [{"index": 0, "finish_reason": "stop",
+                                  "message": {"role": "assistant", "content": f"Echo: {prompt}"}}]})
+    vendor.responder = echo
+    contract = (REPO / "config" / "vendors" / "openai.yaml").read_text().replace(
+        "llm: {api: openai_chat,", "llm: {api: openai_chat, placeholder: surrogate,")
+    stores = f"stores: {{backend: sqlite, sqlite_path: '{tmp_path / 's.sqlite3'}'}}\n"
+    proxy = await start_proxy({"openai": contract}, upstream=vendor.url, proxy_yaml=stores)
+    text = f"Please call {NAME} at {PHONE} or write to {EMAIL}."
+    status, body = await post(proxy, "/openai/v1/chat/completions",
+                              {"model": "m", "messages": [{"role": "user", "content": text}]})
+    assert status == 200, body
+    sent = vendor.received[-1].json()["messages"][-1]["content"]
+    assert NAME not in sent and EMAIL not in sent and PHONE not in sent
+    assert "<" not in sent and "@example.com" in sent  # stand-ins, not typed placeholders
+    assert json.loads(body)["choices"][0]["message"]["content"] == f"Echo: {text}"
