@@ -434,9 +434,6 @@ async def test_anthropic_thinking_block_goes_back_byte_identical(
     await audit_record(proxy, 2)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "config/vendors/anthropic.yaml lists x-api-key but the anthropic SDK (2.x) sends api_key as "
-    "'Authorization: Bearer', which the contract drops: add authorization to its headers"))
 async def test_anthropic_sdk_key_reaches_the_vendor(
         proxy: RunningProxy, fake: FakeModel, sdk: Clients) -> None:
     """The SDK sends ``api_key`` as ``Authorization: Bearer`` (anthropic 2.x), not
