@@ -10,6 +10,8 @@ What it does, on 127.0.0.1 only (nothing else is contacted):
 3. loads the contracts, warms the detection workers and serves the proxy in front of the vendor;
 4. sends one SendGrid-shaped request full of PII to ``/mailer/v3/mail/send``;
 5. shows what the service sent next to what the vendor received, the audit record, and a legend;
+   then one streamed model-API request to a fake model vendor (``proxy.tools.demo_llm``): the
+   prompt, the placeholders the vendor received, the restored answer, the audit's ``llm`` part;
 6. measures the latency the proxy adds (same request, direct vs. through the proxy);
 7. keeps serving until Ctrl-C (unless ``--once``); from then on the vendor prints every request
    it receives and the audit sink every record. During steps 4-6 both stay quiet, because step 5
@@ -42,11 +44,19 @@ from aiohttp import web
 from proxy.config.loader import LoadedConfig, load_config
 from proxy.config.problems import INVALID_CONFIG, report_problems
 from proxy.errors import ConfigError
+from proxy.fake_model import FakeModel
 from proxy.observe.logs import setup_logging
 from proxy.server.app import build_app
 from proxy.server.protocol import make_runner
 from proxy.testing import ReceivedRequest, RecordingVendor
 from proxy.tools.demo_datamap import DEFAULT_PORT, start_datamap
+from proxy.tools.demo_llm import (
+    MODEL_ANSWER_WORDS,
+    model_overrides,
+    show_llm_exchange,
+    start_model_vendor,
+    with_demo_state,
+)
 from proxy.tools.demo_view import (
     Style,
     body_as_text,
@@ -233,10 +243,10 @@ def ensure_demo_secret(style: Style) -> None:
                       "never use it outside this demo", "yellow"))
 
 
-async def start_proxy(config: LoadedConfig, pool: Any, audit: DemoAuditSink, vendor_url: str,
-                      port: int) -> tuple[web.AppRunner, int]:
+async def start_proxy(config: LoadedConfig, pool: Any, audit: DemoAuditSink,
+                      overrides: dict[str, str], port: int) -> tuple[web.AppRunner, int]:
     """Serve the proxy on 127.0.0.1:port (0 = a free port); return the runner and the port."""
-    app = build_app(config, pool, audit, upstream_overrides={"*": vendor_url})
+    app = build_app(config, pool, audit, upstream_overrides=overrides)
     runner = make_runner(app, config.settings.limits)
     await runner.setup()
     try:
@@ -293,12 +303,13 @@ async def run(args: argparse.Namespace) -> int:
     style = Style.for_stdout()
     started = time.perf_counter()
     ensure_demo_secret(style)
-    config = load_config(args.config)
+    config = with_demo_state(load_config(args.config))  # SQLite stores under .demo/
 
     echo = VendorEcho(style)
     vendor = RecordingVendor(responder=mailer_responder, on_request=echo)
     await vendor.start(args.vendor_port)
     audit = DemoAuditSink(style)
+    model = FakeModel(answer_tokens=MODEL_ANSWER_WORDS)
     pool = DetectionPool(config.settings.analyzer)
     runner: web.AppRunner | None = None
     admin: web.AppRunner | None = None
@@ -308,7 +319,9 @@ async def run(args: argparse.Namespace) -> int:
         say(f"warming detection workers ({pool.worker_count}, model "
             f"{config.settings.analyzer.model})...")
         await pool.start()
-        runner, port = await start_proxy(config, pool, audit, vendor.url, args.port)
+        await start_model_vendor(model, style)
+        overrides = {"*": vendor.url, **model_overrides(config, model.url)}
+        runner, port = await start_proxy(config, pool, audit, overrides, args.port)
         proxy_url = f"http://127.0.0.1:{port}"
         say(style(f"proxy ready on {proxy_url} in {time.perf_counter() - started:.2f} s "
                   f"(contracts: {', '.join(sorted(config.vendors))}; version {config.version})",
@@ -316,6 +329,8 @@ async def run(args: argparse.Namespace) -> int:
         admin = await start_datamap(runner.app, config, pool, DEFAULT_PORT if args.port else 0,
                                     style)
         if not await show_one_exchange(proxy_url, vendor, audit, style):
+            return 1
+        if not await show_llm_exchange(proxy_url, config, model, audit.records, style):
             return 1
         await measure_latency(proxy_url, vendor.url, args.rounds, audit, style)
         say()
@@ -335,6 +350,7 @@ async def run(args: argparse.Namespace) -> int:
             if each is not None:
                 await each.cleanup()
         await pool.close()
+        await model.stop()
         await vendor.stop()
 
 
