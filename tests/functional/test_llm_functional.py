@@ -225,3 +225,18 @@ async def test_surrogates_look_real_to_the_vendor_and_are_restored(
     assert NAME not in sent and EMAIL not in sent and PHONE not in sent
     assert "<" not in sent and "@example.com" in sent  # stand-ins, not typed placeholders
     assert json.loads(body)["choices"][0]["message"]["content"] == f"Echo: {text}"
+
+
+async def test_a_whole_answer_can_be_redacted_after_it_is_restored(
+        start_proxy: ProxyFactory, fake: FakeModel, tmp_path: Path) -> None:
+    """The response selectors run on the restored answer: a type the contract forbids to come
+    back (here: email addresses) is redacted, the rest stays restored."""
+    contract = (REPO / "config" / "vendors" / "openai.yaml").read_text().replace(
+        "        choices[*].message.content: keep\n",
+        "        choices[*].message.content: {action: redact, entities: [EMAIL_ADDRESS]}\n")
+    stores = f"stores: {{backend: sqlite, sqlite_path: '{tmp_path / 's.sqlite3'}'}}\n"
+    proxy = await start_proxy({"openai": contract}, upstream=fake.url, proxy_yaml=stores)
+    status, body = await post(proxy, "/openai/v1/chat/completions", CHAT)
+    assert status == 200, body
+    answer = json.loads(body)["choices"][0]["message"]["content"]
+    assert NAME in answer and EMAIL not in answer and "<EMAIL_ADDRESS>" in answer
