@@ -81,11 +81,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def analyzer_settings_for(config: LoadedConfig) -> AnalyzerSettings:
-    """The analyzer settings with ``entities`` = what the contracts' redact rules ask for.
+_DETECTING = frozenset({Action.REDACT, Action.PLACEHOLDER})  # rules whose text is detected
 
-    The union of the ``entities`` of every redact rule; None (every entity) if any redact rule
-    names none. Recognizers no contract needs are then not built, so they cost nothing.
+
+def analyzer_settings_for(config: LoadedConfig) -> AnalyzerSettings:
+    """The analyzer settings with ``entities`` = what the contracts' redact and placeholder
+    rules ask for.
+
+    The union of the ``entities`` of every such rule; None (every entity) if any names none.
+    Recognizers no contract needs are then not built, so they cost nothing.
     """
     # Custom recognizers of every contract, named vendor/name so two contracts cannot clash.
     custom = tuple(spec.qualified(name) for name, vendor in sorted(config.vendors.items())
@@ -98,7 +102,7 @@ def analyzer_settings_for(config: LoadedConfig) -> AnalyzerSettings:
     for vendor in [*config.vendors.values(), *partner_vendors]:
         for route in vendor.routes:
             for rule in route.route.iter_rules():
-                if rule.action is not Action.REDACT:
+                if rule.action not in _DETECTING:
                     continue
                 if rule.entities is None:
                     return analyzer
