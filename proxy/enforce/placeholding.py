@@ -19,6 +19,7 @@ from proxy.contract.models import Action
 from proxy.enforce.minimize import PendingRedaction
 from proxy.enforce.redaction import detection_requests
 from proxy.enforce.report import MessageReport
+from proxy.enforce.span_cache import SpanCache
 from recognizers.custom import DetectionConfig
 from recognizers.types import DetectionRequest, Span
 
@@ -99,9 +100,11 @@ async def resolve_placeholders(
     report: MessageReport,
     options: DetectionConfig | None = None,
     vendor: str = "",
+    cache: SpanCache | None = None,
 ) -> list[PendingRedaction]:
     """Fill every ``placeholder`` slot of ``pending``; return the other items (for detection).
 
+    With ``cache``, texts checked before (a conversation's history) are not detected again.
     The detector's failure propagates (the caller answers 503 and sends nothing).
     """
     rest: list[PendingRedaction] = []
@@ -117,7 +120,9 @@ async def resolve_placeholders(
         report.transform(item.path, Action.PLACEHOLDER.value)
     if texts:
         assert book is not None
-        results = await detect(detection_requests(texts, options=options, vendor=vendor))
+        requests = detection_requests(texts, options=options, vendor=vendor)
+        results = await (cache.detect(requests, detect) if cache is not None
+                         else detect(requests))
         if len(results) != len(texts):  # a lost result must not let text through
             raise ValueError("detector returned a different number of results")
         for slot, spans in zip(texts, results, strict=True):

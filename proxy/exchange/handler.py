@@ -30,14 +30,15 @@ from proxy.contract.settings import LimitSettings
 from proxy.enforce.headers import FRAMING_HEADERS, connection_nominated
 from proxy.enforce.path_params import checked_upstream_url
 from proxy.enforce.report import MessageReport
+from proxy.enforce.span_cache import SpanCache
 from proxy.enforce.transforms import Pseudonymizer
 from proxy.errors import ProxyError
 from proxy.exchange.credentials import CredentialStore
+from proxy.exchange.llm.exchange import LlmExchange
 from proxy.exchange.message import CheckedMessage, SupportsDetect
 from proxy.exchange.request_ids import request_id_of
 from proxy.exchange.steps import Audience, ExchangeSteps
 from proxy.exchange.streaming import StreamingExchange, streams
-from proxy.exchange.llm.exchange import LlmExchange
 from proxy.exchange.upstream import UpstreamClient
 from proxy.observe.audit import AuditRecord, AuditSink
 from proxy.observe.audit_trail import AuditTrail
@@ -116,6 +117,7 @@ class ExchangeHandler:
         self._inbound = inbound or partner is not None
         self._plans: dict[int, _RoutePlan] = {}  # by id(route): see _RoutePlan
         self._placeholders = placeholders  # llm routes: the placeholder mappings
+        self._span_cache = SpanCache()  # llm routes: spans of history already checked
 
     async def handle(self, request: web.Request,
                      refusal: ProxyError | None = None) -> web.StreamResponse:
@@ -168,8 +170,8 @@ class ExchangeHandler:
         else:  # no path parameters: the same URL for every request
             upstream_url, target = plan.upstream_url, plan.target
         if plan.llm:  # a model API: placeholders in, restored answers out (exchange.llm)
-            return await LlmExchange(steps, match, str(target), record,
-                                     self._placeholders).run(request)
+            return await LlmExchange(steps, match, str(target), record, self._placeholders,
+                                     self._span_cache).run(request)
         if plan.streams:  # records pass as they arrive: proxy.exchange.streaming runs it
             return await StreamingExchange(steps, match, upstream_url, record).run(request)
         body = await steps.read_body(request)

@@ -15,6 +15,7 @@ from recognizers.types import DetectionRequest, Span
 
 if TYPE_CHECKING:
     from proxy.enforce.placeholders import PlaceholderBook
+    from proxy.enforce.span_cache import SpanCache
 
 
 class SupportsDetect(Protocol):
@@ -37,6 +38,7 @@ class CheckedMessage:
     set_cookies: list[str] = field(default_factory=list)  # response: per the cookies section
     screening: Screening | None = None  # the privacy-policy step (routes with a subject)
     book: PlaceholderBook | None = None  # llm routes: the scope's placeholders (exchange.llm)
+    span_cache: SpanCache | None = None  # llm routes: spans of texts checked before
 
     def encoded_body(self) -> tuple[bytes, str] | None:
         """The re-encoded body and its Content-Type, or None when no body passes."""

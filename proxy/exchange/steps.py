@@ -338,7 +338,7 @@ class ExchangeSteps:
         if message.book is not None:  # an llm route's placeholders (enforce.placeholding)
             message.pending = await resolve_placeholders(
                 message.book, message.pending, lambda r: self.detect_spans(r, record),
-                message.report, options, record.vendor or "")
+                message.report, options, record.vendor or "", message.span_cache)
         results = await self.detect_spans(detection_requests(
             message.pending, options=options, vendor=record.vendor or ""), record)
         apply_redactions(message.pending, results, message.report)

@@ -17,6 +17,7 @@ from aiohttp import web
 
 from proxy.fake_model import FakeModel, running_fake_model
 from proxy.testing import ReceivedRequest, RecordingVendor
+from recognizers import DetectionPool
 from tests.conftest import REPO, ProxyFactory, RunningProxy
 
 pytestmark = pytest.mark.functional
@@ -240,3 +241,31 @@ async def test_a_whole_answer_can_be_redacted_after_it_is_restored(
     assert status == 200, body
     answer = json.loads(body)["choices"][0]["message"]["content"]
     assert NAME in answer and EMAIL not in answer and "<EMAIL_ADDRESS>" in answer
+
+
+async def test_a_conversation_history_is_detected_once(
+        start_proxy: ProxyFactory, fake: FakeModel, tmp_path: Path,
+        detection_pool: DetectionPool) -> None:
+    """Every turn resends the history; only the new turn's text goes to the detector."""
+    seen: list[str] = []
+
+    class Counting:
+        async def detect(self, requests: Any) -> Any:
+            seen.extend(r.text for r in requests)
+            return await detection_pool.detect(requests)
+
+    contract = (REPO / "config" / "vendors" / "openai.yaml").read_text()
+    stores = f"stores: {{backend: sqlite, sqlite_path: '{tmp_path / 's.sqlite3'}'}}\n"
+    proxy = await start_proxy({"openai": contract}, upstream=fake.url, proxy_yaml=stores,
+                              detector=Counting())
+    history: list[dict[str, Any]] = []
+    for turn in range(3):
+        history.append({"role": "user", "content": f"Turn {turn}: please call {NAME}."})
+        status, body = await post(proxy, "/openai/v1/chat/completions",
+                                  {"model": "m", "messages": history})
+        assert status == 200, body
+        history.append({"role": "assistant",
+                        "content": json.loads(body)["choices"][0]["message"]["content"]})
+    assert leaked(fake) == []
+    # Each distinct text of the conversation went to the detector once, on three turns.
+    assert sorted(seen) == sorted({m["content"] for m in history[:-1]})

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -28,6 +29,7 @@ from proxy.codecs import parse_media_type
 from proxy.codecs.content_encoding import check_response_encoding
 from proxy.contract.models import LlmSpec
 from proxy.enforce.placeholders import PlaceholderBook, PlaceholderFormat, PlaceholderNamer
+from proxy.enforce.span_cache import SpanCache
 from proxy.errors import BadRequest, UpstreamError, UpstreamTimeout
 from proxy.exchange.llm.answers import restore_document
 from proxy.exchange.llm.events import LlmEventProcessor
@@ -44,6 +46,21 @@ if TYPE_CHECKING:
     from proxy.observe.audit import AuditRecord
 
 
+class AnswerStream(StreamingExchange):
+    """A model's streamed answer: each vendor chunk goes on as soon as it is restored.
+
+    A record stream waits up to ``stream_batch_ms`` after a record for more, so that one
+    detection call covers many records. Restoring placeholders needs no detection, so here that
+    wait would only hold every token back (the first one included) by up to ``stream_batch_ms``
+    (20 ms by default): chunks already queued still go out together, none is waited for.
+    """
+
+    def __init__(self, steps: ExchangeSteps, match: RouteMatch, upstream_url: str,
+                 record: AuditRecord) -> None:
+        super().__init__(steps, match, upstream_url, record)
+        self._pipeline = replace(self._pipeline, batch_s=0.0)
+
+
 def scope_of(key: bytes, vendor: str, spec: LlmSpec, headers: Any) -> str:
     """The placeholder scope: the vendor and the values of the scope headers, keyed."""
     parts = [vendor] + [headers.get(name, "") for name in spec.scope_headers]
@@ -54,12 +71,14 @@ class LlmExchange:
     """Runs one exchange of an ``llm:`` route with the exchange steps."""
 
     def __init__(self, steps: ExchangeSteps, match: RouteMatch, target: str,
-                 record: AuditRecord, store: PlaceholderStore | None) -> None:
+                 record: AuditRecord, store: PlaceholderStore | None,
+                 span_cache: SpanCache | None = None) -> None:
         self._h = steps
         self._match = match
         self._target = target
         self._record = record
         self._store = store
+        self._span_cache = span_cache  # the handler's: a conversation's history is detected once
         spec = match.route.route.llm
         assert spec is not None
         self._spec = spec
@@ -72,6 +91,7 @@ class LlmExchange:
         scope, book = await self._book(request)
         outgoing = await h.check_request(match, request, raw, record)
         outgoing.book = book
+        outgoing.span_cache = self._span_cache
         await h.detect(outgoing, record)
         h.inject_credentials(match, outgoing)  # after detection: secrets never reach it
         encoded = outgoing.encoded_body()
@@ -154,7 +174,7 @@ class LlmExchange:
                                          query=[])
             processor = LlmEventProcessor(rewriter, h.limits.stream_max_record_bytes,
                                           self._spec.unknown_events)
-            streaming = StreamingExchange(h, match, self._target, record)
+            streaming = AnswerStream(h, match, self._target, record)
             try:
                 return await streaming.deliver(request, resp, checked, processor, "sse")
             finally:
