@@ -124,6 +124,15 @@ class _Matcher:
         return at == 0 or _EDGE_RE.match(text, at - 1) is None
 
 
+_MIN_KNOWN = 3  # shorter values (initials, "US") would replace ordinary words
+
+
+def _whole(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is not part of a longer word, address or placeholder."""
+    return (start == 0 or _EDGE_RE.match(text, start - 1) is None) and (
+        end == len(text) or _EDGE_RE.match(text, end) is None)
+
+
 class PlaceholderBook:
     """The placeholders of one scope (tenant or conversation) for one exchange.
 
@@ -141,6 +150,8 @@ class PlaceholderBook:
         self._by_value: dict[tuple[str, str], str] = {}
         self._stand_ins = {p for p in self._lookup if p and not PLACEHOLDER_RE.fullmatch(p)}
         self._matcher: _Matcher | None = None
+        self._known_size = -1  # replace_known's values, longest first, rebuilt as they come
+        self._known_values: list[tuple[str, str]] = []
         self.new: dict[str, str] = {}
         self.restored = 0
         self.unknown = 0
@@ -186,6 +197,43 @@ class PlaceholderBook:
             parts.append(self.placeholder_for(span.entity_type, text[span.start : span.end]))
             types.append(span.entity_type)
             cursor = span.end
+        parts.append(text[cursor:])
+        return "".join(parts), types
+
+    def replace_known(self, text: str) -> tuple[str, list[str]]:
+        """Every value this scope already has a placeholder for, replaced wherever it appears
+        as a whole word, detected or not: a model's answer quotes a value in a wording detection
+        may miss on the next turn, and the value must not go back out in the clear. Returns the
+        text and the entity type of each replacement (``KNOWN`` for stand-ins)."""
+        if self._known_size != len(self._lookup):  # (re)built as bindings are added
+            values: dict[str, str] = {}
+            for name, value in self._lookup.items():
+                if len(value) >= _MIN_KNOWN and value not in values:
+                    values[value] = name
+            self._known_values = sorted(values.items(), key=lambda item: (-len(item[0]),
+                                                                           item[0]))
+            self._known_size = len(self._lookup)
+        found: list[tuple[int, int, str]] = []
+        taken = bytearray(len(text))  # str.find per value: C speed, no giant alternation
+        for value, name in self._known_values:
+            at = text.find(value)
+            while at >= 0:
+                end = at + len(value)
+                if not any(taken[at:end]) and _whole(text, at, end):
+                    found.append((at, end, name))
+                    taken[at:end] = b"\1" * (end - at)
+                    at = text.find(value, end)
+                else:
+                    at = text.find(value, at + 1)
+        if not found:
+            return text, []
+        found.sort()
+        parts, types, cursor = [], [], 0
+        for at, end, name in found:
+            parts += [text[cursor:at], name]
+            typed = PLACEHOLDER_RE.fullmatch(name)
+            types.append(typed.group(1) if typed else "KNOWN")
+            cursor = end
         parts.append(text[cursor:])
         return "".join(parts), types
 

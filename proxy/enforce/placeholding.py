@@ -127,6 +127,8 @@ async def resolve_placeholders(
             raise ValueError("detector returned a different number of results")
         for slot, spans in zip(texts, results, strict=True):
             new_text, types = book.replace_spans(slot.text, spans)
+            new_text, known = book.replace_known(new_text)  # what detection missed this time
+            types += known
             slot.container[slot.key] = new_text  # type: ignore[index]
             if types:
                 report.entities.update(types)

@@ -87,10 +87,6 @@ async def test_tiny_run_restores_every_value_and_reports(start_proxy: ProxyFacto
     assert set(data["phases"]["new-c2"]["added_ttft_ms"]) == {"p50", "p95"}
 
 
-@pytest.mark.xfail(strict=True, reason="a next turn resends the answer with its values restored; "
-                   "a value the detector misses in the answer's new wording (here the partner's "
-                   "name, restored from the span 'Copy Daniel Okafor') reaches the vendor, "
-                   "although the conversation's placeholder book knows it")
 async def test_a_next_turn_sends_no_value_the_conversation_already_has(
         start_proxy: ProxyFactory, tmp_path: Path) -> None:
     results = await tiny_run(start_proxy, tmp_path, [(1, 1)], follow_up=1, control=0)

@@ -80,3 +80,21 @@ async def test_without_a_book_placeholder_slots_fail_closed() -> None:
     _, minimizer, report = minimize({"content": "placeholder"}, {"content": NAME})
     with pytest.raises(RuntimeError):
         await resolve_placeholders(None, minimizer.pending, find_name, report)
+
+
+async def find_nothing(requests: Sequence[DetectionRequest]) -> list[list[Span]]:
+    return [[] for _ in requests]
+
+
+async def test_a_known_value_is_replaced_even_where_detection_misses_it() -> None:
+    """A model's answer quotes a value; the next turn resends it in a wording detection misses.
+    The scope's book knows it, so it never goes out in the clear."""
+    namer = PlaceholderNamer(b"k" * 32)
+    first = PlaceholderBook(namer, "scope")
+    tag = first.placeholder_for("PERSON", NAME)
+    book = PlaceholderBook(namer, "scope", known=first.new)  # the next turn, loaded from store
+    out, minimizer, report = minimize({"content": "placeholder"},
+                                      {"content": f"Copy {NAME}, and {NAME}s unrelated."})
+    await resolve_placeholders(book, minimizer.pending, find_nothing, report)
+    assert out["content"] == f"Copy {tag}, and {NAME}s unrelated."  # whole words only
+    assert report.entities["PERSON"] == 1
