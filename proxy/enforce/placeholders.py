@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from proxy.enforce import surrogates
+from proxy.enforce.redaction import merge_spans
 from recognizers.types import Span
 
 PLACEHOLDER_RE: re.Pattern[str] = re.compile(r"<([A-Z][A-Z0-9_]{0,39})_([0-9a-f]{8,16})>")
@@ -281,20 +282,9 @@ class PlaceholderBook:
 
 def _merge_spans(spans: Sequence[Span], size: int) -> list[Span]:
     # Overlapping or touching spans become one replacement, so no fragment of an entity is left
-    # between two placeholders; the higher score (then the longer span) names the type.
-    merged: list[Span] = []
+    # between two placeholders; spans are clamped to the text first.
     clamped = (Span(max(0, s.start), min(size, s.end), s.entity_type, s.score) for s in spans)
-    for span in sorted((s for s in clamped if s.start < s.end), key=lambda s: (s.start, -s.end)):
-        if merged and span.start <= merged[-1].end:
-            last = merged[-1]
-            if (span.score, span.end - span.start) > (last.score, last.end - last.start):
-                label, score = span.entity_type, span.score
-            else:
-                label, score = last.entity_type, last.score
-            merged[-1] = Span(last.start, max(last.end, span.end), label, score)
-        else:
-            merged.append(span)
-    return merged
+    return merge_spans([s for s in clamped if s.start < s.end], touching=True)
 
 
 class StreamRestorer:

@@ -14,11 +14,13 @@ from recognizers.custom import DetectionConfig
 from recognizers.types import DetectionRequest, Span
 
 
-def merge_spans(spans: Sequence[Span]) -> list[Span]:
-    """Merge overlapping spans; keep the label of the highest score (longer wins a tie)."""
+def merge_spans(spans: Sequence[Span], touching: bool = False) -> list[Span]:
+    """Merge overlapping spans (and, with ``touching``, adjacent ones); keep the label of the
+    highest score (longer wins a tie)."""
     merged: list[Span] = []
+    reach = 1 if touching else 0
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
-        if merged and span.start < merged[-1].end:
+        if merged and span.start < merged[-1].end + reach:
             last = merged[-1]
             if (span.score, span.end - span.start) > (last.score, last.end - last.start):
                 label, score = span.entity_type, span.score
