@@ -25,7 +25,12 @@ class Digest(Protocol):
     def update(self, data: bytes, /) -> None: ...
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it: ~5x faster, and a reload parses on a thread
+# that shares the GIL with the event loop.
+_SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeLoader):  # type: ignore[misc,valid-type]
     """A YAML loader that rejects duplicate keys (PyYAML silently keeps the last one)."""
 
 
