@@ -48,6 +48,7 @@ from multiprocessing.process import BaseProcess
 from types import TracebackType
 from typing import Any, Self
 
+from recognizers.batch_split import merge_parts, split_by_length, worth_splitting
 from recognizers.errors import (
     DetectionError,
     DetectionFailed,
@@ -183,6 +184,9 @@ class _Job:
     requests: list[DetectionRequest]
     future: asyncio.Future[list[list[Span]]]
     loop: asyncio.AbstractEventLoop
+    # One share of a caller's split batch (recognizers.batch_split): sent on its own, so that
+    # the next idle worker takes the next share instead of this batch absorbing it.
+    solo: bool = False
 
 
 class _Stop:
@@ -240,6 +244,7 @@ class DetectionPool:
         self._texts_sent = 0
         # Moving average of worker seconds per job, from answered batches: predicts queue wait.
         self._seconds_per_job = 0.0
+        self._busy = 0  # dispatchers running a batch now (under _counter_lock)
 
     # -- properties ---------------------------------------------------------------------------
 
@@ -378,21 +383,39 @@ class DetectionPool:
         if self.expected_wait_s() > self._settings.timeout_s * _ADMIT_WAIT_SHARE:
             # It would wait most of its timeout in the queue: answer at once instead of late.
             raise DetectionOverloaded("detection queue would not be served in time")
+        groups = [list(range(len(requests)))]
+        if worth_splitting(requests, self.idle_workers()):
+            groups = split_by_length(requests, self.idle_workers())
         loop = asyncio.get_running_loop()
-        job = _Job(requests=list(requests), future=loop.create_future(), loop=loop)
+        jobs = [_Job(requests=[requests[i] for i in group], future=loop.create_future(),
+                     loop=loop, solo=len(groups) > 1) for group in groups]
         try:
-            self._jobs.put_nowait(job)
+            for job in jobs:
+                self._jobs.put_nowait(job)
         except queue.Full:
+            for job in jobs:
+                job.future.cancel()  # a share already queued is skipped by its dispatcher
             raise DetectionOverloaded("detection queue is full") from None
         try:
-            # On timeout the future is cancelled, so a late answer is dropped. (asyncio.timeout:
-            # one timer per job; wait_for adds a waiter future and callbacks on every call.)
+            # On timeout the futures are cancelled, so a late answer is dropped. (asyncio.timeout:
+            # one timer per call; wait_for adds a waiter future and callbacks on every call.)
             async with asyncio.timeout(self._settings.timeout_s):
-                return await job.future
+                if len(jobs) == 1:
+                    return await jobs[0].future
+                answers = await asyncio.gather(*(job.future for job in jobs))
         except TimeoutError:
             raise DetectionTimeout(
                 f"detection took longer than {self._settings.timeout_s:g} s"
             ) from None
+        finally:
+            for job in jobs:
+                job.future.cancel()  # no-op once answered; drops the other shares on failure
+        return merge_parts(groups, answers, len(requests))  # type: ignore[return-value]
+
+    def idle_workers(self) -> int:
+        """Warm workers neither running a batch nor about to take a queued job."""
+        ready = sum(1 for slot in self._slots if slot.ready)
+        return max(0, ready - self._busy - self._jobs.qsize())
 
     # -- dispatcher thread --------------------------------------------------------------------
 
@@ -409,6 +432,8 @@ class DetectionPool:
                     return
                 jobs, stop_after = self._collect_batch(first)
             jobs = [job for job in jobs if not job.future.done()]
+            with self._counter_lock:
+                self._busy += 1
             try:
                 if jobs:
                     self._run_batch(slot, jobs)
@@ -418,6 +443,9 @@ class DetectionPool:
                 )
                 for job in jobs:
                     self._settle(job, DetectionFailed("detection dispatcher error"))
+            finally:
+                with self._counter_lock:
+                    self._busy -= 1
             if stop_after:
                 return
 
@@ -428,6 +456,8 @@ class DetectionPool:
         waits up to that long after the first job for more to arrive.
         """
         jobs = [first]
+        if first.solo:
+            return jobs, False  # its sibling shares are for the other idle workers
         texts = len(first.requests)
         window_s = self._settings.batch_window_ms / 1000
         deadline = time.monotonic() + window_s

@@ -156,6 +156,22 @@ async def test_concurrent_jobs_are_micro_batched(pool: DetectionPool, detector: 
     assert pool.texts_sent - texts == sum(len(job) for job in jobs)
 
 
+async def test_a_long_batch_is_spread_over_idle_workers(
+    pool: DetectionPool, detector: Detector
+) -> None:
+    # A model prompt's shape: a few long messages at once, both workers idle.
+    await _eventually(lambda: pool.idle_workers() == 2)
+    requests = [DetectionRequest(f"Message {i}: Maria Lopez moved to 14 Elm Street, Leeds. "
+                                 + "The order is late again and nobody answers. " * 30)
+                for i in range(4)]
+    sent = pool.batches_sent
+
+    answers = await pool.detect(requests)
+
+    assert answers == detector.analyze_batch(requests)
+    assert pool.batches_sent - sent == 2  # one share per worker, answers merged in order
+
+
 async def test_event_loop_runs_other_tasks_while_workers_analyze(pool: DetectionPool) -> None:
     # Ordering, not timing: every step of another task runs after the jobs were handed over
     # and before any answer came back. NER on the loop would answer first. How long the loop
@@ -338,6 +354,19 @@ async def test_batch_window_stops_at_max_batch_texts() -> None:
 
     assert jobs == [first, second]
     assert pool.queue_depth == 1  # the third waits for the next batch
+
+
+async def test_a_share_of_a_split_batch_is_sent_on_its_own() -> None:
+    pool = DetectionPool(AnalyzerSettings(workers=2))
+    loop = asyncio.get_running_loop()
+    first, sibling = (_queued_job(pool, loop, t) for t in "ab")
+    first.solo = True  # type: ignore[attr-defined]
+    pool._jobs.put(sibling)  # type: ignore[arg-type]
+
+    jobs, _ = pool._collect_batch(first)  # type: ignore[arg-type]
+
+    assert jobs == [first]
+    assert pool.queue_depth == 1  # left for the other idle worker
 
 
 class _ObservedLock:
