@@ -68,18 +68,22 @@ def _compile_message(
     for section, mapping in (("headers", message.headers), ("query", message.query),
                              ("body", message.body or {}), ("cookies", message.cookies)):
         for key, rule in mapping.items():
-            for entity in rule.entities or ():
-                if entity not in KNOWN_ENTITIES and entity not in custom_entities:
-                    problems.append(
-                        f"{prefix}: {where}.{section}.'{key}': unknown entity '{entity}'; known: "
-                        + ", ".join(sorted(KNOWN_ENTITIES | custom_entities))
-                    )
+            problems += unknown_entities(f"{prefix}: {where}.{section}.'{key}'", rule,
+                                         custom_entities)
     return CompiledMessage(
         contract=message,
         headers=dict(message.headers),
         query=dict(message.query),
         body_trie=build_trie(rules) if message.body is not None else None,
     )
+
+
+def unknown_entities(where: str, rule: FieldRule, custom_entities: frozenset[str]) -> list[str]:
+    """A problem for each entity type of ``rule`` that no recognizer finds."""
+    return [f"{where}: unknown entity '{entity}'; known: "
+            + ", ".join(sorted(KNOWN_ENTITIES | custom_entities))
+            for entity in rule.entities or ()
+            if entity not in KNOWN_ENTITIES and entity not in custom_entities]
 
 
 _SCALAR_ONLY = {Action.REDACT: "redact (detection needs a text field)",
@@ -193,6 +197,9 @@ def compile_vendor(path: Path, contract: VendorContract, problems: list[str]) ->
             route, credential.field if credential is not None else None))
         problems.extend(f"{prefix}: {where}{p}" for p in llm_problems(route))
         custom = contract.detection.entities
+        if route.llm is not None and route.llm.answer is not None:
+            problems += unknown_entities(f"{prefix}: {where}.llm.answer", route.llm.answer,
+                                         custom)
         request = _compile_message(prefix, f"{where}.request", route.request, problems, custom)
         response = (
             _compile_message(prefix, f"{where}.response", route.response, problems, custom)

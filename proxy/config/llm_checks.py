@@ -39,6 +39,13 @@ def llm_problems(route: Route) -> list[str]:
                                 "(the prompt) only; use redact or drop here")
             elif rule.json_value and not where.endswith("body"):
                 problems.append(f".{where}.{key}: json applies to body fields only")
+    answer = route.llm.answer if route.llm is not None else None
+    if answer is not None and answer.action is not Action.REDACT:
+        problems.append(f".llm.answer: {answer.action.value} does not apply to a model's answer; "
+                        "use {action: redact, entities: [...]} or remove it")
+    if answer is not None and route.llm is not None and not route.llm.restore:
+        problems.append(".llm.answer: answer redaction runs where the answer is restored; "
+                        "remove restore: false or the answer rule")
     if route.llm is not None and (route.request.stream is not None or (
             route.response is not None and route.response.stream is not None)):
         problems.append(".stream: an llm route streams its answer when the prompt asks for it "

@@ -343,6 +343,13 @@ class LlmSpec(BaseModel):
     unknown_events: Literal["fail", "pass"] = "fail"  # streamed events of a type not known
     token_arrays: Literal["refuse", "allow"] = "refuse"  # input given as token ids: uncheckable
     images: Literal["drop", "keep"] = "drop"  # image parts of a prompt
+    # What the model may not hand the caller: its answer text (whole or streamed) is redacted
+    # with this rule ({action: redact, entities: [PHONE_NUMBER]}) before placeholders go back,
+    # so the caller's own values still come back (proxy.exchange.llm.answer_windows).
+    answer: FieldRule | None = None
+    # Characters of context either side of a cut in a streamed answer; the text goes out about
+    # two windows behind the model.
+    answer_window: int = Field(default=64, ge=16, le=4096)
 
     @field_validator("scope_headers")
     @classmethod
@@ -403,6 +410,8 @@ class Route(BaseModel):
                             message.cookies):
                 yield from mapping.values()
         yield from self.params.values()
+        if self.llm is not None and self.llm.answer is not None:
+            yield self.llm.answer
 
 
 _VENDOR_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")

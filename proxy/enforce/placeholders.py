@@ -243,6 +243,11 @@ class PlaceholderBook:
         does not know (the model made it up) stays as it is and is counted in ``unknown``."""
         return self._current_matcher().pattern.sub(self._replacement, text)
 
+    def stand_in_regions(self, text: str) -> list[tuple[int, int]]:
+        """Where ``text`` holds a placeholder or surrogate (of this book or well-formed): a
+        detector may call a surrogate a name, but it is the caller's own value coming back."""
+        return [match.span() for match in self._current_matcher().pattern.finditer(text)]
+
     def restore_json_string(self, text: str) -> str:
         """Restore the string values (not the keys) of a JSON text, such as tool-call arguments.
 

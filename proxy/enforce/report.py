@@ -70,6 +70,15 @@ class MessageReport:
         for entity_type in types:
             counts[entity_type] = counts.get(entity_type, 0) + 1
 
+    def absorb(self, other: MessageReport) -> None:
+        """Add what ``other`` counted: text checked apart from this message's fields (a model's
+        answer text, checked before the response contract runs)."""
+        self.entities.update(other.entities)
+        self.transformed.update(other.transformed)
+        for path, counts in other.found.items():
+            for entity_type, count in counts.items():
+                self.found_in(path, [entity_type] * count)
+
     def shape_mismatch(self, path: str) -> None:
         self.wrong_shape.add(path)
         self.drop(path)

@@ -8,6 +8,10 @@ placeholder waits; at the block's end the tail goes out in one more delta, just 
 that ends the block. Tool-call arguments are JSON: their fragments are held until the call is
 complete, then sent restored in one fragment (a restored value may need JSON escapes).
 
+With the contract's ``llm.answer`` the text goes through ``answer_windows.AnswerWindows`` first
+(checked as the vendor wrote it, then restored); a batch's text then waits for detection in
+``resolve`` and is put into its events in ``encode``.
+
 An event type the rewriter does not know fails the stream (the caller's connection is cut, the
 audit says ``llm_unknown_event``) unless the contract says ``unknown_events: pass``.
 """
@@ -25,6 +29,7 @@ from proxy.exchange.streaming.framing import SseEvent, SseFramer, StreamFault
 
 if TYPE_CHECKING:
     from proxy.enforce.placeholders import PlaceholderBook
+    from proxy.exchange.llm.answer_windows import AnswerWindows
 
 
 class UnknownEvent(StreamFault):
@@ -44,20 +49,29 @@ class Rewriter(Protocol):
 
 
 class Restorers:
-    """Per-block stream restorers and held tool arguments, shared by the rewriters."""
+    """Per-block stream restorers and held tool arguments, shared by the rewriters.
 
-    def __init__(self, book: PlaceholderBook) -> None:
+    With ``windows`` (the contract's ``llm.answer``), text goes through them instead: checked,
+    then restored, and ``feed`` / ``flush`` return markers filled in when the batch is encoded.
+    """
+
+    def __init__(self, book: PlaceholderBook, windows: AnswerWindows | None = None) -> None:
         self.book = book
+        self.windows = windows
         self._text: dict[Any, StreamRestorer] = {}
         self._args: dict[Any, list[str]] = {}
 
     def feed(self, key: Any, piece: str) -> str:
+        if self.windows is not None:
+            return self.windows.feed(key, piece)
         restorer = self._text.get(key)
         if restorer is None:
             restorer = self._text[key] = StreamRestorer(self.book)
         return restorer.feed(piece)
 
     def flush(self, key: Any) -> str:
+        if self.windows is not None:
+            return self.windows.flush(key)
         restorer = self._text.pop(key, None)
         return restorer.flush() if restorer is not None else ""
 
@@ -70,13 +84,15 @@ class Restorers:
         return None if fragments is None else self.book.restore_json_string("".join(fragments))
 
     def open_keys(self) -> tuple[list[Any], list[Any]]:
-        return list(self._text), list(self._args)
+        texts = self.windows.open_keys() if self.windows is not None else list(self._text)
+        return texts, list(self._args)
 
 
 @dataclass
 class _Batch:
     data: list[bytes] = field(default_factory=list)
     records: int = 0
+    pieces: list[Any] = field(default_factory=list)  # answer text to check (AnswerWindows)
 
 
 class LlmEventProcessor:
@@ -85,8 +101,12 @@ class LlmEventProcessor:
     content_type = "text/event-stream"
     max_inflight = 1  # restoring needs no I/O: batches are ready when prepared
 
-    def __init__(self, rewriter: Rewriter, max_record_bytes: int, unknown_events: str) -> None:
+    def __init__(self, rewriter: Rewriter, max_record_bytes: int, unknown_events: str,
+                 windows: AnswerWindows | None = None) -> None:
         self._rewriter = rewriter
+        self._windows = windows
+        if windows is not None:
+            self.max_inflight = 2  # a batch's answer text in detection while the next is framed
         self._framer = SseFramer(max_record_bytes)
         self._pass_unknown = unknown_events == "pass"
         self.records_in = 0
@@ -117,6 +137,8 @@ class LlmEventProcessor:
         if final:
             for event in self._rewriter.finish():
                 batch.data.append(_encode(event, named=True))
+        if self._windows is not None:
+            batch.pieces = self._windows.take()
         return batch
 
     def _one(self, unit: SseEvent, batch: _Batch) -> None:
@@ -146,10 +168,15 @@ class LlmEventProcessor:
         batch.records += 1
 
     async def resolve(self, batch: _Batch) -> None:
-        return None
+        if self._windows is not None and batch.pieces:
+            await self._windows.resolve(batch.pieces)
 
     def encode(self, batch: _Batch) -> tuple[bytes, int]:
-        return b"".join(batch.data), batch.records
+        data = b"".join(batch.data)
+        if self._windows is not None:
+            self._windows.fill(batch.pieces)
+            data = self._windows.substitute(data)
+        return data, batch.records
 
 
 def _encode(event: dict[str, Any], named: bool) -> bytes:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -27,10 +28,12 @@ from aiohttp import web
 
 from proxy.codecs import parse_media_type
 from proxy.codecs.content_encoding import check_response_encoding
-from proxy.contract.models import LlmSpec
+from proxy.contract.models import LlmApi, LlmSpec
 from proxy.enforce.placeholders import PlaceholderBook, PlaceholderFormat, PlaceholderNamer
+from proxy.enforce.report import MessageReport
 from proxy.enforce.span_cache import SpanCache
 from proxy.errors import BadRequest, UpstreamError, UpstreamTimeout
+from proxy.exchange.llm.answer_windows import AnswerWindows, redact_document
 from proxy.exchange.llm.answers import restore_document
 from proxy.exchange.llm.events import LlmEventProcessor
 from proxy.exchange.llm.rewriters import rewriter_for
@@ -44,6 +47,7 @@ if TYPE_CHECKING:
     from proxy.contract.routing import RouteMatch
     from proxy.exchange.steps import ExchangeSteps
     from proxy.observe.audit import AuditRecord
+    from recognizers.types import DetectionRequest, Span
 
 
 class AnswerStream(StreamingExchange):
@@ -82,6 +86,7 @@ class LlmExchange:
         spec = match.route.route.llm
         assert spec is not None
         self._spec = spec
+        self._answer_report = MessageReport()  # a whole answer's text (llm.answer)
 
     async def run(self, request: web.Request) -> web.StreamResponse:
         h, match, record = self._h, self._match, self._record
@@ -116,8 +121,9 @@ class LlmExchange:
         record.upstream_ms = answer.elapsed_ms
         record.bytes_from_vendor = len(answer.body)
         check_response_encoding(answer.headers.getall("Content-Encoding", []))
-        data = self._restored(answer.body, answer.headers.get("Content-Type", ""), book)
-        return await h.whole_answer(match, answer.status, answer.headers, data, record)
+        data = await self._restored(answer.body, answer.headers.get("Content-Type", ""), book)
+        return self._absorbed(await h.whole_answer(match, answer.status, answer.headers, data,
+                                                   record))
 
     def _checked_prompt(self, raw: bytes) -> bytes:
         try:
@@ -138,8 +144,9 @@ class LlmExchange:
         namer = PlaceholderNamer(store.naming_key, PlaceholderFormat(self._spec.placeholder))
         return scope, PlaceholderBook(namer, scope, known)
 
-    def _restored(self, data: bytes, content_type: str, book: PlaceholderBook) -> bytes:
-        """A whole JSON answer with placeholders restored (other answers pass as they are)."""
+    async def _restored(self, data: bytes, content_type: str, book: PlaceholderBook) -> bytes:
+        """A whole JSON answer with its text redacted (``llm.answer``) and placeholders restored
+        (other answers pass as they are)."""
         media, _ = parse_media_type(content_type)
         if not self._spec.restore or not data or not media.endswith("json"):
             return data
@@ -147,9 +154,23 @@ class LlmExchange:
             document = orjson.loads(data)
         except orjson.JSONDecodeError:
             return data  # the response contract's codec refuses it
+        if self._spec.answer is not None:
+            await redact_document(document, book, self._spec.answer, self._detect,
+                                  self._answer_report, self._match.vendor.contract.detection,
+                                  self._record.vendor or "")
         restore_document(document, book)
         self._count(book)
         return orjson.dumps(document)
+
+    def _absorbed(self, answer: web.StreamResponse) -> web.StreamResponse:
+        """``answer``, once the answer text's counts are in the record's response report (the
+        response contract's check starts that report afresh)."""
+        if self._record.response is not None:
+            self._record.response.absorb(self._answer_report)
+        return answer
+
+    async def _detect(self, requests: Sequence[DetectionRequest]) -> list[list[Span]]:
+        return await self._h.detect_spans(requests, self._record)
 
     def _count(self, book: PlaceholderBook) -> None:
         if self._record.llm is not None:
@@ -165,15 +186,23 @@ class LlmExchange:
         try:
             check_response_encoding(resp.headers.getall("Content-Encoding", []))
             media, _ = parse_media_type(resp.headers.get("Content-Type", ""))
-            rewriter = rewriter_for(self._spec.api, book) if self._spec.restore else None
-            if media != "text/event-stream" or rewriter is None:
+            if media != "text/event-stream" or not self._spec.restore or \
+                    self._spec.api is LlmApi.EMBEDDINGS:
                 return await self._whole_from_stream(resp, book)
             checked = await h.check_response(match, resp.headers, b"", record)
             if checked is None:
                 checked = CheckedMessage(headers=h.default_response_headers(resp.headers, record),
                                          query=[])
+            windows = None
+            if self._spec.answer is not None:
+                windows = AnswerWindows(
+                    book, self._spec.answer, self._detect, checked.report,
+                    self._spec.answer_window, match.vendor.contract.detection,
+                    record.vendor or "", keep_texts=self._spec.api is LlmApi.OPENAI_RESPONSES)
+            rewriter = rewriter_for(self._spec.api, book, windows)
+            assert rewriter is not None  # every streaming API has one
             processor = LlmEventProcessor(rewriter, h.limits.stream_max_record_bytes,
-                                          self._spec.unknown_events)
+                                          self._spec.unknown_events, windows)
             streaming = AnswerStream(h, match, self._target, record)
             try:
                 return await streaming.deliver(request, resp, checked, processor, "sse")
@@ -193,9 +222,9 @@ class LlmExchange:
         except TimeoutError:
             raise UpstreamTimeout("the vendor did not answer in time") from None
         self._record.bytes_from_vendor = len(data)
-        data = self._restored(data, resp.headers.get("Content-Type", ""), book)
-        return await self._h.whole_answer(self._match, resp.status, resp.headers, data,
-                                          self._record)
+        data = await self._restored(data, resp.headers.get("Content-Type", ""), book)
+        return self._absorbed(await self._h.whole_answer(self._match, resp.status, resp.headers,
+                                                         data, self._record))
 
 
 def _subject(message: CheckedMessage) -> str | None:

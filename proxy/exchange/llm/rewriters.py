@@ -24,13 +24,14 @@ from proxy.exchange.llm.events import Restorers, Rewriter
 
 if TYPE_CHECKING:
     from proxy.enforce.placeholders import PlaceholderBook
+    from proxy.exchange.llm.answer_windows import AnswerWindows
 
 
 class ChatRewriter(Restorers):
     """OpenAI ``chat.completion.chunk`` events."""
 
-    def __init__(self, book: PlaceholderBook) -> None:
-        super().__init__(book)
+    def __init__(self, book: PlaceholderBook, windows: AnswerWindows | None = None) -> None:
+        super().__init__(book, windows)
         self._last: dict[str, Any] = {}
 
     def rewrite(self, event: dict[str, Any]) -> list[dict[str, Any]] | None:
@@ -95,8 +96,8 @@ _RESPONSES_WHOLE = frozenset({
 class ResponsesRewriter(Restorers):
     """OpenAI Responses API events."""
 
-    def __init__(self, book: PlaceholderBook) -> None:
-        super().__init__(book)
+    def __init__(self, book: PlaceholderBook, windows: AnswerWindows | None = None) -> None:
+        super().__init__(book, windows)
         self._sequence = 0
 
     def rewrite(self, event: dict[str, Any]) -> list[dict[str, Any]] | None:
@@ -108,8 +109,10 @@ class ResponsesRewriter(Restorers):
             out = [event] if event["delta"] else []
         elif kind == "response.output_text.done":
             tail = self.flush(key)
-            out = [{**event, "type": "response.output_text.delta", "delta": tail}] if tail else []
-            event["text"] = self.book.restore_text(str(event.get("text", "")))
+            # The tail as one more delta: the done event's fields but its copy of the text.
+            head = {name: value for name, value in event.items() if name != "text"}
+            out = [{**head, "type": "response.output_text.delta", "delta": tail}] if tail else []
+            event["text"] = self._repeated(key, event.get("text"))
             out.append(event)
         elif kind == "response.function_call_arguments.delta":
             self.hold(event.get("output_index"), str(event.get("delta", "")))
@@ -123,6 +126,8 @@ class ResponsesRewriter(Restorers):
             out.append(event)
         elif kind in _RESPONSES_WHOLE:
             restore_document(event, self.book)
+            if self.windows is not None:
+                self._checked_repeats(event)
             out = [event]
         else:
             return None
@@ -134,6 +139,32 @@ class ResponsesRewriter(Restorers):
 
     def finish(self) -> list[dict[str, Any]]:
         return []  # the API ends every block with a done event; a cut stream ends unrestored
+
+    def _repeated(self, key: Any, text: Any) -> str:
+        """A done event's copy of a block's text: restored, or with ``llm.answer`` exactly the
+        deltas that went out (text no window checked does not go out)."""
+        if self.windows is None:
+            return self.book.restore_text(str(text or ""))
+        return self.windows.joined(key) or ""
+
+    def _checked_repeats(self, event: dict[str, Any]) -> None:
+        """The text parts that whole events repeat, replaced by what the windows let out."""
+        parts: list[tuple[Any, Any]] = []
+        if isinstance(part := event.get("part"), dict):
+            parts.append(((event.get("output_index"), event.get("content_index")), part))
+        items: list[tuple[Any, Any]] = []
+        if isinstance(item := event.get("item"), dict):
+            items.append((event.get("output_index"), item))
+        if isinstance(response := event.get("response"), dict):
+            items += list(enumerate(response.get("output") or ()))
+        for index, item in items:
+            contents = item.get("content") if isinstance(item, dict) else None
+            parts += [((index, position), content)
+                      for position, content in enumerate(contents or ())]
+        for key, content in parts:
+            for field in ("text", "refusal"):
+                if isinstance(content, dict) and isinstance(content.get(field), str):
+                    content[field] = self._repeated(key, content[field])
 
 
 class AnthropicRewriter(Restorers):
@@ -179,12 +210,13 @@ class AnthropicRewriter(Restorers):
         return []
 
 
-def rewriter_for(api: LlmApi, book: PlaceholderBook) -> Rewriter | None:
+def rewriter_for(api: LlmApi, book: PlaceholderBook,
+                 windows: AnswerWindows | None = None) -> Rewriter | None:
     """The answer-stream rewriter of an API (embeddings do not stream)."""
     if api is LlmApi.OPENAI_CHAT:
-        return ChatRewriter(book)
+        return ChatRewriter(book, windows)
     if api is LlmApi.OPENAI_RESPONSES:
-        return ResponsesRewriter(book)
+        return ResponsesRewriter(book, windows)
     if api is LlmApi.ANTHROPIC_MESSAGES:
-        return AnthropicRewriter(book)
+        return AnthropicRewriter(book, windows)
     return None

@@ -64,3 +64,12 @@ def test_a_valid_llm_route_loads(tmp_path: Path) -> None:
     config = load_config(tmp_path)
     route = config.vendors["model"].routes[0].route
     assert route.llm is not None and route.llm.api.value == "openai_chat"
+
+
+def test_the_answer_rule_names_known_types_and_needs_restore(tmp_path: Path) -> None:
+    [unknown] = problems(tmp_path, "    llm: {api: openai_chat, answer: {action: redact, "
+                                   "entities: [PHONE_NUMBR]}}")
+    assert "routes[0].llm.answer" in unknown and "unknown entity 'PHONE_NUMBR'" in unknown
+    [no_restore] = problems(tmp_path, "    llm: {api: openai_chat, restore: false, answer: "
+                                      "{action: redact, entities: [PHONE_NUMBER]}}")
+    assert "llm.answer" in no_restore and "restore: false" in no_restore

@@ -42,3 +42,10 @@ def test_the_sample_model_contracts_alone_detect_emails_and_cards(tmp_path: Path
                             for name in ("openai", "anthropic")})
     found = analyzer_settings_for(load_config(tmp_path)).entities
     assert found is None or {"EMAIL_ADDRESS", "CREDIT_CARD", "PHONE_NUMBER"} <= set(found)
+
+
+def test_the_answer_rule_of_a_model_route_asks_for_its_types(tmp_path: Path) -> None:
+    write_config(tmp_path, {"model": LLM.format(rule="{action: placeholder, entities: [PERSON]}")
+                            .replace("llm: {api: openai_chat}", "llm: {api: openai_chat, answer: "
+                                     "{action: redact, entities: [US_SSN]}}")})
+    assert analyzer_settings_for(load_config(tmp_path)).entities == ("PERSON", "US_SSN")
