@@ -8,17 +8,22 @@ the audit record says (types counted, no value).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp import web
 
 from proxy.testing import ReceivedRequest, RecordingVendor
+from recognizers import DetectionPool
+from recognizers.errors import DetectionFailed
+from recognizers.types import DetectionRequest, Span
 from tests.conftest import REPO, ProxyFactory, RunningProxy
 
 pytestmark = pytest.mark.functional
@@ -212,3 +217,37 @@ async def test_an_answer_rule_that_is_not_redact_is_a_config_error(
         "llm: {api: openai_chat, ", "llm: {api: openai_chat, answer: keep, ")
     with pytest.raises(Exception, match=r"llm\.answer: keep does not apply"):
         await start_proxy({"openai": contract}, upstream=vendor.url)
+
+
+async def test_a_detection_failure_on_the_answer_cuts_the_stream(
+        start_proxy: ProxyFactory, vendor: RecordingVendor, tmp_path: Path,
+        detection_pool: DetectionPool) -> None:
+    """The prompt is checked; the answer's checks fail (a crashed pool): the caller's stream
+    ends broken, before any unchecked text, and the audit says why."""
+
+    class FailsOnAnswers:
+        async def detect(self, requests: Sequence[DetectionRequest]) -> list[list[Span]]:
+            if any("refund" in request.text for request in requests):
+                raise DetectionFailed("worker crashed")
+            return await detection_pool.detect(requests)
+
+    await start(start_proxy, vendor, tmp_path, "chat")  # installs the model answer
+    contract = (REPO / "config" / "vendors" / "openai.yaml").read_text().replace(
+        "llm: {api: openai_chat, ", "llm: {api: openai_chat, " + ANSWER_RULE)
+    stores = f"stores: {{backend: sqlite, sqlite_path: '{tmp_path / 'f.sqlite3'}'}}\n"
+    proxy = await start_proxy({"openai": contract}, upstream=vendor.url, proxy_yaml=stores,
+                              detector=FailsOnAnswers())
+    received, status = b"", 0
+    with contextlib.suppress(aiohttp.ClientPayloadError):
+        async with proxy.session.post(proxy.url + "/openai/v1/chat/completions", json={
+                **PROMPTS["chat"], "stream": True}) as response:
+            status = response.status
+            async for piece in response.content.iter_any():
+                received += piece
+
+    assert status in (200, 502, 503)
+    assert [value for value in FORBIDDEN if value.encode() in received] == []
+    assert b"refund" not in received and b"[DONE]" not in received
+    assert NAME.encode() not in vendor.received[-1].body
+    record = proxy.audit_lines()[-1]
+    assert record["outcome"] in ("aborted", "rejected") and "detection" in record["reason"]
