@@ -32,6 +32,12 @@ class LimitSettings(BaseModel):
     header_timeout_s: float = Field(default=10.0, gt=0, description="408 if a head is slower")
     body_timeout_s: float = Field(default=30.0, gt=0, description="408 if a body is slower")
     keepalive_timeout_s: float = Field(default=75.0, gt=0)
+    # Connections are reused oldest-idle first (by aiohttp, and by most clients), so a pool that
+    # grew in a burst never idles out while traffic goes on: a caller's connection is closed
+    # after this many requests (as nginx's keepalive_requests), and every this many upstream
+    # requests one asks the vendor to close its connection. 0: never.
+    keepalive_max_requests: int = Field(default=1000, ge=0, description="per caller connection")
+    upstream_retire_every: int = Field(default=1000, ge=0, description="upstream requests")
     max_header_bytes: int = Field(default=8190, ge=256, description="request line or one header")
     max_headers: int = Field(default=100, ge=1)
     # Streaming routes (proxy.exchange.streaming): the body size is unbounded, the buffering is not.

@@ -47,6 +47,17 @@ class UpstreamClient:
     def __init__(self, limits: LimitSettings) -> None:
         self._limits = limits
         self._session: aiohttp.ClientSession | None = None
+        self._sent = 0  # requests sent, for limits.upstream_retire_every
+
+    def _retiring(self, headers: dict[str, str]) -> dict[str, str]:
+        """``headers``, asking the vendor to close this connection after its answer on every
+        ``upstream_retire_every``-th request: aiohttp reuses the oldest idle connection first,
+        so without this a pool grown in a burst keeps every connection warm for ever."""
+        self._sent += 1
+        every = self._limits.upstream_retire_every
+        if every and self._sent % every == 0:
+            return {**headers, "Connection": "close"}
+        return headers
 
     async def start(self) -> None:
         if self._session is None:
@@ -90,8 +101,8 @@ class UpstreamClient:
             target = url if isinstance(url, URL) else URL(url, encoded=True)
         started = time.perf_counter()
         try:
-            resp = await self._session.request(method, target, headers=headers, data=body,
-                                               allow_redirects=False)
+            resp = await self._session.request(method, target, headers=self._retiring(headers),
+                                               data=body, allow_redirects=False)
             try:
                 data = await self._answer_body(resp)
                 return UpstreamResponse(
@@ -134,7 +145,7 @@ class UpstreamClient:
                                         sock_read=self._limits.upstream_timeout_s)
         try:
             return await self._session.request(
-                method, URL(target, encoded=True), headers=headers, data=body,
+                method, URL(target, encoded=True), headers=self._retiring(headers), data=body,
                 allow_redirects=False, timeout=timeout,
             )
         except (TimeoutError, aiohttp.ServerTimeoutError):

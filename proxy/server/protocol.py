@@ -41,6 +41,7 @@ class SafeRequestHandler(RequestHandler):  # type: ignore[misc]
     """aiohttp's protocol with value-free error answers and a request-head deadline."""
 
     header_timeout_s: float = 10.0
+    max_requests: int = 0  # limits.keepalive_max_requests (0: no limit)
     _head_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -71,6 +72,8 @@ class SafeRequestHandler(RequestHandler):  # type: ignore[misc]
         )
 
     async def finish_response(self, request: Any, resp: Any, start_time: Any) -> Any:
+        if self.max_requests and self._request_count >= self.max_requests and not resp.prepared:
+            resp.force_close()  # "Connection: close": the caller's pool shrinks to what it uses
         try:
             return await super().finish_response(request, resp, start_time)
         finally:
@@ -130,10 +133,12 @@ class _SafeServer(web.Server):
     """Builds ``SafeRequestHandler`` protocols instead of aiohttp's own."""
 
     header_timeout_s: float = 10.0
+    max_requests: int = 0
 
     def __call__(self) -> RequestHandler:
         handler = SafeRequestHandler(self, loop=self._loop, **self._kwargs)
         handler.header_timeout_s = self.header_timeout_s
+        handler.max_requests = self.max_requests
         return handler
 
 
@@ -141,9 +146,10 @@ class ProxyAppRunner(web.AppRunner):
     """``web.AppRunner`` whose connections use ``SafeRequestHandler``."""
 
     def __init__(self, app: web.Application, *, header_timeout_s: float = 10.0,
-                 **kwargs: Any) -> None:
+                 max_requests: int = 0, **kwargs: Any) -> None:
         super().__init__(app, **kwargs)
         self._header_timeout_s = header_timeout_s
+        self._max_requests = max_requests
 
     async def _make_server(self) -> web.Server:
         server = await super()._make_server()
@@ -151,6 +157,7 @@ class ProxyAppRunner(web.AppRunner):
         # which protocol it instantiates per connection.
         server.__class__ = _SafeServer
         server.header_timeout_s = self._header_timeout_s  # type: ignore[attr-defined]
+        server.max_requests = self._max_requests  # type: ignore[attr-defined]
         direct = self._app.get(DIRECT_HANDLER_KEY)
         # Only while the application has nothing the router's path would run around the
         # handler (middlewares, response-prepare hooks): those would be skipped otherwise.
@@ -165,6 +172,7 @@ def make_runner(app: web.Application, limits: LimitSettings) -> ProxyAppRunner:
     return ProxyAppRunner(
         app,
         header_timeout_s=limits.header_timeout_s,
+        max_requests=limits.keepalive_max_requests,
         shutdown_timeout=limits.shutdown_grace_s,
         access_log=None,
         handle_signals=False,
