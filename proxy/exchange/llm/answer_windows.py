@@ -33,7 +33,7 @@ import orjson
 from proxy.enforce.minimize import PendingRedaction
 from proxy.enforce.placeholders import StreamRestorer
 from proxy.enforce.redaction import apply_redactions, detection_requests
-from proxy.exchange.llm.answers import SIGNED_BLOCKS
+from proxy.exchange.llm.answers import string_slots
 from proxy.exchange.streaming.text_window import TextBatch, TextProcessor
 from recognizers.types import DetectionRequest, Span
 
@@ -186,23 +186,9 @@ async def redact_document(document: Any, book: PlaceholderBook, rule: FieldRule,
                           options: DetectionConfig | None = None, vendor: str = "") -> None:
     """Redact the text of a whole (JSON) answer in place, before its placeholders go back:
     the ``content`` / ``text`` / ``refusal`` strings outside signed reasoning blocks."""
-    pending: list[PendingRedaction] = []
-    stack = [document]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if node.get("type") in SIGNED_BLOCKS:
-                continue
-            items: Any = node.items()
-        elif isinstance(node, list):
-            items = enumerate(node)
-        else:
-            continue
-        for key, value in items:
-            if isinstance(value, str) and key in _TEXT_KEYS and value.strip():
-                pending.append(PendingRedaction(node, key, value, rule, ANSWER_PATH))
-            elif isinstance(value, (dict, list)):
-                stack.append(value)
+    pending = [PendingRedaction(node, key, value, rule, ANSWER_PATH)
+               for node, key, value in string_slots(document)
+               if key in _TEXT_KEYS and value.strip()]
     if not pending:
         return
     results = await detect(detection_requests(pending, options=options, vendor=vendor))

@@ -10,6 +10,7 @@ vendor (they keep the placeholders, which is also what the vendor saw).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -21,8 +22,8 @@ _UNTOUCHED_KEYS = frozenset({"signature", "encrypted_content", "id", "call_id", 
 _JSON_STRINGS = frozenset({"arguments"})
 
 
-def restore_document(document: Any, book: PlaceholderBook) -> None:
-    """Restore placeholders in every string of ``document``, in place."""
+def string_slots(document: Any) -> Iterator[tuple[Any, Any, str]]:
+    """``(container, key, value)`` of every string of ``document`` outside signed blocks."""
     stack = [document]
     while stack:
         node = stack.pop()
@@ -36,9 +37,14 @@ def restore_document(document: Any, book: PlaceholderBook) -> None:
             continue
         for key, value in list(items):
             if isinstance(value, str):
-                if key in _UNTOUCHED_KEYS:
-                    continue
-                node[key] = (book.restore_json_string(value) if key in _JSON_STRINGS
-                             else book.restore_text(value))
+                yield node, key, value
             elif isinstance(value, (dict, list)):
                 stack.append(value)
+
+
+def restore_document(document: Any, book: PlaceholderBook) -> None:
+    """Restore placeholders in every string of ``document``, in place."""
+    for node, key, value in string_slots(document):
+        if key not in _UNTOUCHED_KEYS:
+            node[key] = (book.restore_json_string(value) if key in _JSON_STRINGS
+                         else book.restore_text(value))
