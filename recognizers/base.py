@@ -26,7 +26,7 @@ import regex
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from recognizers.prefilter import WordGate, digits_gate, loosened_context_gate, passes
+from recognizers.prefilter import Gate, digits_gate, loosened_context_gate, passes
 
 # Same bound as Presidio's pattern recognizers: a pathological text cannot hang a worker.
 REGEX_TIMEOUT_S = 2.0
@@ -48,9 +48,9 @@ class RegexRecognizer(LocalRecognizer):
     MIN_DIGITS: ClassVar[int] = 0
     GATE: ClassVar[str | None] = None
     # Per pattern: words one of which every match of that pattern holds (see prefilter).
-    PATTERN_GATES: ClassVar[dict[str, WordGate | regex.Pattern[str]]] = {}
+    PATTERN_GATES: ClassVar[dict[str, Gate]] = {}
     # The whole recognizer's gate as words (cheaper than a ``GATE`` regex of the same words).
-    GATE_WORDS: ClassVar[WordGate | None] = None
+    GATE_WORDS: ClassVar[Gate | None] = None
 
     def __init__(self, supported_language: str = "en", name: str | None = None) -> None:
         self._compiled = [
@@ -58,7 +58,7 @@ class RegexRecognizer(LocalRecognizer):
             for pattern_name, pattern, score in self.PATTERNS
         ]
         self._digits_gate = digits_gate(self.MIN_DIGITS)
-        self._gate: regex.Pattern[str] | WordGate | None = (
+        self._gate: Gate | None = (
             self.GATE_WORDS if self.GATE_WORDS is not None
             else regex.compile(self.GATE, self.FLAGS) if self.GATE else None)
         # When every pattern needs the required context (and the class checks it the usual

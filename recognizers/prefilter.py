@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, TypeAlias
 
 import regex
 from presidio_analyzer import RecognizerResult
@@ -66,7 +66,7 @@ def digits_gate(count: int) -> DigitsGate | None:
     return DigitsGate(count)
 
 
-def passes(gate: regex.Pattern[str] | WordGate | DigitsGate | None, text: str) -> bool:
+def passes(gate: Gate | None, text: str) -> bool:
     """Whether ``text`` satisfies ``gate`` (no gate: always)."""
     return gate is None or gate.search(text) is not None
 
@@ -114,6 +114,26 @@ class WordGate:
         if found is None and self._strangers is not None:
             return self._strangers.search(text)
         return found
+
+
+class AnyGate:
+    """A text passes when it passes one of ``gates`` (words under different boundary rules,
+    a literal character and a word list...)."""
+
+    def __init__(self, *gates: regex.Pattern[str] | re.Pattern[str] | WordGate) -> None:
+        self.gates = gates
+
+    def search(self, text: str) -> object | None:
+        """The first gate's match (truthy), or None when no gate passes."""
+        for gate in self.gates:
+            found = gate.search(text)
+            if found is not None:
+                return found
+        return None
+
+
+# A gate is anything with a ``search(text)`` that returns None when the text cannot match.
+Gate: TypeAlias = "regex.Pattern[str] | re.Pattern[str] | WordGate | AnyGate | DigitsGate"
 
 
 def context_words_gate(words: list[str]) -> regex.Pattern[str] | None:

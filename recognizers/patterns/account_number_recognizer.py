@@ -16,6 +16,7 @@ from recognizers.patterns.labeled_number_recognizer import (
     LabeledNumberRecognizer,
     value_groups,
 )
+from recognizers.prefilter import WordGate
 
 
 class AccountNumberRecognizer(LabeledNumberRecognizer):
@@ -31,6 +32,12 @@ class AccountNumberRecognizer(LabeledNumberRecognizer):
         r"klant(?:nummer)?|lid(?:maat)?nummer|rekeningnummer|cliente|socio|cuenta|klienta|compte)"
         rf"|(?i:acc)(?=[ \t]*{NUMBER_WORD})"
     )
+    # "bank account" holds "account" at a word start; "acc" starts account, acct and acc no.
+    GATE_WORDS = WordGate([
+        "acc", "a/c", "member", "customer", "client", "loyalty", "reward", "frequent",
+        "subscriber", "kunden", "mitglieds", "konto", "klant", "lid", "rekeningnummer", "socio",
+        "cuenta", "klienta", "compte",
+    ], at_word_start=True)
     # ``CU-448812``, ``4410 2281 773``, ``ZA-7731-0029-55``: groups after the first hold a digit.
     VALUE = value_groups(r"[A-Z0-9]{1,14}", r"[A-Z]*[0-9][A-Z0-9]*")
     MIN_VALUE_DIGITS = 5

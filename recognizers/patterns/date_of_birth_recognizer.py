@@ -11,6 +11,7 @@ from __future__ import annotations
 import regex
 
 from recognizers.base import RegexRecognizer
+from recognizers.prefilter import WordGate
 
 _MONTHS = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -42,6 +43,13 @@ class DateOfBirthRecognizer(RegexRecognizer):
         r"|_birth|birth_|_dob\b|\bdob_|ngay_sinh|_nacimiento|_nascimento|_naissance"
     )
     CONTEXT_PATTERNS = frozenset({"iso", "numeric", "month_first", "day_first"})
+    # A piece of every context word above, as plain words: scanning the text for them is much
+    # cheaper than the context regex, which then runs only on the texts that hold one.
+    GATE_WORDS = WordGate([
+        "born", "birth", "dob", "d.ob", "do.b", "d.o.b", "bday", "geb", "né", "urodz", "nacimiento",
+        "nascimento", "naissance", "nascita", "ngày sinh", "ngay_sinh", "doğum tarihi",
+        "syntymäaika", "fødselsdato", "födelsedatum", "narození", "születési",
+    ])
     CONTEXT_WINDOW = 30
 
     def validate(self, value: str) -> bool | None:

@@ -15,6 +15,7 @@ from recognizers.patterns.labeled_number_recognizer import (
     LabeledNumberRecognizer,
     value_groups,
 )
+from recognizers.prefilter import WordGate
 
 
 class DriverLicenseRecognizer(LabeledNumberRecognizer):
@@ -29,6 +30,10 @@ class DriverLicenseRecognizer(LabeledNumberRecognizer):
         r"|(?-i:DL|D/L|DLN|CDL)"
         rf"|(?i:licen[cs]e)(?=[ \t]*{NUMBER_WORD})"
     )
+    GATE_WORDS = WordGate([
+        "driver", "driving", "führerschein", "fuehrerschein", "permis", "carnet", "licen",
+        "prawo", "patente", "rijbewijs", "carta", "dl", "d/l", "cdl",
+    ], at_word_start=True)
     NOT_AFTER = (
         r"software|product|business|trade|medical|nursing|pharmacy|contractor|liquor|plate|"
         r"vehicle|vendor|site|volume|enterprise|pilot|radio|amateur|broker|real[ \t]+estate"

@@ -56,6 +56,8 @@ class LabeledNumberRecognizer(RegexRecognizer):
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         # Every match holds its label and that many digits: the gates (``recognizers.prefilter``).
+        # A subclass whose label alternation is slow to scan gives ``GATE_WORDS`` too: words one of
+        # which every label holds at a word start (both patterns have the label there).
         cls.GATE = cls.LABEL
         cls.MIN_DIGITS = cls.MIN_VALUE_DIGITS
         guard = rf"(?<!(?i:{cls.NOT_AFTER})[ \t]+)" if cls.NOT_AFTER else ""

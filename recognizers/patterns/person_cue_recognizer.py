@@ -21,12 +21,15 @@ a key of a record (``"holder": "J. de Vries"``), a signature dash at the end of 
 
 from __future__ import annotations
 
+import re
+from typing import ClassVar
+
 import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.base import RegexRecognizer
-from recognizers.prefilter import WordGate
+from recognizers.prefilter import Gate, WordGate
 from recognizers.word_alternation import alternation, words
 
 # A name word: capitalized in any cased script, with an inner capital (MacLeod, DeShawn), an
@@ -259,7 +262,7 @@ class PersonCueRecognizer(RegexRecognizer):
     )
     CONTEXT = ()
     # Each pattern is tried only on a text holding one of its cue words (most texts hold none).
-    PATTERN_GATES = {
+    PATTERN_GATES: ClassVar[dict[str, Gate]] = {
         "greeting": WordGate(_GREETING_WORDS, whole_word=True),
         "cue_cjk": _CJK,
         "intro": WordGate([*_INTRO_WORDS, *_INTRO_KEYS], at_word_start=True),
@@ -270,6 +273,16 @@ class PersonCueRecognizer(RegexRecognizer):
         "verb": WordGate([*_VERB_WORDS, *_VERB_AFTER], at_word_start=True),
         "speaker": WordGate(_SPEAKER_ROLE_WORDS),
         "list": WordGate(_LIST_CUE_WORDS, whole_word=True),
+        # The pattern is case-sensitive: the suffix is written as here.
+        "honorific": re.compile("-(?:san|sama|kun|chan|sensei|senpai|ssi|nim)"),
+        "key": re.compile("[:=]"),
+        "signature": re.compile("[-–—~]"),
+        "han": regex.compile(r"\p{Han}"),
+        "han_title": regex.compile(r"\p{Han}"),
+        "hangul": regex.compile(r"\p{Hangul}"),
+        "arabic": regex.compile(r"\p{Arabic}"),
+        "hebrew": regex.compile(r"\p{Hebrew}"),
+        "devanagari": regex.compile(r"\p{Devanagari}"),
     }
 
     def analyze(

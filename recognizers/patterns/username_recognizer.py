@@ -19,12 +19,14 @@ phrase or a transcript's speaker position. What is not reported, and why:
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.base import RegexRecognizer, finditer_bounded
+from recognizers.prefilter import AnyGate, Gate, WordGate
 
 # A handle: letters, digits, ``_ . -``, starting and ending with a letter, digit or ``_``.
 _HANDLE = r"[A-Za-z0-9_](?:[\w.-]{0,38}[A-Za-z0-9_])?"
@@ -119,9 +121,6 @@ _DOMAIN_END = regex.compile(r"\.(?:com|net|org|io|co|de|uk|fr|nl|es|it|pl|edu|go
                             regex.IGNORECASE)
 
 
-# The part of ``UsernameRecognizer.GATE`` that is single characters (stdlib re: a fast scan).
-_QUICK_GATE = re.compile(r"[@:>=]|\d\.\d|\*\*")
-
 
 class UsernameRecognizer(RegexRecognizer):
     """User names and handles next to an ``@``, a label or a login phrase, and chat speakers."""
@@ -164,26 +163,46 @@ class UsernameRecognizer(RegexRecognizer):
         ("speaker_irc", rf"(?m)^[ \t]*{_TIME}?{_TAG}?<[@+%~&]?(?P<value>{_HANDLE})>[ \t]+\S", 0.7),
         ("speaker", rf"(?m)^[ \t]*(?P<time>{_TIME})?(?P<tag>{_TAG})?(?P<value>{_HANDLE}):[ \t]+\S", 0.6),
     )
-    # Each pattern holds one of these: ``@``, ``:``, ``>``, ``=``, a label, a login phrase, an
-    # auth-log or ssh word.
-    GATE = (
-        rf"[@:>=]|{_STRONG_LABEL}|{_WEAK_LABEL}|{_AS}|"
-        r"(?i:failed|accepted|invalid|session|ssh|scp|sftp|rsync|mosh)|"
-        # an IP address's first dot, a Markdown speaker's asterisks
-        r"\d\.\d|\*\*"
-    )
-
-    def may_match(self, text: str) -> bool:
-        """The gate above, its one-character alternatives first: most texts hold a ``:`` or
-        ``@`` and pass without the label words being tried at every position."""
-        return _QUICK_GATE.search(text) is not None or super().may_match(text)
+    # Each pattern is tried only on a text holding a piece every match of it holds: an ``@``, a
+    # label word, ``://``, ``**``... (a gate for the whole recognizer would be the union of these,
+    # which nearly every text passes).
+    PATTERN_GATES: ClassVar[dict[str, Gate]] = {
+        "mention": re.compile("@"),
+        # Every label holds one of these (``u[żz]ytkownika``: "ytkownika", ``usu[áa]rio``: "usu");
+        # ``ig`` only at a word start or after ``_``/``-``, as the pattern has it.
+        "labeled": AnyGate(
+            WordGate([
+                "user", "login", "log-in", "screen", "account", "gamer", "benutzer", "utilisateur",
+                "identifiant", "usu", "ytkownika", "gebruikersnaam", "brukernavn", "brugernavn",
+                "ndarnamn", "tunnus", "utente", "kullan", "handle", "profile", "player", "actor",
+                "assignee", "reporter", "nick", "uid", "created", "updated", "modified",
+                "performed", "requested", "approved", "anmeldung", "innlogging", "inloggning",
+                "kirjautuminen", "connexion", "inicio", "insta", "twitter", "tiktok", "telegram",
+                "discord", "skype", "github", "gitlab", "reddit", "snapchat", "mastodon",
+                "bluesky", "threads", "steam", "psn", "xbox", "twitch", "_ig", "-ig",
+            ]),
+            WordGate(["ig"], at_word_start=True),
+        ),
+        "logged_in_as": AnyGate(
+            WordGate(["log", "sign", "authenticated", "connected", "sudo", "runas"]),
+            WordGate(["su"], whole_word=True),
+        ),
+        "url_user": re.compile("://"),
+        "access_log": re.compile(r"\[\d"),
+        "auth_log": WordGate(["failed", "accepted", "invalid", "session"]),
+        "ssh_target": WordGate(["ssh", "scp", "sftp", "rsync", "mosh"]),
+        "before_ip": re.compile(r"\d\.\d"),
+        "audit_field": re.compile("="),
+        "speaker_markdown": re.compile(r"\*\*"),
+        "answer": re.compile(r"\?"),
+        "speaker_irc": re.compile("<"),
+        "speaker": re.compile(r":[ \t]+\S"),
+    }
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         """Pattern matches minus generic, prose and code words, and speakers outside a transcript."""
-        if not self.may_match(text):
-            return []
         kept: list[RecognizerResult] = []
         lines: tuple[int, int] | None = None  # speaker line counts, counted when needed
         for pattern_name, match, score in self.pattern_matches(text):

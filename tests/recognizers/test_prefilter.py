@@ -7,6 +7,7 @@ must be identical; a gate that hid one match would fail here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,8 +24,10 @@ from recognizers.base import RegexRecognizer
 from recognizers.custom import CustomRecognizerSpec, build_custom_recognizer
 from recognizers.patterns.context_gated_recognizer import ContextGatedRecognizer
 from recognizers.prefilter import (
+    AnyGate,
     PrefilteredCryptoRecognizer,
     PrefilteredEmailRecognizer,
+    WordGate,
     context_words_gate,
     digits_gate,
     loosened_context_gate,
@@ -232,3 +235,11 @@ def test_word_gate_is_implied_by_case_insensitive_regex_matching() -> None:
                 text = word[:position] + char + word[position + 1:]
                 if pattern.fullmatch(text):
                     assert gate.search(text), (word, hex(ord(char)))
+
+
+def test_any_gate_passes_when_one_of_its_gates_does() -> None:
+    gate = AnyGate(WordGate(["login"]), WordGate(["ig"], at_word_start=True), re.compile("@"))
+
+    assert gate.search("LOGIN: maya") and gate.search("IG maya") and gate.search("a@b")
+    assert gate.search("right, no handle here") is None
+    assert passes(gate, "x_LoGiN") and not passes(gate, "big")

@@ -12,6 +12,7 @@ dashes or spaces.
 from __future__ import annotations
 
 from recognizers.patterns.labeled_number_recognizer import LabeledNumberRecognizer
+from recognizers.prefilter import WordGate
 
 
 class LabeledNationalIdRecognizer(LabeledNumberRecognizer):
@@ -29,6 +30,13 @@ class LabeledNationalIdRecognizer(LabeledNumberRecognizer):
         # "Codice fiscale per contratto: ...", "NIK untuk kontrak: ...": words, then a colon.
         r"(?:[ \t]+\p{Ll}+){0,2}(?=[ \t]*:)?"
     )
+    GATE_WORDS = WordGate([
+        "national", "resident", "identity", "id", "citizen", "codice", "curp", "rfc", "pan",
+        "aadhaar", "nik", "ktp", "cccd", "cmnd", "c.c.", "cédula", "cedula", "dni", "cpf", "pesel",
+        "dowód", "dowod", "personn", "cpr", "hetu", "henkil", "tc", "tckn", "kimlik", "emirates",
+        "iqama", "nric", "mykad", "hkid", "rut", "nin", "bvn", "tfn", "rnokpp", "инн", "снилс",
+        "身份证", "주민등록번호", "マイナンバー",
+    ], at_word_start=True)
     VALUE = r"(?=[A-Z0-9.\- ]*\d)[A-Z0-9](?:[A-Z0-9]|[.\- ](?=[A-Z0-9])){7,24}"
     MIN_VALUE_DIGITS = 4  # an Indian PAN (AKJPI4827L) has four
     SCORE = 0.75
