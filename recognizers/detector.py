@@ -3,7 +3,8 @@
 Each text is normalized first (``recognizers.normalize``: invisible characters, Unicode digits,
 odd separators); spaCy and the recognizers see the normalized copy and every span is mapped back
 to the original text. Overlapping detections are resolved to one label per span
-(``recognizers.overlaps``), the request's allow list removes spans and its deny list adds them.
+(``recognizers.overlaps``), the request's allow list removes spans and its deny list adds them,
+and the other mentions of a detected name are added (``recognizers.name_mentions``).
 
 Runs inside a worker process (see ``recognizers.pool``); it is plain synchronous code.
 """
@@ -18,6 +19,7 @@ from presidio_analyzer import EntityRecognizer
 
 from recognizers.address_extent import extend_addresses
 from recognizers.engine import InstalledSpacyNlpEngine
+from recognizers.name_mentions import add_name_mentions
 from recognizers.normalize import NormalizedText, normalize
 from recognizers.overlaps import DENY_LIST_ENTITY, LEVEL_VALIDATED, resolve_overlaps
 from recognizers.patterns.person_cue_recognizer import trim_to_cues
@@ -192,12 +194,15 @@ class Detector:
         for result in results:
             start, end = norm.to_original(result.start, result.end)
             spans.append(Span(start, end, result.entity_type, float(result.score)))
-        if allow_list:
-            allowed = _term_regions(original, allow_list)
+        allowed = _term_regions(original, allow_list) if allow_list else []
+        if allowed:
             spans = [span for span in spans if not _inside_any(span, allowed)]
         if deny_list:
             spans.extend(_denied_spans(original, deny_list))
-        return extend_addresses(original, resolve_overlaps(spans, original, self._custom_levels))
+        spans = extend_addresses(original, resolve_overlaps(spans, original, self._custom_levels))
+        if entities is None or "PERSON" in entities:
+            spans = add_name_mentions(original, spans, allowed)
+        return spans
 
     def warm(self) -> None:
         """Analyze a small sample so lazy model and recognizer initialization happens now."""

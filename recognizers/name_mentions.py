@@ -1,0 +1,90 @@
+"""Other mentions of a name the detector found in the same text.
+
+A text names a person in full once, where a cue or the model sees it ("Attendees: Kaito Mori,
+Élodie Marchand"), and then again by one part, often where nothing marks it ("- kaito to share
+the board", "Mori said ..."). A vendor that gets the second mention learns who the first was.
+Writers call people by their first or last name, so every other whole-word occurrence of a
+part of a detected name in the same text is a name too.
+
+Only names of two words or more are followed: a lone word is the model's likeliest mistake
+("Water", "library"), and following it would spread the mistake. A part is taken when it has at
+least three letters and is no common word: the stop words of the languages our customers write
+in (spaCy's lists), name particles (``van``, ``bin``) and the cue recognizer's stop list
+and cue words (titles, roles, greetings), so "Will" of "Will Baker" is not followed into "I will call".
+Mentions in another case are followed too: "kaito" in a chat that found "Kaito Mori".
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from functools import cache
+
+import regex
+
+from recognizers.patterns import person_cue_recognizer as cues
+from recognizers.types import Span
+
+_PART = regex.compile(r"[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)?")
+MIN_PART_LETTERS = 3
+# spaCy's stop-word lists of these languages (plain Python sets, no model needed).
+STOP_WORD_LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "nl", "pl", "id", "tr", "el", "he",
+                       "ru", "sv", "da", "nb", "fi", "cs", "ro", "hu", "tl")
+PARTICLES = frozenset(["de", "del", "della", "di", "da", "das", "dos", "du", "la", "le", "van",
+                       "der", "den", "von", "zu", "ter", "ten", "bin", "binti", "bint", "ibn", "ben",
+                       "al", "el", "af", "av"])
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Words that are never followed as a name part (loaded once, on first use)."""
+    # The cue recognizer's stop list and its cue words: a title, role or greeting announces a
+    # name and is none ("Kak Rizky", "the consignee Ana Lima").
+    words: set[str] = set(cues.STOP_WORDS) | PARTICLES
+    for phrase in (*cues._TITLE_WORDS, *cues._ROLE_WORDS, *cues._GREETING_WORDS,
+                   *cues._SPEAKER_ROLE_WORDS):
+        words.update(phrase.casefold().split())
+    for language in STOP_WORD_LANGUAGES:
+        module = importlib.import_module(f"spacy.lang.{language}.stop_words")
+        words.update(word.casefold() for word in module.STOP_WORDS)
+    return frozenset(words)
+
+
+def name_parts(text: str, spans: list[Span]) -> set[str]:
+    """The casefolded parts of the PERSON spans of ``text`` worth following."""
+    parts: set[str] = set()
+    for span in spans:
+        if span.entity_type != "PERSON":
+            continue
+        words = [m.group() for m in _PART.finditer(text, span.start, span.end)]
+        if len(words) < 2:
+            continue  # a lone word is the model's likeliest mistake ("Water", "library")
+        common = common_words()
+        parts.update(word.casefold() for word in words
+                     if len(word) >= MIN_PART_LETTERS and word.casefold() not in common)
+    return parts
+
+
+def add_name_mentions(text: str, spans: list[Span],
+                      allowed: Sequence[tuple[int, int]] = ()) -> list[Span]:
+    """``spans`` plus a PERSON span for every other mention of a detected name part that no span
+    covers yet and no ``allowed`` region (the request's allow list) holds, sorted by
+    ``(start, -end)``."""
+    parts = name_parts(text, spans)
+    if not parts:
+        return spans
+    score = min((s.score for s in spans if s.entity_type == "PERSON"), default=0.5)
+    taken = sorted((s.start, s.end) for s in spans)
+    added: list[Span] = []
+    for match in _PART.finditer(text):
+        word = match.group()
+        if word.casefold() not in parts:
+            continue
+        start, end = match.span()
+        if any(a < end and start < b for a, b in taken) or any(
+                a <= start and end <= b for a, b in allowed):
+            continue
+        added.append(Span(start, end, "PERSON", score))
+    if not added:
+        return spans
+    return sorted([*spans, *added], key=lambda s: (s.start, -s.end))
