@@ -45,7 +45,7 @@ class PostcodeRecognizer(RegexRecognizer):
         ("labeled", (r"(?<![\w])(?i:postal[ \t]?code|post[ \t]?code|zip(?:[ \t]?code)?|postleitzahl|"
                      r"c[oó]digo[ \t]postal|code[ \t]postal|cep|plz)"
                      r"(?:[ \t]+(?i:of|for|is|de|do|da|der|des)(?:[ \t]+\p{Ll}+){0,2})?[ \t]*[:#=]?[ \t]*"
-                     r"(?P<value>(?=[A-Z0-9 -]*\d)[A-Z0-9]{2,5}(?:[ -][A-Z0-9]{2,4})?)(?![\w-])"), 0.6),
+                     r"(?P<value>(?=[A-Z0-9 -]*\d)(?:[A-Z0-9]{2,5}(?:[ -][A-Z0-9]{2,4})?|\d{6,8}))(?![\w-])"), 0.6),
         ("keyed", (rf"(?=[A-Za-z0-9])(?<={_POSTCODE_KEY}[\"']?\s*[:=]\s*[\"']?)"
                    r"[A-Za-z0-9](?:[A-Za-z0-9 -]{1,8}[A-Za-z0-9])?(?=[\"',;}\]\n]|\s*$)"), 0.6),
     )

@@ -69,10 +69,23 @@ def _street(suffixes: str) -> str:
     )
 
 
+# Also the Dutch and Nordic compounds (``Kerkstraat 12``, ``Storgatan 14 B``, ``Østervej 5``),
+# names joined by hyphens (``H.-Dieter-Faust-Straße 18``, ``Katja-Rädel-Ring 94``) and house
+# number ranges (``6-8``, ``86/51``).
+# The street word ends the name: the name is read as one word and the ending checked behind it
+# (trying every ending at every letter of every capitalized word costs more).
+_GLUED_SUFFIXES = (
+    "straße|strasse|weg|allee|platz|gasse|ring|damm|ufer|chaussee|steig|straat|laan|plein|gracht|"
+    "kade|singel|dijk|dreef|steeg|gatan|vägen|gränd|stigen|torget|backen|vej|vejen|veien|vegen|stræde|gata"
+)
 _GERMAN = (
-    r"(?<![\w-])(?:(?:Am|An der|Auf dem|Im|Zum|Zur)\s+)?[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)*"
-    r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee|steig|-Straße|"
-    r"-Allee|-Weg|-Platz| Straße| Allee| Weg| Platz)\s+\d{1,4}\s?[a-z]?(?![\w])"
+    r"(?<![\w-])(?:(?:Am|An der|Auf dem|Im|Zum|Zur)\s+)?(?:[A-ZÄÖÜ]\.-)?[A-ZÄÖÜÅØÆ][a-zäöüßåøæé]++"
+    r"(?:-[A-ZÄÖÜ][a-zäöüß]++)*+"
+    rf"(?:(?<=\p{{Ll}}(?:{_GLUED_SUFFIXES}))|(?<=\p{{Ll}}str)\.|"
+    r"(?<=-(?:Straße|Allee|Weg|Platz|Ring|Gasse|Damm|Ufer|Steig))| (?:Straße|Allee|Weg|Platz|Allé)|"
+    # "-gade" ends English words too (Brigade, Arcade): only with a Danish postcode and town after.
+    r"(?<=\p{Ll}gade)(?=\s+\d{1,4}\s?[A-Za-z]?,?\s+\d{4}\s+\p{Lu}))"
+    r"\s+\d{1,4}\s?[a-zA-Z]?(?:[-/]\d{1,4}[a-z]?)?(?![\w])"
 )
 # Colombian grid addresses, also written in Venezuela and Ecuador: the street, its number, then
 # "#" or "No." and the crossing street and the distance from it ("Carrera 7 # 71-21",
@@ -83,7 +96,7 @@ _GRID = (
     r"(?:\s(?i:sur|norte|este|oeste))?\s*(?:#|(?i:no|n[°º]|nro|número)\.?)\s*\d{1,3}\s?[A-Za-z]?"
     r"(?:\s?bis)?(?:\s?(?i:sur|norte|este|oeste))?\s*-\s*\d{1,3}[A-Za-z]?(?:\s(?i:sur|este))?"
     r"(?:,?\s+(?i:torre|int|interior|apto|apartamento|apt|casa|bloque|bl|piso|oficina|of|local|"
-    r"consultorio)\.?\s*[A-Za-z0-9-]{1,6}(?![\w])){0,3}"
+    r"consultorio|etapa|manzana|mz|lote|edificio|edif|bodega)\.?\s*[A-Za-z0-9-]{1,6}(?![\w])){0,3}"
 )
 # Azerbaijani addresses: the street type comes after the name and the house number may be absent.
 _AZ_WORD = r"[\p{Lu}\d][\p{L}\d'’.-]*"

@@ -55,3 +55,78 @@ def test_postcode_town_and_region_after_a_street_join_it() -> None:
     end = text.index(", 057551")
     [span] = extend_addresses(text, [Span(start, end, "STREET_ADDRESS", 0.8)])
     assert text[span.start:span.end] == "Cl. 63 # 1-89 Este, 057551, Ituango, Antioquia"
+
+
+def _extended(text: str, parts: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    spans = []
+    for value, kind in parts:
+        start = text.index(value)
+        spans.append(Span(start, start + len(value), kind, 0.8))
+    return [(text[s.start : s.end], s.entity_type) for s in extend_addresses(text, spans)]
+
+
+@pytest.mark.parametrize(
+    ("text", "parts", "expected"),
+    [
+        # postcode and town after a comma, and on the next lines
+        ("Send it to Lindenweg 7, 38102 Braunschweig bitte.", [("Lindenweg 7", "STREET_ADDRESS")],
+         "Lindenweg 7, 38102 Braunschweig"),
+        ("Calle 40 # 12-30 Sur\n250011\nFusagasugá, Cundinamarca\nGracias",
+         [("Calle 40 # 12-30 Sur", "STREET_ADDRESS")],
+         "Calle 40 # 12-30 Sur\n250011\nFusagasugá, Cundinamarca"),
+        # a unit line after a grid address
+        ("Carrera 15 # 8-20\nEtapa 2 apartamento 301\n170001\nManizales, Caldas",
+         [("Carrera 15 # 8-20", "STREET_ADDRESS")],
+         "Carrera 15 # 8-20\nEtapa 2 apartamento 301\n170001\nManizales, Caldas"),
+        # a neighbourhood line before the postcode line; a state after the town
+        ("Rua Tiradentes, 90\nJardim América\n13015-904 Campinas / SP",
+         [("Rua Tiradentes, 90", "STREET_ADDRESS")],
+         "Rua Tiradentes, 90\nJardim America\n13015-904 Campinas / SP".replace("America", "América")),
+        # floor and side written after the house number
+        ("Adresse: Amagerbrogade 9, 1. mf., 2300 København S. Ring gerne.",
+         [("Amagerbrogade 9, 1", "STREET_ADDRESS"), ("2300 København S.", "STREET_ADDRESS")],
+         "Amagerbrogade 9, 1. mf., 2300 København S."),
+        ("Livraison au 3 rue Victor Hugo, bât. A, 5e étage, 33000 Bordeaux. Merci",
+         [("3 rue Victor Hugo, bât", "STREET_ADDRESS"), ("33000 Bordeaux", "STREET_ADDRESS")],
+         "3 rue Victor Hugo, bât. A, 5e étage, 33000 Bordeaux"),
+    ],
+)
+def test_the_parts_after_a_street_join_it(text: str, parts: list[tuple[str, str]], expected: str) -> None:
+    assert _extended(text, parts)[0] == (expected, "STREET_ADDRESS")
+
+
+def test_a_postcode_read_as_a_phone_number_joins_the_address_with_its_town() -> None:
+    text = "Morada: Rua do Carmo 51, 2.º Dto., 3000-098 Coimbra. Obrigado"
+    got = _extended(text, [("Rua do Carmo 51, 2.º Dto", "STREET_ADDRESS"), ("3000-098", "PHONE_NUMBER")])
+    assert got == [("Rua do Carmo 51, 2.º Dto., 3000-098 Coimbra", "STREET_ADDRESS")]
+
+
+def test_a_phone_number_after_an_address_stays_a_phone_number() -> None:
+    text = "Calle Luna 4, 28004 Madrid. Tel 612 345 678"
+    got = _extended(text, [("Calle Luna 4", "STREET_ADDRESS"), ("612 345 678", "PHONE_NUMBER")])
+    assert got == [("Calle Luna 4, 28004 Madrid", "STREET_ADDRESS"), ("612 345 678", "PHONE_NUMBER")]
+
+
+@pytest.mark.parametrize(
+    ("text", "found", "expected"),
+    [
+        # the model started at a unit or at the house number
+        ("Adresa: Str. Florilor nr. 8, bl. A2, sc. 1, ap. 4, Brașov 500001.",
+         "4, Brașov 500001", "Str. Florilor nr. 8, bl. A2, sc. 1, ap. 4, Brașov 500001"),
+        ("Gönderi: Cumhuriyet Cad. No:12 D:3, 35210 Konak/İzmir.",
+         "35210 Konak/İzmir", "Cumhuriyet Cad. No:12 D:3, 35210 Konak/İzmir"),
+        ("Entregar em Travessa Moreira Lima, 12, Centro", "12, Centro", "Travessa Moreira Lima, 12, Centro"),
+        ("Room 412 Acacia Tower, 55 Mabini Street, Pasig", "412 Acacia Tower, 55 Mabini Street",
+         "Room 412 Acacia Tower, 55 Mabini Street, Pasig"),
+        ("Envoyez au 14, avenue Jean Jaurès, 69007 Lyon", "avenue Jean Jaurès, 69007 Lyon",
+         "14, avenue Jean Jaurès, 69007 Lyon"),
+        # a preposition or label the model took with the street is left out
+        ("paket stiže na Ulica Kneza Miloša 20, 11000 Beograd", "na Ulica Kneza Miloša 20, 11000 Beograd",
+         "Ulica Kneza Miloša 20, 11000 Beograd"),
+        # no street type before it, or a sentence between: unchanged
+        ("Visit the Plaza Mayor. Mi casa: 12 Main Street", "12 Main Street", "12 Main Street"),
+        ("We met on Avenida Central and talked. 12 Main Street", "12 Main Street", "12 Main Street"),
+    ],
+)
+def test_the_street_before_a_span_joins_it(text: str, found: str, expected: str) -> None:
+    assert _extended(text, [(found, "STREET_ADDRESS")]) == [(expected, "STREET_ADDRESS")]

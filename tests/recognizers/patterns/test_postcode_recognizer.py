@@ -52,6 +52,8 @@ def test_postcodes_under_record_keys(text: str, expected: list[str]) -> None:
         ("Postal code of consignee 9307", ["9307"]),
         ("zip code is 94103.", ["94103"]),
         ("CEP: 01305-100", ["01305-100"]),
+        ("Zip 614002, near the market", ["614002"]),  # six-digit codes (RU, CN, IN, RO)
+        ("postal code 0150001", ["0150001"]),
         ("the post code SW1A 1AA", ["SW1A 1AA"]),
         ("zip it up", []),
         ("postal code of the area", []),

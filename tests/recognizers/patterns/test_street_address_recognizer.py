@@ -90,3 +90,24 @@ def test_grid_street_numbers_with_an_ordinal_indicator() -> None:
 def test_armenian_addresses(text: str, expected: list[str]) -> None:
     found = StreetAddressRecognizer().analyze(text, ["STREET_ADDRESS"])
     assert [text[r.start : r.end] for r in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Lieferung an H.-Heine-Straße 18, bitte", ["H.-Heine-Straße 18"]),
+        ("Anna-Seghers-Ring 94", ["Anna-Seghers-Ring 94"]),
+        ("Lindenstraße 6-8", ["Lindenstraße 6-8"]),
+        ("Bahnhofgasse 86/51", ["Bahnhofgasse 86/51"]),
+        ("Kerkstraat 12", ["Kerkstraat 12"]),
+        ("Drottninggatan 14 B, Stockholm", ["Drottninggatan 14 B"]),
+        ("Strandvejen 40", ["Strandvejen 40"]),
+        ("Nordre Allé 3", ["Nordre Allé 3"]),
+        ("Vesterbrogade 14\n1620 København", ["Vesterbrogade 14"]),
+        # "-gade" without a Danish postcode after it is an English word
+        ("the Brigade 3 won", []),
+        ("Platz 3 im Rennen", []),
+    ],
+)
+def test_german_dutch_and_nordic_street_names(text: str, expected: list[str]) -> None:
+    assert found(text) == expected
