@@ -29,15 +29,19 @@ class AccountNumberRecognizer(LabeledNumberRecognizer):
         r"loyalty(?:[ \t]+(?:card|member(?:ship)?|programme|program))?|"
         r"rewards?(?:[ \t]+(?:card|member(?:ship)?))?|frequent[ \t]+flyer|subscriber|"
         r"kunden(?:nummer|-?nr\.?)|mitglieds(?:nummer|-?nr\.?)|konto(?:nummer|-?nr\.?)?|"
-        r"klant(?:nummer)?|lid(?:maat)?nummer|rekeningnummer|cliente|socio|cuenta|klienta|compte)"
+        r"klant(?:nummer)?|lid(?:maat)?nummer|rekeningnummer|cliente|socio|klienta|compte|"
+        # current accounts in Spanish, Portuguese, Italian; Argentine CBU/CVU, Mexican CLABE
+        r"cuenta(?:[ \t]+corriente)?|conta(?:[ \t]+corrente)?|conto(?:[ \t]+corrente)?|"
+        r"cbu|cvu|clabe)"
         rf"|(?i:acc)(?=[ \t]*{NUMBER_WORD})"
     )
     # "bank account" holds "account" at a word start; "acc" starts account, acct and acc no.
     GATE_WORDS = WordGate([
         "acc", "a/c", "member", "customer", "client", "loyalty", "reward", "frequent",
         "subscriber", "kunden", "mitglieds", "konto", "klant", "lid", "rekeningnummer", "socio",
-        "cuenta", "klienta", "compte",
+        "cuenta", "klienta", "compte", "conta", "conto", "cbu", "cvu", "clabe",
     ], at_word_start=True)
     # ``CU-448812``, ``4410 2281 773``, ``ZA-7731-0029-55``: groups after the first hold a digit.
-    VALUE = value_groups(r"[A-Z0-9]{1,14}", r"[A-Z]*[0-9][A-Z0-9]*")
+    # One group may be as long as a CBU (22 digits).
+    VALUE = value_groups(r"[A-Z0-9]{1,22}", r"[A-Z]*[0-9][A-Z0-9]*")
     MIN_VALUE_DIGITS = 5

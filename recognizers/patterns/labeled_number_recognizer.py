@@ -64,7 +64,7 @@ class LabeledNumberRecognizer(RegexRecognizer):
         value = rf"(?P<value>{cls.VALUE})(?![\w]|-\w|\.\d)"
         cls.PATTERNS = (
             ("label_first",
-             rf"{guard}(?<![\w/-])(?:{cls.LABEL})(?:[ \t]*\(?{NUMBER_WORD})?{_JOIN}{value}",
+             rf"{guard}(?<![\w/-])(?:{cls.LABEL})(?:[ \t_-]*\(?{NUMBER_WORD})?{_JOIN}{value}",
              cls.SCORE),
             ("number_first",
              rf"(?<![\w/-]){NUMBER_WORD}{_OF}[ \t]+(?:{cls.LABEL}){_JOIN}{value}",

@@ -43,7 +43,7 @@ _STRONG_LABEL = (
 )
 _WEAK_LABEL = (
     r"(?i:(?P<role>user|account|profile|player|gamer|actor|assignee|reporter)|"
-    r"user[ _-]?id|login(?:[ _-]?id)?|log-?in|nick(?:name)?|uid|"
+    r"user[ _-]?id|login(?:[ _-]?id)?|log-?in|nick(?:name)?|uid|utente|utilisateur|"
     # the user of an audit or log record, and "login" in other languages
     r"(?:created|updated|modified|performed|requested|approved)[ _-]by|"
     r"anmeldung|innlogging|inloggning|kirjautuminen|connexion|inicio[ _]de[ _]sesi[óo]n|"
@@ -162,6 +162,9 @@ class UsernameRecognizer(RegexRecognizer):
         # Transcript speakers: ``<maya_k> hi``, ``[10:42] maya_k: hi`` (see ``_in_transcript``).
         ("speaker_irc", rf"(?m)^[ \t]*{_TIME}?{_TAG}?<[@+%~&]?(?P<value>{_HANDLE})>[ \t]+\S", 0.7),
         ("speaker", rf"(?m)^[ \t]*(?P<time>{_TIME})?(?P<tag>{_TAG})?(?P<value>{_HANDLE}):[ \t]+\S", 0.6),
+        # A speaker's handle after their role or name: ``Müşteri (ayse.kaya84): Merhaba``.
+        ("speaker_paren", rf"(?m)^[ \t]*{_TIME}?{_TAG}?\p{{L}}[\p{{L}}\p{{M}} .'-]{{0,24}}?[ \t]*"
+                          rf"\((?P<value>@?{_HANDLE})\)[ \t]*:[ \t]+\S", 0.6),
     )
     # Each pattern is tried only on a text holding a piece every match of it holds: an ``@``, a
     # label word, ``://``, ``**``... (a gate for the whole recognizer would be the union of these,
@@ -197,6 +200,7 @@ class UsernameRecognizer(RegexRecognizer):
         "answer": re.compile(r"\?"),
         "speaker_irc": re.compile("<"),
         "speaker": re.compile(r":[ \t]+\S"),
+        "speaker_paren": re.compile(r"\)[ \t]*:"),
     }
 
     def analyze(
@@ -266,6 +270,9 @@ class UsernameRecognizer(RegexRecognizer):
             return folded not in PROSE
         if pattern_name == "speaker_irc":
             return not bare.isupper() and folded not in HTML_TAGS and folded not in FIELD_WORDS
+        if pattern_name == "speaker_paren":
+            # ``Agent (Support):`` is a team; a handle has a handle's shape.
+            return _handle_shaped(bare) and folded not in FIELD_WORDS
         if pattern_name == "speaker":
             # ``SMTP_PASS:``, ``FROM_ADDR:``: capitals are environment variables and constants.
             return not bare.isupper() and folded not in FIELD_WORDS and folded not in PROSE
@@ -273,7 +280,7 @@ class UsernameRecognizer(RegexRecognizer):
 
     def _speaker_lines(self, text: str) -> tuple[int, int]:
         """How many ``speaker:`` lines have a handle's shape, and how many a time or tag before."""
-        pattern = self._compiled[-1][1]
+        pattern = next(compiled for name, compiled, _ in self._compiled if name == "speaker")
         matches = finditer_bounded(pattern, text)
         shaped = sum(1 for m in matches if _handle_shaped(m.group("value")))
         prefixed = sum(1 for m in matches if m.group("time") or m.group("tag"))

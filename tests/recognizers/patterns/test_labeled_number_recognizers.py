@@ -79,3 +79,15 @@ P, D, A = "PASSPORT", "DRIVER_LICENSE", "ACCOUNT_NUMBER"
 )
 def test_labeled_numbers(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Te paso los datos: CBU 0170099840000031845729, titular V. Rossi.", "0170099840000031845729"),
+    ("agência 0341, conta corrente 48213-7, CPF do titular", "48213-7"),
+    ('{"member_id":"XWB884201937","plan":"gold"}', "XWB884201937"),
+    ("CLABE: 002180700912345678", "002180700912345678"),
+])
+def test_accounts_in_more_languages_and_keys(text: str, value: str) -> None:
+    results = AccountNumberRecognizer().analyze(text, ["ACCOUNT_NUMBER"])
+
+    assert [text[r.start:r.end] for r in results] == [value]

@@ -104,3 +104,22 @@ def found(text: str) -> list[str]:
 )
 def test_usernames(text: str, expected: list[str]) -> None:
     assert found(text) == expected
+
+
+@pytest.mark.parametrize(("text", "handle"), [
+    ("Müşteri (ayse.kaya84): Merhaba, kargom nerede?", "ayse.kaya84"),
+    ("[10:02] Kunde (j_weber): hallo", "j_weber"),
+    ("Il deploy l'ha fatto l'utente marco.bianchi ieri.", "marco.bianchi"),
+])
+def test_handles_after_a_speaker_or_an_italian_label(text: str, handle: str) -> None:
+    results = UsernameRecognizer().analyze(text, ["USERNAME"])
+
+    assert [text[r.start:r.end] for r in results] == [handle]
+
+
+@pytest.mark.parametrize("text", [
+    "Agent (Support): how can I help?",
+    "Cliente (Maria): hola",
+])
+def test_a_team_or_a_name_in_brackets_is_no_handle(text: str) -> None:
+    assert UsernameRecognizer().analyze(text, ["USERNAME"]) == []
