@@ -8,46 +8,23 @@ part of a detected name in the same text is a name too.
 
 Only names of two words or more are followed: a lone word is the model's likeliest mistake
 ("Water", "library"), and following it would spread the mistake. A part is taken when it has at
-least three letters and is no common word: the stop words of the languages our customers write
-in (spaCy's lists), name particles (``van``, ``bin``) and the cue recognizer's stop list
-and cue words (titles, roles, greetings), so "Will" of "Will Baker" is not followed into "I will call".
+least three letters and is no common word (``recognizers.common_words``: stop words of 21
+languages, name particles, titles, roles, greetings), so "Will" of "Will Baker" is not followed
+into "I will call".
 Mentions in another case are followed too: "kaito" in a chat that found "Kaito Mori".
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
-from functools import cache
 
 import regex
 
-from recognizers.patterns import person_cue_recognizer as cues
+from recognizers.common_words import common_words
 from recognizers.types import Span
 
 _PART = regex.compile(r"[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)?")
 MIN_PART_LETTERS = 3
-# spaCy's stop-word lists of these languages (plain Python sets, no model needed).
-STOP_WORD_LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "nl", "pl", "id", "tr", "el", "he",
-                       "ru", "sv", "da", "nb", "fi", "cs", "ro", "hu", "tl")
-PARTICLES = frozenset(["de", "del", "della", "di", "da", "das", "dos", "du", "la", "le", "van",
-                       "der", "den", "von", "zu", "ter", "ten", "bin", "binti", "bint", "ibn", "ben",
-                       "al", "el", "af", "av"])
-
-
-@cache
-def common_words() -> frozenset[str]:
-    """Words that are never followed as a name part (loaded once, on first use)."""
-    # The cue recognizer's stop list and its cue words: a title, role or greeting announces a
-    # name and is none ("Kak Rizky", "the consignee Ana Lima").
-    words: set[str] = set(cues.STOP_WORDS) | PARTICLES
-    for phrase in (*cues._TITLE_WORDS, *cues._ROLE_WORDS, *cues._GREETING_WORDS,
-                   *cues._SPEAKER_ROLE_WORDS):
-        words.update(phrase.casefold().split())
-    for language in STOP_WORD_LANGUAGES:
-        module = importlib.import_module(f"spacy.lang.{language}.stop_words")
-        words.update(word.casefold() for word in module.STOP_WORDS)
-    return frozenset(words)
 
 
 def name_parts(text: str, spans: list[Span]) -> set[str]:

@@ -33,6 +33,8 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
+from recognizers.common_words import PARTICLES, stop_words
+
 NER_ENTITIES: tuple[str, ...] = (
     "PERSON", "LOCATION", "ORGANIZATION", "NRP", "DATE_TIME", "STREET_ADDRESS", "POSTCODE",
 )
@@ -92,8 +94,14 @@ class NerRecognizer(SpacyRecognizer):
                 or _is_line_label(text, result)
             ):
                 continue
-            if result.entity_type == "PERSON" and not _name_shaped(stripped):
-                continue
+            if result.entity_type == "PERSON":
+                skipped = _leading_stop_words(stripped)
+                if skipped is None:
+                    continue
+                result.start += skipped
+                stripped = stripped[skipped:]
+                if not _name_shaped(stripped):
+                    continue
             if result.entity_type == "PERSON" and _org_shaped(stripped):
                 if "ORGANIZATION" not in entities:
                     continue  # a business, and no one asked for businesses
@@ -184,7 +192,8 @@ def _looks_like_code(value: str, text: str, result: RecognizerResult) -> bool:
     return result.entity_type == "PERSON" and value.isupper() and len(value) <= 3
 
 
-_PARTICLES = frozenset(["de", "del", "la", "van", "der", "von", "da", "di", "du", "le", "dos", "bin", "al", "y", "e"])
+_PARTICLES = PARTICLES
+_WORD = re.compile(r"\S+")
 _DURATION = re.compile(
     r"(?i)^(?:\w+|\d+)[- ](?:year|hour|day|week|month|minute|second)s?(?:[- ]old)?$|"
     r"^(?i:a|one|two|three|\d+)\s+(?:years?|hours?|days?|weeks?|months?|minutes?)$"
@@ -202,6 +211,30 @@ def _is_line_label(text: str, result: RecognizerResult) -> bool:
         return False  # "Barack Obama: ..." in a chat transcript is a speaker
     line_start = text.rfind("\n", 0, result.start) + 1
     return not text[line_start : result.start].strip() and text[result.end : result.end + 1] == ":"
+
+
+def _leading_stop_words(value: str) -> int | None:
+    """How many characters of lower-case stop words (of any of our languages, no particles) open
+    a PERSON span of several words: the model ran into a verb or an article ("habla Camila",
+    "είμαι η Ελένη ..."). None when the span is no name at all: nothing is left, or only lower
+    case is left ("o porteiro", "je sais"). A single word is left alone: people write names in
+    lower case, and some are stop words elsewhere ("mia")."""
+    words = list(_WORD.finditer(value))
+    if len(words) < 2:
+        return 0
+    common = stop_words()
+    skipped = 0
+    for match in words:
+        word = match.group()
+        if not word[0].islower() or word in _PARTICLES or word.casefold() not in common:
+            break
+        skipped += 1
+    if skipped == 0:
+        return 0
+    rest = words[skipped:]
+    if not rest or not any(match.group()[0].isupper() for match in rest):
+        return None
+    return rest[0].start()
 
 
 def _name_shaped(value: str) -> bool:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from recognizers.common_words import common_words
 from recognizers.detector import Detector
-from recognizers.name_mentions import add_name_mentions, common_words
+from recognizers.name_mentions import add_name_mentions
 from recognizers.types import DetectionRequest, Span
 
 

@@ -111,3 +111,22 @@ def test_what_is_no_address(value: str, dropped: bool) -> None:
 ])
 def test_org_shape(value: str, org: bool) -> None:
     assert _org_shaped(value) is org
+
+
+@pytest.mark.parametrize(("text", "value", "kept"), [
+    ("Banco Andino, habla Camila, ¿con quién?", "habla Camila", "Camila"),  # a verb run into
+    ("Καλησπέρα, είμαι η Ελένη Παπαδοπούλου.", "είμαι η Ελένη Παπαδοπούλου",
+     "Ελένη Παπαδοπούλου"),
+    ("Entregar na portaria, o porteiro, Sr. Armando", "o porteiro", None),  # lower case only
+    ("si ça peut aider (je sais, je ...)", "je sais", None),
+    ("ping mia about it", "mia", "mia"),          # one word: a name typed in lower case
+    ("Beste meneer van den Heuvel,", "van den Heuvel", "van den Heuvel"),  # particles stay
+    ("hi its charlotte pemberton here", "charlotte pemberton", "charlotte pemberton"),
+])
+def test_leading_stop_words_are_no_part_of_a_name(text: str, value: str,
+                                                  kept: str | None) -> None:
+    recognizer = NerRecognizer(supported_entities=["PERSON"])
+    results = recognizer.analyze(text, ["PERSON"],
+                                 _Artifacts(text, value, "PERSON"))  # type: ignore[arg-type]
+
+    assert [text[r.start:r.end] for r in results] == ([kept] if kept else [])

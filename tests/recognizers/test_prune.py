@@ -65,3 +65,13 @@ def test_the_shipped_model_holds_only_the_labels_the_engine_reads() -> None:
     nlp = spacy.load(resolve_model(DEFAULT_MODEL))
 
     assert set(nlp.get_pipe("ner").labels) <= KEPT_LABELS  # type: ignore[attr-defined]
+
+
+def test_pruning_keeps_every_label_the_engine_reads() -> None:
+    from recognizers.engine import NER_LABEL_TO_ENTITY
+
+    nlp = spacy.load(resolve_model(DEFAULT_MODEL))
+    labels = set(nlp.get_pipe("ner").labels)  # type: ignore[attr-defined]
+
+    assert {label for label in NER_LABEL_TO_ENTITY if label in labels} <= KEPT_LABELS
+    assert {"PERSON", "STREET_ADDRESS", "POSTCODE", "GPE", "ORG", "DATE"} <= labels

@@ -52,8 +52,15 @@ def sample_scores(model: Path | str) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("trained", type=Path, help="spacy train's model-best folder")
+    parser.add_argument("trained", type=Path, nargs="?",
+                        help="spacy train's output folder (none: prune the shipped model again)")
     args = parser.parse_args()
+    if args.trained is None:
+        nlp = spacy.load(SHIPPED)
+        print("removed labels:", ", ".join(prune_labels(nlp)) or "none")
+        nlp.to_disk(SHIPPED)
+        record_sample_scores()
+        return
     for part in _PARTS:
         target = SHIPPED / part
         if target.is_dir():
