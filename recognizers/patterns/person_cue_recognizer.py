@@ -247,6 +247,11 @@ class PersonCueRecognizer(RegexRecognizer):
         ("opening_dash", rf"\A[ \t]*{_NAMES}[ \t]+[-—–][ \t]*\n", 0.85),
         ("signature", rf"(?:^|(?<=\s))[-–—~]\s?{_NAMES}\s*\Z", 0.85),
         ("honorific", rf"(?<![\w]){_NAME}-(?:san|sama|kun|chan|sensei|senpai|ssi|nim)(?!\w)", 0.9),
+        # A chat line of someone and their team: "[14:20] Oliver (Support): Hi", "Baccio (Sales)
+        # 08:49 PM: ...". (Several such lines are speakers anyway, see ``_speakers``.)
+        ("speaker_team", (rf"(?m)^[ \t]*(?:\[[^\]\n]{{1,20}}\][ \t]*)?{_NAME}[ \t]+"
+                          r"\([\p{L}&/ .-]{2,24}\)(?:[ \t]+\d{1,2}(?::\d{2})?(?:[ \t]?[AaPp][Mm])?)?"
+                          r"[ \t]*:[ \t]+\S"), 0.85),
         # A name in Han or Hangul script after a cue: "Dear 婷,", "Ms 蕭.", "the client 최",
         # "between 이영일 and 문시우", "tutoring with 宇".
         ("cue_cjk", rf"(?<![\w])(?:{_GREETING}[,!]?|{_ROLE}:?|{_TITLE}|(?i:between|and|with|for))"
@@ -275,6 +280,7 @@ class PersonCueRecognizer(RegexRecognizer):
         "list": WordGate(_LIST_CUE_WORDS, whole_word=True),
         # The pattern is case-sensitive: the suffix is written as here.
         "honorific": re.compile("-(?:san|sama|kun|chan|sensei|senpai|ssi|nim)"),
+        "speaker_team": re.compile(r"\)[ \t0-9:APMapm]{0,12}:"),
         "key": re.compile("[:=]"),
         "signature": re.compile("[-–—~]"),
         "han": regex.compile(r"\p{Han}"),
@@ -289,7 +295,13 @@ class PersonCueRecognizer(RegexRecognizer):
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         """The patterns' names, and the speakers of a chat transcript (see ``_speakers``)."""
-        results = super().analyze(text, entities, nlp_artifacts)
+        results = [
+            r for r in super().analyze(text, entities, nlp_artifacts)
+            # "Note (internal): ...": a line label, not a speaker.
+            if not (r.analysis_explanation is not None
+                    and r.analysis_explanation.pattern_name == "speaker_team"
+                    and any(_is_label(word) for word in text[r.start:r.end].split()))
+        ]
         if text.count(":") >= 3 and text.count("\n") >= 2:
             taken = {(r.start, r.end) for r in results}
             results += [self._result(start, end, 0.8, "chat_speaker")

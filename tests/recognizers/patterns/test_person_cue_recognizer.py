@@ -161,3 +161,16 @@ def test_form_labels_are_no_speakers(text: str) -> None:
     found = [r for r in PersonCueRecognizer().analyze(text, ["PERSON"])
              if r.analysis_explanation.pattern_name == "chat_speaker"]
     assert found == []
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("[14:20] Oliver (Support): Hi there, you're chatting with Oliver.", ["Oliver"]),
+    ("Baccio Rinaldi (Sales) 08:49 PM: closing the deal today", ["Baccio Rinaldi"]),
+    ("Note (internal): call back tomorrow", []),
+    ("Agent (Support): how can I help?", []),
+    ("Total (EUR): 42", []),
+])
+def test_a_speaker_with_their_team(text: str, names: list[str]) -> None:
+    results = PersonCueRecognizer().analyze(text, ["PERSON"])
+
+    assert [text[r.start:r.end] for r in results] == names
