@@ -82,7 +82,8 @@ class NerRecognizer(SpacyRecognizer):
             if len(stripped) < 2:
                 continue
             if result.entity_type in _ADDRESS_LIKE and (
-                not any(c.isdigit() for c in stripped) or _not_an_address(stripped)
+                not any(c.isdigit() for c in stripped)
+                or _not_an_address(stripped, street=result.entity_type == "STREET_ADDRESS")
             ):
                 continue
             lead = len(value) - len(value.lstrip(trim))
@@ -123,6 +124,7 @@ _NUMBER_LABELS = frozenset(
 _NOT_PLACES = frozenset(
     ["flight", "flug", "vuelo", "vol", "voo", "volo", "gate", "dock", "platform", "gleis", "track",
      "android", "ios", "windows", "macos", "iphone", "pixel", "galaxy", "version", "v", "build",
+     "firefox", "chrome", "chromium", "safari", "opera", "ubuntu", "debian", "fedora", "python",
      "release", "chapter", "section", "page", "step", "level", "tier", "week", "day", "season",
      "episode", "table", "seat", "row", "bus", "train", "tram", "line", "route", "lot", "batch"]
 )
@@ -134,8 +136,9 @@ _COUNTED = frozenset(
 _CURRENCY = re.compile(
     r"(?:\b(?:USD|EUR|GBP|JPY|CNY|INR|BRL|MXN|COP|CLP|ARS|PEN|CHF|SEK|NOK|DKK|PLN|CZK|HUF|RON|"
     r"TRY|RUB|UAH|ZAR|NGN|KES|AED|SAR|ILS|KRW|IDR|PHP|VND|THB|MYR|SGD|AUD|NZD|CAD|HKD|TWD|MAD|"
-    r"EGP|PKR|BDT)\b|[€$£¥₹₽₩₺₫]|R\$)"
+    r"EGP|PKR|BDT|лв|zł|Kč|Ft|TL|lei|RM|Rp)\b|[€$£¥₹₽₩₺₫]|R\$)"
 )
+_LETTERS = re.compile(r"[^\W\d_]{2}")
 _MONTHS = re.compile(
     r"(?i)\b(?:january|february|march|april|june|july|august|september|october|november|"
     r"december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
@@ -161,12 +164,16 @@ def _org_shaped(value: str) -> bool:
     return len(words) > 1 and (words[0] in _ORG_WORDS or words[-1] in _ORG_WORDS)
 
 
-def _not_an_address(value: str) -> bool:
+def _not_an_address(value: str, street: bool = True) -> bool:
     """A labeled number, an amount or a date that the model read as an address (short spans
     only: a whole address may well hold a date-like house number or an amount after it)."""
+    if "%" in value or "://" in value:
+        return True  # a share ("down 40%") or a URL in a log line, whatever its length
     words = value.split()
     if len(words) > 4:
         return False
+    if street and not _LETTERS.search(value):
+        return True  # "9-5" (hours), "12/4": no street or town (a postcode alone may be digits)
     first = words[0].strip(":.#№").casefold()
     if first in _NUMBER_LABELS or first in _NOT_PLACES:
         return True

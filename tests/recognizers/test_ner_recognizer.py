@@ -90,6 +90,11 @@ def test_addresses_keep_their_punctuation_and_need_a_digit(
     ("Android 14 (Pixel 7", True),
     ("120 seats", True),             # what a number counts
     ("418 kg", True),
+    ("91%", True),                   # a share
+    ("200 OK https://api.example.app/v2/users (214ms, 3.1kB", True),  # a log line's URL
+    ("9-5", True),                   # hours: no street or town
+    ("Firefox 126", True),           # a browser's version
+    ("64,90 лв", True),              # an amount in leva
     ("Storgatan 14 B", False),
     ("Level 7, 123 George St, Sydney", False),
     ("Av. 9 de Julio 1234", False),  # a street named after a date
@@ -130,3 +135,8 @@ def test_leading_stop_words_are_no_part_of_a_name(text: str, value: str,
                                  _Artifacts(text, value, "PERSON"))  # type: ignore[arg-type]
 
     assert [text[r.start:r.end] for r in results] == ([kept] if kept else [])
+
+
+def test_a_postcode_alone_may_be_only_digits() -> None:
+    assert not _not_an_address("8001", street=False)
+    assert _not_an_address("8001", street=True)
