@@ -10,8 +10,11 @@ PERSON (``je sais``, ``o porteiro``) and the parts of a name followed through a 
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 from functools import cache
+from pathlib import Path
+
+import spacy
 
 from recognizers.patterns import person_cue_recognizer as cues
 
@@ -25,9 +28,16 @@ PARTICLES = frozenset(["de", "del", "della", "di", "da", "das", "dos", "du", "la
 @cache
 def stop_words() -> frozenset[str]:
     """The casefolded stop words of ``STOP_WORD_LANGUAGES`` (loaded once, on first use)."""
+    # Each list is a module of its own that imports nothing; loading the file alone skips its
+    # language package (tokenizer exceptions, lemmatizer tables): 2 ms instead of 1.7 s and 45 MB.
+    folder = Path(spacy.__file__).parent / "lang"
     words: set[str] = set()
     for language in STOP_WORD_LANGUAGES:
-        module = importlib.import_module(f"spacy.lang.{language}.stop_words")
+        spec = importlib.util.spec_from_file_location(
+            f"_stop_words_{language}", folder / language / "stop_words.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
         words.update(word.casefold() for word in module.STOP_WORDS)
     return frozenset(words)
 

@@ -76,3 +76,15 @@ def test_an_allowed_mention_stays() -> None:
     spans = add_name_mentions(text, [_person(text, "Kaito Mori")], allowed)
 
     assert [text[s.start:s.end] for s in spans] == ["Kaito Mori"]
+
+
+def test_stop_words_of_every_language_load_without_their_language_packages() -> None:
+    import sys
+
+    from recognizers.common_words import STOP_WORD_LANGUAGES, stop_words
+
+    words = stop_words()
+
+    assert {"the", "los", "und", "je", "dari", "είμαι"} <= words
+    assert len(STOP_WORD_LANGUAGES) >= 20
+    assert "spacy.lang.tl" not in sys.modules  # the package (and its tables) stays unloaded
