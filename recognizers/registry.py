@@ -118,8 +118,10 @@ RECOGNIZER_FACTORIES: tuple[tuple[_Types, _Factory], ...] = (
     # "travel document": what a passport is called on forms (ICAO's term).
     ("US_PASSPORT", _gated(UsPassportRecognizer, ["passport", "passport#", "passport no",
                                                   "travel document"])),
+    # "certificate": a DEA registration certificate's number (a case of Presidio's own tests).
     ("MEDICAL_LICENSE", _gated(MedicalLicenseRecognizer, ["dea", "medical license",
-                                                          "medical licence", "npi"])),
+                                                          "medical licence", "npi",
+                                                          "certificate"])),
 )
 
 

@@ -1,7 +1,7 @@
 """International bank account numbers (IBAN), checked with ISO 7064 MOD 97-10.
 
 Written compact (``DE89370400440532013000``) or in groups of four (``DE89 3704 0044 0532 0130
-00``). The country's registered length decides where the IBAN ends, so a word written right after
+00``, ``AL47-2121-1009-...``). The country's registered length decides where the IBAN ends, so a word written right after
 it (``... 00 ASAP``) is not swallowed; countries outside the table are tried at every length from
 the longest down.
 """
@@ -28,7 +28,9 @@ class IbanRecognizer(RegexRecognizer):
 
     ENTITY = "IBAN_CODE"
     PATTERNS = (
-        ("iban", r"(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![a-z0-9])", 0.5),
+        # Groups split by spaces or by dashes (one kind in an IBAN), as banks print them.
+        ("iban", r"(?<![\w])[A-Z]{2}\d{2}(?:(?: ?[A-Z0-9]){11,30}|(?:-?[A-Z0-9]){11,30})(?![a-z0-9])",
+         0.5),
     )
     CONTEXT = ("iban", "bank", "account", "transfer", "sepa")
     GATE = r"[A-Z]{2}\d{2}"  # country code and check digits open every match
@@ -52,7 +54,7 @@ class IbanRecognizer(RegexRecognizer):
         ends: list[int] = []
         compact: list[str] = []
         for index, char in enumerate(candidate):
-            if char != " ":
+            if char not in " -":
                 compact.append(char)
                 ends.append(offset + index + 1)
         expected = IBAN_LENGTHS.get(candidate[:2])

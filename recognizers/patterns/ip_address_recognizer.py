@@ -20,8 +20,10 @@ class IpAddressRecognizer(RegexRecognizer):
         ("ipv4", r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?![\w]|\.\d)", 0.6),
         (
             "ipv6",
-            r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|\d{1,3}(?:\.\d{1,3}){3}|(?<=::))"
-            r"(?:/\d{1,3})?(?![\w]|:[0-9A-Fa-f])",
+            # An IPv4 tail first (``::ffff:129.144.52.38``): tried after a hex group, the tail's
+            # first number would end the match.
+            r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{1,4}|(?<=::))"
+            r"(?:/\d{1,3})?(?![\w]|\.\d|:[0-9A-Fa-f])",
             0.6,
         ),
     )

@@ -20,6 +20,9 @@ CASES: list[tuple[type[EntityRecognizer], str, list[str]]] = [
     (IpAddressRecognizer, "at 10:22:31", []),
     (IpAddressRecognizer, "std::vector", []),
     (IpAddressRecognizer, "a :: b", []),
+    # IPv4-mapped and -embedded IPv6 (cases of Presidio's own tests; the tail was cut off)
+    (IpAddressRecognizer, "0:0:0:0:0:FFFF:129.144.52.38", ["0:0:0:0:0:FFFF:129.144.52.38"]),
+    (IpAddressRecognizer, "to 2001:db8:0:0:0:0:192.168.1.1.", ["2001:db8:0:0:0:0:192.168.1.1"]),
     (MacAddressRecognizer, "mac=84:b0:89:be:db:d2", ["84:b0:89:be:db:d2"]),
     (MacAddressRecognizer, "84-B0-89-BE-DB-D2", ["84-B0-89-BE-DB-D2"]),
     (MacAddressRecognizer, "0050.5687.ab12", ["0050.5687.ab12"]),
@@ -31,6 +34,9 @@ CASES: list[tuple[type[EntityRecognizer], str, list[str]]] = [
     (IbanRecognizer, "NL91ABNA0417164300.", ["NL91ABNA0417164300"]),
     (IbanRecognizer, "DE89 3704 0044 0532 0130 01", []),  # check digits
     (IbanRecognizer, "GB82WEST1234569876543", []),  # too short for GB
+    (IbanRecognizer, "Dash as iban separator: AL47-2121-1009-0000-0002-3569-8741",
+     ["AL47-2121-1009-0000-0002-3569-8741"]),
+    (IbanRecognizer, "ref DE89-3704-0044-0532-0130-00-17", ["DE89-3704-0044-0532-0130-00"]),
 ]
 
 
