@@ -45,8 +45,4 @@ def stop_words() -> frozenset[str]:
 @cache
 def common_words() -> frozenset[str]:
     """Stop words, particles and the cue recognizer's cue and stop words, casefolded."""
-    words: set[str] = set(stop_words()) | PARTICLES | set(cues.STOP_WORDS)
-    for phrase in (*cues._TITLE_WORDS, *cues._ROLE_WORDS, *cues._GREETING_WORDS,
-                   *cues._SPEAKER_ROLE_WORDS):
-        words.update(phrase.casefold().split())
-    return frozenset(words)
+    return stop_words() | PARTICLES | cues.STOP_WORDS | cues.CUE_WORDS

@@ -42,6 +42,16 @@ def name_parts(text: str, spans: list[Span]) -> set[str]:
     return parts
 
 
+def _inside_a_token(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is glued to an e-mail address, a handle, a path or a dotted
+    name (``@``, ``_``, ``/``, a digit, or a dot between letters) rather than a word of its own."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    following = text[end + 1] if end + 1 < len(text) else " "
+    return (before in "@_/\\." or after in "@_/\\" or before.isdigit() or after.isdigit()
+            or (after == "." and following.isalnum()))
+
+
 def add_name_mentions(text: str, spans: list[Span],
                       allowed: Sequence[tuple[int, int]] = ()) -> list[Span]:
     """``spans`` plus a PERSON span for every other mention of a detected name part that no span
@@ -58,6 +68,8 @@ def add_name_mentions(text: str, spans: list[Span],
         if word.casefold() not in parts:
             continue
         start, end = match.span()
+        if _inside_a_token(text, start, end):
+            continue  # "jolene" of jolene.brightwater@example.com: an address, not a mention
         if any(a < end and start < b for a, b in taken) or any(
                 a <= start and end <= b for a, b in allowed):
             continue

@@ -88,3 +88,13 @@ def test_stop_words_of_every_language_load_without_their_language_packages() -> 
     assert {"the", "los", "und", "je", "dari", "είμαι"} <= words
     assert len(STOP_WORD_LANGUAGES) >= 20
     assert "spacy.lang.tl" not in sys.modules  # the package (and its tables) stays unloaded
+
+
+def test_a_part_inside_an_address_or_a_handle_is_no_mention() -> None:
+    """The contract decides about e-mail addresses and handles; a mention is a word of its own."""
+    text = ("Jolene Brightwater asked, reach jolene.brightwater@example.com or @jolene_b, "
+            "see /users/jolene and jolene2; Jolene agreed.")
+
+    spans = add_name_mentions(text, [_person(text, "Jolene Brightwater")])
+
+    assert [text[s.start:s.end] for s in spans] == ["Jolene Brightwater", "Jolene"]
