@@ -47,11 +47,15 @@ _PARTICLE = (
 _PLAIN_NAME = (
     rf"(?:{_INITIAL}[ \t]?(?:{_PARTICLE}[ \t]+)?)?{_WORD}"
     rf"(?:[ \t]+(?:{_PARTICLE}[ \t]+)?(?:{_INITIAL}[ \t]?)?{_WORD}){{0,3}}"
+    # a surname's initial last: "Petra S."
+    rf"(?:[ \t]+{_INITIAL}(?![ \t]*\p{{Lu}}))?"
 )
 _NAME = rf"(?P<value>{_PLAIN_NAME})"
 # Two people signing together: "Mele Tuilagi & Losa Fa'amausili".
 _NAMES = rf"(?P<value>{_PLAIN_NAME}(?:\s*(?:,|&|\+|and|und|et|y|e|og|och|en)\s+{_PLAIN_NAME}){{0,5}})"
-_END = r"(?![\w@.-]|\s+[a-z]+@)"
+# A name ends before a space or punctuation; a dot only at a sentence's end ("domnul Popescu."),
+# not inside a dotted name or an address (tom.lee@, Lee.Corp).
+_END = r"(?![\w@-]|\.\w|\s+[a-z]+@)"
 
 _GREETING_WORDS = words("""
     hi | hiya | hello | hey | dear | dearest | thanks | thank you | thx | ty | regards |
@@ -97,7 +101,10 @@ _TITLE = (
     r"Familia|Família|Mme|Mlle|Madame|Monsieur|Sr|Sra|Srta|Señor|Señora|Doña|Dña|"
     r"Sig|Sig\.ra|Signor|Signora|Dott|Dott\.ssa|Pan|Pani|Panie|Pana|Panu|Paní|dna|dnul|"
     r"Dl|Dna|Dhr|Mevr|Mevrouw|Meneer|Fru|Herra|Rouva|Pak|Bapak|Bu|Ibu|Kak|kak|"
-    r"Mbak|Kuya|Sir|Madam|Sheikh|Shri|Smt)\.?|(?:M|Fam)\.)"
+    r"Mbak|Kuya|Sir|Madam|Sheikh|Shri|Smt|Dra|Dres|"
+    # written in lower case inside a sentence ("klacht mevrouw X", "domnul Popescu")
+    r"mevrouw|meneer|domnul|doamna|doamnei|señora|señor|senhora|senhor|signora|signor)\.?"
+    r"|(?:M|Fam)\.)"
 )
 # The titles of _TITLE in lowercase, for its gate (a test checks they cover every one).
 _TITLE_WORDS = words("""
@@ -106,7 +113,7 @@ _TITLE_WORDS = words("""
     señora | doña | dña | sig | sig.ra | signor | signora | dott | dott.ssa | pan | pani |
     panie | pana | panu | paní | dna | dnul | dl | dhr | mevr | mevrouw | meneer | fru | herra |
     rouva | pak | bapak | bu | ibu | kak | mbak | kuya | sir | madam | sheikh | shri | smt | m. |
-    fam.
+    fam. | dra | dres | domnul | doamna | doamnei | senhora | senhor
 """)
 _ROLE_WORDS = words("""
     therapist | stylist | trainer | tutor | teacher | instructor | coach | guide | host |
@@ -134,6 +141,9 @@ _ROLE_WORDS = words("""
     empleado | empleada | employé | employée | funcionário | funcionária | dipendente |
     pracownik | pracownica | zákazník | zákaznice | asiakas | müşteri | pelanggan | nasabah |
     vecina | vecino | voisin | voisine | validé par | firmado por | genehmigt von |
+    vizinha | vizinho | vecinul | vecina | chef | puoliso | ehemann | ehefrau | esposa | esposo |
+    marido | moglie | marito | echtgenoot | echtgenote | tannlege | tandläkare | tandlæge |
+    tandarts | zahnarzt | zahnärztin | dentista | dentiste | hausarzt | hausärztin | huisarts |
     aprobado por | baja voluntaria de | alta de | dossier | expediente | zlecenie od |
     wizyta u
 """)
@@ -162,12 +172,17 @@ _SPEAKER_ROLE = "(?i:" + alternation(_SPEAKER_ROLE_WORDS) + ")"
 _LIST_CUE_WORDS = words("""
     attendees | participants | present | guests | passengers | members | invitees |
     teilnehmer | teilnehmende | participantes | deelnemers | deltagare | osallistujat |
-    obecni | uczestnicy
+    obecni | uczestnicy | anwesend | aanwezig | närvarande | til stede | tilstede | deltagere |
+    läsnä | présents | presentes | presenti | přítomni | katılımcılar | hadir | attending
 """)
 _LIST_CUE = "(?i:" + alternation(_LIST_CUE_WORDS) + ")"
 _KEY = (
     r"(?i:\w*name|holder|\w+_holder|subscriber|forename|surname|recipient|customer|contact|"
-    r"patient|insured|beneficiary|payee|passenger|guest|employee|applicant|to|from|attn)"
+    r"patient|insured|beneficiary|payee|passenger|guest|employee|applicant|to|from|attn|"
+    # first and last names as record keys in the languages of our texts
+    r"\w*nome|\w*nombre|apellidos?|cognome|nom|pr[ée]nom|vorname|nachname|familienname|"
+    r"voornaam|achternaam|imi[ęe]|nazwisko|f[öo]rnamn|efternamn|fornavn|etternavn|efternavn|"
+    r"etunimi|sukunimi|jm[ée]no|p[řr][íi]jmen[íi]|soyad[ıi]?)"
 )
 _HAN_CUE = r"(?:联系人|聯絡人|客户|客戶|收件人|收货人|收貨人|寄件人|姓名|患者|顾客|顧客|用户|用戶)"
 
@@ -247,7 +262,9 @@ class PersonCueRecognizer(RegexRecognizer):
         # The key is a lookbehind behind a capital: ``\w*name`` tried at every word is 8x dearer.
         ("key", (rf"(?=\p{{Lu}})(?<=(?<![\w]){_KEY}[\"']?\s*[:=]\s*[\"']?){_NAME}"
                  rf"(?=\s*[\"',}}\]\n;|]|\s*$)"), 0.85),
-        ("list", rf"(?<![\w]){_LIST_CUE}\s*:\s*{_NAMES}(?=\s*(?:[.;\n]|$))", 0.85),
+        # The last name may have a role after it: "Aanwezig: Bram, Yasmina, Joost (notulist)".
+        ("list", rf"(?<![\w]){_LIST_CUE}\s*:\s*{_NAMES}(?=[ \t]*(?:\([^)\n]{{1,30}}\))?\s*(?:[.;\n]|$))",
+         0.85),
         # A note that opens with its addressee and a dash: "Laura —\n\nthe client ...".
         # (Normalization has made the dash a hyphen by the time recognizers run.)
         ("opening_dash", rf"\A[ \t]*{_NAMES}[ \t]+[-—–][ \t]*\n", 0.85),

@@ -174,3 +174,25 @@ def test_a_speaker_with_their_team(text: str, names: list[str]) -> None:
     results = PersonCueRecognizer().analyze(text, ["PERSON"])
 
     assert [text[r.start:r.end] for r in results] == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # attendee lists in more languages, an initial last, a role after the last name
+    ("Möte 22/5\nNärvarande: Linnéa, Ahmed, Petra S.\n1. Klagomål", ["Linnéa, Ahmed, Petra S."]),
+    ("Notulen\nAanwezig: Bram, Yasmina, Joost (notulist)\n- klacht", ["Bram, Yasmina, Joost"]),
+    # record keys in other languages
+    ('{"nome": "João Pedro", "sobrenome": "Albuquerque Neto", "cpf": "x"}',
+     ["João Pedro", "Albuquerque Neto"]),
+    # titles and roles written inside a sentence, a name at a sentence's end
+    ("la vecinul de la etajul 2, domnul Popescu. Eu locuiesc", ["Popescu"]),
+    ("con la Dra. Itzel Cruz en Av. Vallarta", ["Itzel Cruz"]),
+    ("Klacht mevrouw Verbeek-Janssen: dubbele incasso", ["Verbeek-Janssen"]),
+    ("Närmaste chef Erik Åberg har godkänt.", ["Erik Åberg"]),
+    ("Omainen: puoliso Juha, p. 040 718 2294", ["Juha"]),
+    # a dot inside a dotted name or before a domain still ends no name
+    ("write to Mr. Lee.Corp today", []),
+])
+def test_cues_of_more_languages(text: str, names: list[str]) -> None:
+    results = PersonCueRecognizer().analyze(text, ["PERSON"])
+
+    assert [text[r.start:r.end] for r in results] == names
