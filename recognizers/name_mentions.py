@@ -8,7 +8,7 @@ part of a detected name in the same text is a name too.
 
 Only names of two words or more are followed: a lone word is the model's likeliest mistake
 ("Water", "library"), and following it would spread the mistake. A part is taken when it has at
-least three letters and is no common word (``recognizers.common_words``: stop words of 21
+least three letters and is no common word (``recognizers.patterns.common_words``: stop words of 21
 languages, name particles, titles, roles, greetings), so "Will" of "Will Baker" is not followed
 into "I will call".
 Mentions in another case are followed too: "kaito" in a chat that found "Kaito Mori".
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import regex
 
-from recognizers.common_words import common_words
+from recognizers.patterns.common_words import common_words
 from recognizers.types import Span
 
 _PART = regex.compile(r"[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)?")

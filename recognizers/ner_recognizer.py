@@ -33,7 +33,7 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-from recognizers.common_words import PARTICLES, stop_words
+from recognizers.patterns.common_words import PARTICLES, stop_words
 
 NER_ENTITIES: tuple[str, ...] = (
     "PERSON", "LOCATION", "ORGANIZATION", "NRP", "DATE_TIME", "STREET_ADDRESS", "POSTCODE",

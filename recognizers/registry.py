@@ -45,6 +45,7 @@ from recognizers.patterns.driver_license_recognizer import DriverLicenseRecogniz
 from recognizers.patterns.iban_recognizer import IbanRecognizer
 from recognizers.patterns.ip_address_recognizer import IpAddressRecognizer
 from recognizers.patterns.mac_address_recognizer import MacAddressRecognizer
+from recognizers.patterns.name_column_recognizer import NameColumnRecognizer
 from recognizers.patterns.national_ids.de_tax_id_recognizer import DeTaxIdRecognizer
 from recognizers.patterns.national_ids.es_nif_recognizer import EsNifRecognizer
 from recognizers.patterns.national_ids.fr_nir_recognizer import FrNirRecognizer
@@ -78,6 +79,7 @@ def _gated(cls: Callable[..., EntityRecognizer], context: list[str] | None = Non
 
 RECOGNIZER_FACTORIES: tuple[tuple[_Types, _Factory], ...] = (
     ("PERSON", lambda s: PersonCueRecognizer(s.language)),
+    ("PERSON", lambda s: NameColumnRecognizer(s.language)),
     ("PHONE_NUMBER", lambda s: PhoneNumberRecognizer(s.phone_regions, s.language)),
     ("CREDIT_CARD", lambda s: PaymentCardRecognizer(s.language)),
     ("US_SSN", lambda s: UsSsnRecognizer(s.language)),

@@ -234,7 +234,7 @@ _CJK = regex.compile(r"[\p{Han}\p{Hangul}]")  # the cue_cjk pattern's gate
 
 _ROLE_SET = frozenset(word.casefold() for word in _ROLE_WORDS)
 # Every word of a cue (titles, roles, greetings, speaker roles): such a word announces a name and
-# is none ("Kak Rizky", "the consignee Ana Lima"); ``recognizers.common_words`` reads it.
+# is none ("Kak Rizky", "the consignee Ana Lima"); ``recognizers.patterns.common_words`` reads it.
 CUE_WORDS: frozenset[str] = frozenset(
     word for phrase in (*_TITLE_WORDS, *_ROLE_WORDS, *_GREETING_WORDS, *_SPEAKER_ROLE_WORDS)
     for word in phrase.casefold().split()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from recognizers.common_words import common_words
 from recognizers.detector import Detector
 from recognizers.name_mentions import add_name_mentions
+from recognizers.patterns.common_words import common_words
 from recognizers.types import DetectionRequest, Span
 
 
@@ -81,7 +81,7 @@ def test_an_allowed_mention_stays() -> None:
 def test_stop_words_of_every_language_load_without_their_language_packages() -> None:
     import sys
 
-    from recognizers.common_words import STOP_WORD_LANGUAGES, stop_words
+    from recognizers.patterns.common_words import STOP_WORD_LANGUAGES, stop_words
 
     words = stop_words()
 

@@ -73,6 +73,7 @@ EDGE_CASES = [
     "paſſword: Xy12345!abc", "USERNAME: maya_k", "İyi günler, Ayşe Yılmaz",
     "ΓΕΙΑ ΣΟΥ Νίκο", "ЗДРАВСТВУЙТЕ, Иван Петров", "postal_code: 60200", "ZIP=94103",
     "Attendees: Ana Ruiz, Tom Lee.", "between Ana Ruiz and Tom Lee ", "Ana Ruiz speaking",
+    "first,last,email\nAna,Ruiz,ana@example.com", "NOM;PRÉNOM\nMartin;Élodie",
 ]
 
 

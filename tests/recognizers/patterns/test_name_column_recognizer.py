@@ -1,0 +1,36 @@
+"""NameColumnRecognizer: the name columns of pasted tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from recognizers.patterns.name_column_recognizer import NameColumnRecognizer
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    (("voici l'extrait :\nnom;prenom;email;tel\nMartin;Élodie;elodie.martin@orange.fr;06 72\n"
+      "N'Diaye;Moussa;moussa@free.fr;01 99\n\nMerci"), ["Martin", "Élodie", "N'Diaye", "Moussa"]),
+    ("first,last,email,phone\nBrianna,Okafor-Reyes,bri@icloud.com,415-555-0192",
+     ["Brianna", "Okafor-Reyes"]),
+    ("First Name\tLast Name\tCity\nAna\tRuiz\tLima", ["Ana", "Ruiz"]),
+    ("| Name | Phone |\n|---|---|\n| Ana Lúcia Ferreira | (21) 99842-1176 |",
+     ["Ana Lúcia Ferreira"]),
+    ("cognome,nome,email\nEsposito,Gennaro,g@tiscali.it\nDe Luca,,x@y.it", ["Esposito", "Gennaro",
+                                                                         "De Luca"]),
+])
+def test_the_name_columns_of_a_table(text: str, names: list[str]) -> None:
+    results = NameColumnRecognizer().analyze(text, ["PERSON"])
+
+    assert [text[r.start:r.end] for r in results] == names
+
+
+@pytest.mark.parametrize("text", [
+    "Hi, name, please\nok, sure, thanks",                 # prose with commas
+    "username,email\nmaya_k,maya@example.com",            # no name column
+    "first,last\nAna,Ruiz,extra",                         # another table shape below
+    "name,plan\n\nAna,gold",                              # a blank line ends the table
+    'first,last\n"Ruiz, Ana",x',                          # quoted cells are not split here
+    "name,email\nana@example.com,b",                      # an address in a name column
+])
+def test_what_is_no_name_cell(text: str) -> None:
+    assert NameColumnRecognizer().analyze(text, ["PERSON"]) == []
