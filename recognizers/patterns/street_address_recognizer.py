@@ -21,6 +21,8 @@ and flat, each part but the street optional: ``Ağdam rayonu, Kolayir k., HEYDƏ
 
 from __future__ import annotations
 
+import re
+
 import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -127,6 +129,30 @@ _ADDRESS_WORDS = regex.compile(
 )
 
 
+# Shipping labels and forms in capitals: "1207 W 4TH ST UNIT 3\nDULUTH MN 55806", "PO BOX 4418,
+# SANTA FE NM 87502". The common suffixes only, upper case throughout.
+_UPPER_SUFFIXES = COMMON_SUFFIXES.upper()
+_UPPER_NAME = r"(?:[A-Z][A-Z'’.-]*|\d{1,3}(?:ST|ND|RD|TH))"
+_UPPER_CITY_TAIL = (
+    r"(?:(?:,\s*|\s*\n\s*)(?:[A-Z][A-Z'.-]+\s?){1,3},?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?(?![\w]))"
+)
+_UPPER = (
+    r"(?<![\w-])\d{1,6}[A-Z]?(?:-\d{1,4})?,?\s+(?:(?:N|S|E|W|NE|NW|SE|SW)\.?\s+)?"
+    rf"(?:{_UPPER_NAME}\s+){{1,4}}(?:{_UPPER_SUFFIXES})\.?(?![\w'’-])"
+    r"(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\.?(?![\w]))?"
+    r"(?:,?\s+(?:APT|APARTMENT|SUITE|STE|UNIT|FLAT|FLOOR|FL|ROOM|RM|BLDG|#)\.?\s*#?[A-Z0-9-]{1,6}(?![\w]))?"
+    rf"{_UPPER_CITY_TAIL}?"
+)
+_UPPER_GATE = re.compile(rf"\b(?:{_UPPER_SUFFIXES})\b")
+# A post-office box, with the town after it when written so ("P.O. Box 4418, Santa Fe, NM 87502").
+_PO_BOX = (
+    r"(?<![\w])(?:P\.?\s?O\.?\s?(?:Box|BOX)|(?i:post\s+office\s+box|postfach|apartado(?:\s+postal)?|"
+    r"caixa\s+postal|casilla))\s+\d{1,8}(?![\w])"
+    rf"(?:{_UPPER_CITY_TAIL}|{_CITY_TAIL})?"
+)
+_PO_BOX_GATE = WordGate(["box", "postfach", "apartado", "caixa postal", "casilla"])
+
+
 class StreetAddressRecognizer(RegexRecognizer):
     """Street addresses (see the module docstring for the accepted shapes)."""
 
@@ -140,8 +166,11 @@ class StreetAddressRecognizer(RegexRecognizer):
         ("grid", _GRID, 0.7),
         ("az", _AZ, 0.6),
         ("hy", _HY, 0.6),
+        ("upper", _UPPER, 0.7),
+        ("po_box", _PO_BOX, 0.7),
     )
-    PATTERN_GATES = {"az": _AZ_GATE, "hy": _ARMENIAN}
+    PATTERN_GATES = {"az": _AZ_GATE, "hy": _ARMENIAN, "upper": _UPPER_GATE,
+                     "po_box": _PO_BOX_GATE}
     CONTEXT = ("address", "street", "ship", "deliver", "live", "resides")
     CONTEXT_PATTERNS = frozenset({"rare"})
     CONTEXT_WINDOW = 25

@@ -111,3 +111,18 @@ def test_armenian_addresses(text: str, expected: list[str]) -> None:
 )
 def test_german_dutch_and_nordic_street_names(text: str, expected: list[str]) -> None:
     assert found(text) == expected
+
+
+@pytest.mark.parametrize(("text", "addresses"), [
+    ("FROM: R. VILLANUEVA\nPO BOX 4418\nSANTA FE NM 87502-4418\nTO: MARGARET O'CONNELL\n"
+     "1207 W 4TH ST UNIT 3\nDULUTH MN 55806\nTRACKING 9405",
+     ["PO BOX 4418\nSANTA FE NM 87502-4418", "1207 W 4TH ST UNIT 3\nDULUTH MN 55806"]),
+    ("Send to P.O. Box 123, Springfield, IL 62704 please", ["P.O. Box 123, Springfield, IL 62704"]),
+    ("Postfach 10 02 44", ["Postfach 10"]),
+    ("THE BEST WAY TO GO", []),          # capitals without a house number
+    ("BOX 12 OF 40", []),                # a box that is no post-office box
+])
+def test_addresses_in_capitals_and_post_office_boxes(text: str, addresses: list[str]) -> None:
+    results = StreetAddressRecognizer().analyze(text, ["STREET_ADDRESS"])
+
+    assert [text[r.start:r.end] for r in results] == addresses
