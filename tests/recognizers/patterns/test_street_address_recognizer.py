@@ -114,8 +114,8 @@ def test_german_dutch_and_nordic_street_names(text: str, expected: list[str]) ->
 
 
 @pytest.mark.parametrize(("text", "addresses"), [
-    ("FROM: R. VILLANUEVA\nPO BOX 4418\nSANTA FE NM 87502-4418\nTO: MARGARET O'CONNELL\n"
-     "1207 W 4TH ST UNIT 3\nDULUTH MN 55806\nTRACKING 9405",
+    (("FROM: R. VILLANUEVA\nPO BOX 4418\nSANTA FE NM 87502-4418\nTO: MARGARET O'CONNELL\n"
+      "1207 W 4TH ST UNIT 3\nDULUTH MN 55806\nTRACKING 9405"),
      ["PO BOX 4418\nSANTA FE NM 87502-4418", "1207 W 4TH ST UNIT 3\nDULUTH MN 55806"]),
     ("Send to P.O. Box 123, Springfield, IL 62704 please", ["P.O. Box 123, Springfield, IL 62704"]),
     ("Postfach 10 02 44", ["Postfach 10"]),
