@@ -33,7 +33,7 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-from recognizers.patterns.common_words import PARTICLES, stop_words
+from recognizers.patterns.common_words import PARTICLES, common_words, stop_words
 
 NER_ENTITIES: tuple[str, ...] = (
     "PERSON", "LOCATION", "ORGANIZATION", "NRP", "DATE_TIME", "STREET_ADDRESS", "POSTCODE",
@@ -101,7 +101,7 @@ class NerRecognizer(SpacyRecognizer):
                     continue
                 result.start += skipped
                 stripped = stripped[skipped:]
-                if not _name_shaped(stripped):
+                if not _name_shaped(stripped) or _only_common_words(stripped, text, result.start):
                     continue
             if result.entity_type == "PERSON" and _org_shaped(stripped):
                 if "ORGANIZATION" not in entities:
@@ -242,6 +242,24 @@ def _leading_stop_words(value: str) -> int | None:
     if not rest or not any(match.group()[0].isupper() for match in rest):
         return None
     return rest[0].start()
+
+
+def _only_common_words(value: str, text: str, start: int) -> bool:
+    """Every word is a stop word of one of our languages, a title, role or greeting ("Viele
+    Grüße", "Atentamente", "They", "Pouvez"): a sign-off or a sentence's first word, no name.
+    A single word inside a sentence is left alone: some names are stop words elsewhere
+    ("bring Ella", "ping mia": "ella" and "mia" are Spanish and Italian words)."""
+    words = [word.strip(".,:;!?¡¿()\"'") for word in value.split()]
+    common = common_words()
+    if not all(word.casefold() in common for word in words if word):
+        return False
+    if len(words) > 1:
+        return True
+    return bool(_SENTENCE_START.search(text[max(0, start - 3):start]) or start == 0)
+
+
+# What stands before a sentence's or a line's first word.
+_SENTENCE_START = re.compile(r"(?:^|[.!?:\n]\s*|[\n\"'(¡¿-]\s*)$")
 
 
 def _name_shaped(value: str) -> bool:

@@ -140,3 +140,19 @@ def test_leading_stop_words_are_no_part_of_a_name(text: str, value: str,
 def test_a_postcode_alone_may_be_only_digits() -> None:
     assert not _not_an_address("8001", street=False)
     assert _not_an_address("8001", street=True)
+
+
+@pytest.mark.parametrize(("text", "value", "kept"), [
+    ("Danke.\n\nViele Grüße\nJana Kowalczyk", "Viele Grüße", None),      # a sign-off
+    ("Cuenta 191-41827390.\nAtentamente,\nJorge Luis", "Atentamente", None),
+    ("Bonjour ! Vous pouvez me donner", "Vous", None),                  # a sentence's first word
+    ("Hallo zusammen,\nmein Paket kam nicht", "mein", None),
+    ("3-year term proposed. They asked about SSO", "They", None),
+    ("ring twice. bring Ella", "Ella", "Ella"),    # a name that is a stop word elsewhere
+])
+def test_common_words_alone_are_no_name(text: str, value: str, kept: str | None) -> None:
+    recognizer = NerRecognizer(supported_entities=["PERSON"])
+    results = recognizer.analyze(text, ["PERSON"],
+                                 _Artifacts(text, value, "PERSON"))  # type: ignore[arg-type]
+
+    assert [text[r.start:r.end] for r in results] == ([kept] if kept else [])
