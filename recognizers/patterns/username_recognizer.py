@@ -44,6 +44,7 @@ _STRONG_LABEL = (
 _WEAK_LABEL = (
     r"(?i:(?P<role>user|account|profile|player|gamer|actor|assignee|reporter)|"
     r"user[ _-]?id|login(?:[ _-]?id)?|log-?in|nick(?:name)?|uid|utente|utilisateur|"
+    r"用户|用戶|ユーザー|사용자|"
     # the user of an audit or log record, and "login" in other languages
     r"(?:created|updated|modified|performed|requested|approved)[ _-]by|"
     r"anmeldung|innlogging|inloggning|kirjautuminen|connexion|inicio[ _]de[ _]sesi[óo]n|"
@@ -161,7 +162,12 @@ class UsernameRecognizer(RegexRecognizer):
                    rf"(?P<value>@?{_HANDLE})[ \t]*[.!]?[ \t]*$", 0.6),
         # Transcript speakers: ``<maya_k> hi``, ``[10:42] maya_k: hi`` (see ``_in_transcript``).
         ("speaker_irc", rf"(?m)^[ \t]*{_TIME}?{_TAG}?<[@+%~&]?(?P<value>{_HANDLE})>[ \t]+\S", 0.7),
-        ("speaker", rf"(?m)^[ \t]*(?P<time>{_TIME})?(?P<tag>{_TAG})?(?P<value>{_HANDLE}):[ \t]+\S", 0.6),
+        # (French typography puts a space before the colon: "lucas_mtp : bonjour".)
+        ("speaker", rf"(?m)^[ \t]*(?P<time>{_TIME})?(?P<tag>{_TAG})?(?P<value>{_HANDLE})[ \t]?:[ \t]+\S",
+         0.6),
+        # A handle after the speaker's role word: "[오후 2:14] 고객 mingyu_0417: ...".
+        ("speaker_role", rf"(?m)^[ \t]*{_TIME}?{_TAG}?\p{{L}}{{1,12}}[ \t]+(?P<value>@?{_HANDLE})[ \t]?:[ \t]+\S",
+         0.6),
         # A speaker's handle after their role or name: ``Müşteri (ayse.kaya84): Merhaba``.
         ("speaker_paren", rf"(?m)^[ \t]*{_TIME}?{_TAG}?\p{{L}}[\p{{L}}\p{{M}} .'-]{{0,24}}?[ \t]*"
                           rf"\((?P<value>@?{_HANDLE})\)[ \t]*:[ \t]+\S", 0.6),
@@ -182,7 +188,8 @@ class UsernameRecognizer(RegexRecognizer):
                 "performed", "requested", "approved", "anmeldung", "innlogging", "inloggning",
                 "kirjautuminen", "connexion", "inicio", "insta", "twitter", "tiktok", "telegram",
                 "discord", "skype", "github", "gitlab", "reddit", "snapchat", "mastodon",
-                "bluesky", "threads", "steam", "psn", "xbox", "twitch", "_ig", "-ig",
+                "bluesky", "threads", "steam", "psn", "xbox", "twitch", "_ig", "-ig", "用户", "用戶",
+                "ユーザー", "사용자",
             ]),
             WordGate(["ig"], at_word_start=True),
         ),
@@ -201,6 +208,7 @@ class UsernameRecognizer(RegexRecognizer):
         "speaker_irc": re.compile("<"),
         "speaker": re.compile(r":[ \t]+\S"),
         "speaker_paren": re.compile(r"\)[ \t]*:"),
+        "speaker_role": re.compile(r"[\w][ \t]?:[ \t]+\S"),
     }
 
     def analyze(
@@ -270,6 +278,9 @@ class UsernameRecognizer(RegexRecognizer):
             return folded not in PROSE
         if pattern_name == "speaker_irc":
             return not bare.isupper() and folded not in HTML_TAGS and folded not in FIELD_WORDS
+        if pattern_name == "speaker_role":
+            # "Agent Rahul:" is a name (PERSON's); a handle has a handle's shape.
+            return _handle_shaped(bare) and folded not in FIELD_WORDS and not bare.isupper()
         if pattern_name == "speaker_paren":
             # ``Agent (Support):`` is a team; a handle has a handle's shape.
             return _handle_shaped(bare) and folded not in FIELD_WORDS

@@ -123,3 +123,17 @@ def test_handles_after_a_speaker_or_an_italian_label(text: str, handle: str) -> 
 ])
 def test_a_team_or_a_name_in_brackets_is_no_handle(text: str) -> None:
     assert UsernameRecognizer().analyze(text, ["USERNAME"]) == []
+
+
+@pytest.mark.parametrize(("text", "handles"), [
+    ("[오후 2:14] 고객 mingyu_0417: 배송지 변경\n[오후 2:15] 상담원 이수진: 네", ["mingyu_0417"]),
+    ("lucas_mtp : bonjour\nConseillère Inès : Bonjour !\nlucas_mtp : merci", ["lucas_mtp",
+                                                                            "lucas_mtp"]),
+    ("[2024-05-20 14:03:11] ERROR OrderService - 用户 wanglei_88 下单失败", ["wanglei_88"]),
+    ("Agent Rahul: hello", []),            # a name after a role is PERSON's
+    ("Note order_id: 42", []),             # a field name, not a handle
+])
+def test_speakers_after_a_role_word_and_cjk_user_labels(text: str, handles: list[str]) -> None:
+    results = UsernameRecognizer().analyze(text, ["USERNAME"])
+
+    assert [text[r.start:r.end] for r in results] == handles
