@@ -84,6 +84,8 @@ class NerRecognizer(SpacyRecognizer):
             if result.entity_type in _ADDRESS_LIKE and (
                 not any(c.isdigit() for c in stripped)
                 or _not_an_address(stripped, street=result.entity_type == "STREET_ADDRESS")
+                or (result.entity_type == "POSTCODE"
+                    and _IDENTIFIER_BEFORE.search(text, max(0, result.start - 30), result.start))
             ):
                 continue
             lead = len(value) - len(value.lstrip(trim))
@@ -137,6 +139,14 @@ _CURRENCY = re.compile(
     r"(?:\b(?:USD|EUR|GBP|JPY|CNY|INR|BRL|MXN|COP|CLP|ARS|PEN|CHF|SEK|NOK|DKK|PLN|CZK|HUF|RON|"
     r"TRY|RUB|UAH|ZAR|NGN|KES|AED|SAR|ILS|KRW|IDR|PHP|VND|THB|MYR|SGD|AUD|NZD|CAD|HKD|TWD|MAD|"
     r"EGP|PKR|BDT|лв|zł|Kč|Ft|TL|lei|RM|Rp)\b|[€$£¥₹₽₩₺₫]|R\$)"
+)
+# A number right after an identifier's label is that identifier, not a postcode: "Bestellnr.
+# 4020-883715", "REF: SO-2291-774", "Reg.nr. 9570", "cost centre 4410", "my SSN is 4417".
+_IDENTIFIER_BEFORE = re.compile(
+    r"(?i)\b(?:order|orders|ref|reference|nr|no|num|number|nummer|numero|número|obj|"
+    r"bestell\w*|rechnung\w*|invoice|factura|facture|ssn|sin|reg|konto\w*|kontonr|account|"
+    r"acct|cent(?:re|er)|ticket|case|id|awb|tracking|batch|lot|sku|pin|pedido|commande|"
+    r"zamówienie|objednávka|sipariş)\b\.?(?:\s+is)?[\s:#=-]*$"
 )
 _LETTERS = re.compile(r"[^\W\d_]{2}")
 _MONTHS = re.compile(

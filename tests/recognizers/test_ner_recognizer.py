@@ -156,3 +156,20 @@ def test_common_words_alone_are_no_name(text: str, value: str, kept: str | None)
                                  _Artifacts(text, value, "PERSON"))  # type: ignore[arg-type]
 
     assert [text[r.start:r.end] for r in results] == ([kept] if kept else [])
+
+
+@pytest.mark.parametrize(("text", "value", "kept"), [
+    ("Paket nicht angekommen (Bestellnr. 4020-883715)", "4020-883715", None),
+    ("REF: SO-2291-774   WT 1.2KG", "SO-2291-774", None),
+    ("Last 4 of my SSN is 4417 if you need it", "4417", None),
+    ("booked to cost centre 4410. Carrier DHL", "4410", None),
+    ("moved to 8001 Zürich last year", "8001", "8001"),
+    ("zip 94110, please", "94110", "94110"),
+])
+def test_a_number_after_an_identifiers_label_is_no_postcode(text: str, value: str,
+                                                            kept: str | None) -> None:
+    recognizer = NerRecognizer(supported_entities=["POSTCODE"])
+    results = recognizer.analyze(text, ["POSTCODE"],
+                                 _Artifacts(text, value, "POSTCODE"))  # type: ignore[arg-type]
+
+    assert [text[r.start:r.end] for r in results] == ([kept] if kept else [])
