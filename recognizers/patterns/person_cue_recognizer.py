@@ -85,6 +85,7 @@ _INTRO_KEYS = ("name", "nombre", "nome", "nom", "navn", "namn", "naam", "nimi", 
                "név", "isim", "nama", "имя", "фио")
 _INTRO_WORDS = words("""
     my name is | name is | i am | i'm | im | this is | it's | its | ich bin | ich heiße |
+    speaking to | you're speaking to | you are speaking to | talking to | you're talking to |
     mein name ist | ik ben | mijn naam is | jag heter | jeg heter | jeg er | je suis |
     je m'appelle | c'est | moi c'est | soy | me llamo | mi nombre es | sou | meu nome é |
     mi chiamo | sono | nazywam się | jestem | jmenuji se | jsem | a nevem | adım | benim adım |
@@ -184,7 +185,8 @@ _KEY = (
     r"voornaam|achternaam|imi[ęe]|nazwisko|f[öo]rnamn|efternamn|fornavn|etternavn|efternavn|"
     r"etunimi|sukunimi|jm[ée]no|p[řr][íi]jmen[íi]|soyad[ıi]?)"
 )
-_HAN_CUE = r"(?:联系人|聯絡人|客户|客戶|收件人|收货人|收貨人|寄件人|姓名|患者|顾客|顧客|用户|用戶)"
+_HAN_CUE = (r"(?:联系人|聯絡人|客户|客戶|收件人|收货人|收貨人|寄件人|姓名|患者|顾客|顧客|用户|用戶|"
+            r"担当者?|氏名|お客様|ご依頼主|受取人|名前)")
 
 # Capitalized words that follow cues without being names (German capitalizes every noun;
 # "Dear Valued Customer", "Estimado Cliente", "Szanowni Państwo", "Thanks Again").
@@ -233,6 +235,11 @@ _CJK = regex.compile(r"[\p{Han}\p{Hangul}]")  # the cue_cjk pattern's gate
 
 
 _ROLE_SET = frozenset(word.casefold() for word in _ROLE_WORDS)
+# Words of a firm's or a carrier's name on a label in capitals.
+_FIRM_WORDS = frozenset(["ltd", "inc", "llc", "gmbh", "corp", "co", "plc", "sa", "ag", "bv", "oy",
+                         "ab", "srl", "spa", "sas", "company", "limited", "group", "store", "shop",
+                         "warehouse", "logistics", "mail", "priority", "express", "post", "usps",
+                         "ups", "fedex", "dhl", "returns", "department", "dept"])
 # Every word of a cue (titles, roles, greetings, speaker roles): such a word announces a name and
 # is none ("Kak Rizky", "the consignee Ana Lima"); ``recognizers.patterns.common_words`` reads it.
 CUE_WORDS: frozenset[str] = frozenset(
@@ -280,11 +287,19 @@ class PersonCueRecognizer(RegexRecognizer):
         ("cue_cjk", rf"(?<![\w])(?:{_GREETING}[,!]?|{_ROLE}:?|{_TITLE}|(?i:between|and|with|for))"
                     rf"\s*\(?(?P<value>[\p{{Han}}\p{{Hangul}}]{{1,4}})(?=[\s,，.。;:!?()]|$)", 0.85),
         ("han", rf"{_HAN_CUE}\s*[：:]?\s*(?P<value>\p{{Han}}{{2,4}})(?=[，,。、；;：:（(\s]|$)", 0.85),
-        ("han_title", r"(?P<value>\p{Han}{2,3})(?=先生|女士|小姐|老师|老師|同学|同學)", 0.8),
+        ("han_title", r"(?P<value>\p{Han}{2,3}(?:[ 　]\p{Han}{1,3})?)(?=先生|女士|小姐|老师|老師|同学|同學|様|さま|さん|殿)",
+         0.8),
         ("hangul", r"(?P<value>\p{Hangul}{2,4})(?=님|씨)", 0.85),
-        ("arabic", r"(?:عزيزي|عزيزتي|السيد|السيدة|الأستاذ|الأستاذة|مرحبا|أهلا)\s+(?P<value>\p{Arabic}{2,})",
-         0.85),
-        ("hebrew", r"(?:שלום|לכבוד|היי|מר|גברת)\s+(?P<value>\p{Hebrew}{2,})", 0.85),
+        # "أنا" (I am) and "اسمي" (my name is) take the whole name ("عبدالله بن سعيد القحطاني").
+        ("arabic", r"(?:عزيزي|عزيزتي|السيد|السيدة|الأستاذ|الأستاذة|مرحبا|أهلا|أنا|اسمي)\s+"
+                   r"(?P<value>\p{Arabic}{2,}(?:\s+(?:بن|بنت|ابن|آل|أبو)?\s*\p{Arabic}{2,}){0,3})"
+                   r"(?=\s*[،,.]|\s*$)", 0.85),
+        ("hebrew", r"(?:שלום|לכבוד|היי|מר|גברת|תודה)\s+(?P<value>\p{Hebrew}{2,})", 0.85),
+        # Shipping labels and forms in capitals: "FROM: R. VILLANUEVA", "TO: MRS F. AKINWANDE-SMITH".
+        ("label_caps", (r"(?m)^[ \t]*(?:FROM|TO|SHIP TO|DELIVER TO|ATTN|NAME|RECIPIENT|SENDER|"
+                        r"CONSIGNEE|SHIPPER|BILL TO|CUSTOMER)\s*:\s*(?:(?:MRS|MR|MS|MISS|DR)\.?\s+)?"
+                        r"(?P<value>(?:\p{Lu}{1,2}\.\s?)?\p{Lu}[\p{Lu}'’-]+(?:\s+(?:\p{Lu}{1,2}\.|"
+                        r"\p{Lu}[\p{Lu}'’-]+)){0,3})[ \t]*$"), 0.8),
         ("devanagari", r"(?i:naam|name|नाम)\s*[:=]?\s*(?P<value>\p{Devanagari}+(?:\s+\p{Devanagari}+){0,2})",
          0.85),
     )
@@ -312,6 +327,7 @@ class PersonCueRecognizer(RegexRecognizer):
         "arabic": regex.compile(r"\p{Arabic}"),
         "hebrew": regex.compile(r"\p{Hebrew}"),
         "devanagari": regex.compile(r"\p{Devanagari}"),
+        "label_caps": re.compile(r"(?m)^[ \t]*[A-Z][A-Z ]{1,10}\s*:"),
     }
 
     def analyze(
@@ -320,10 +336,13 @@ class PersonCueRecognizer(RegexRecognizer):
         """The patterns' names, and the speakers of a chat transcript (see ``_speakers``)."""
         results = [
             r for r in super().analyze(text, entities, nlp_artifacts)
-            # "Note (internal): ...": a line label, not a speaker.
+            # "Note (internal): ...": a line label, not a speaker; "TO: ACME WIDGETS LTD": a firm.
             if not (r.analysis_explanation is not None
-                    and r.analysis_explanation.pattern_name == "speaker_team"
-                    and any(_is_label(word) for word in text[r.start:r.end].split()))
+                    and (r.analysis_explanation.pattern_name == "speaker_team"
+                         and any(_is_label(word) for word in text[r.start:r.end].split())
+                         or r.analysis_explanation.pattern_name == "label_caps"
+                         and any(word.strip(".,").casefold() in _FIRM_WORDS
+                                 for word in text[r.start:r.end].split())))
         ]
         if text.count(":") >= 3 and text.count("\n") >= 2:
             taken = {(r.start, r.end) for r in results}

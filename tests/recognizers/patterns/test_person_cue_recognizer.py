@@ -196,3 +196,20 @@ def test_cues_of_more_languages(text: str, names: list[str]) -> None:
     results = PersonCueRecognizer().analyze(text, ["PERSON"])
 
     assert [text[r.start:r.end] for r in results] == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("USPS PRIORITY MAIL\nFROM: R. VILLANUEVA\nPO BOX 4418\nTO: MRS F. AKINWANDE-SMITH\nFLAT 2",
+     ["R. VILLANUEVA", "F. AKINWANDE-SMITH"]),
+    ("TO: ACME WIDGETS LTD\n12 MAIN ST", []),      # a firm on the label
+    ("NOTE: CALL FIRST", []),
+    ("Good afternoon, Vuka Mobile, you're speaking to Thandiwe.", ["Thandiwe"]),
+    ("お客様：小林 由紀子様（会員ID KB-20418273）", ["小林 由紀子"]),
+    ("担当：中村", ["中村"]),
+    ("السلام عليكم، أنا عبدالله بن سعيد القحطاني، رقم الهوية", ["عبدالله بن سعيد القحطاني"]),
+    ("נציג: תודה נועה. הכתובת", ["נועה"]),
+])
+def test_labels_in_capitals_and_cues_of_other_scripts(text: str, names: list[str]) -> None:
+    results = PersonCueRecognizer().analyze(text, ["PERSON"])
+
+    assert [text[r.start:r.end] for r in results] == names
