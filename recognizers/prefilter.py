@@ -47,6 +47,12 @@ def digit_count(text: str) -> int:
     return len(_DIGIT.findall(text))
 
 
+@lru_cache(maxsize=8)
+def lowered(text: str) -> str:
+    """``text.lower()``, computed once per text however many word gates ask."""
+    return text.lower()
+
+
 class DigitsGate:
     """A text passes when it holds at least ``count`` digits."""
 
@@ -110,7 +116,7 @@ class WordGate:
 
     def search(self, text: str) -> object | None:
         """A match (truthy) when ``text`` may hold one of the words, else None."""
-        found = self._words.search(text.lower())
+        found = self._words.search(lowered(text))
         if found is None and self._strangers is not None:
             return self._strangers.search(text)
         return found
