@@ -2,7 +2,8 @@
 
 What runs, and why:
 
-- our recognizers (one per ``*_recognizer.py`` file) for cue-introduced names, phones, cards, SSNs, national IDs, IBANs,
+- our recognizers (one per ``*_recognizer.py`` file) for cue-introduced names, names that open
+  or sign a message, the name columns of pasted tables, phones, cards, SSNs, national IDs, IBANs,
   IP and MAC addresses, street addresses, dates of birth, ages, postcodes, API keys, secrets,
   user names, and passport, driving-licence and account numbers after their labels;
 - Presidio's e-mail and crypto-wallet recognizers, which work well as they are, and its
@@ -36,6 +37,7 @@ from presidio_analyzer.predefined_recognizers import (
 
 from recognizers.custom import build_custom_recognizer
 from recognizers.ner_recognizer import NER_ENTITIES, NerRecognizer
+from recognizers.patterns.addressed_name_recognizer import AddressedNameRecognizer
 from recognizers.patterns.account_number_recognizer import AccountNumberRecognizer
 from recognizers.patterns.age_recognizer import AgeRecognizer
 from recognizers.patterns.api_key_recognizer import ApiKeyRecognizer
@@ -80,6 +82,7 @@ def _gated(cls: Callable[..., EntityRecognizer], context: list[str] | None = Non
 RECOGNIZER_FACTORIES: tuple[tuple[_Types, _Factory], ...] = (
     ("PERSON", lambda s: PersonCueRecognizer(s.language)),
     ("PERSON", lambda s: NameColumnRecognizer(s.language)),
+    ("PERSON", lambda s: AddressedNameRecognizer(s.language)),
     ("PHONE_NUMBER", lambda s: PhoneNumberRecognizer(s.phone_regions, s.language)),
     ("CREDIT_CARD", lambda s: PaymentCardRecognizer(s.language)),
     ("US_SSN", lambda s: UsSsnRecognizer(s.language)),
