@@ -21,7 +21,7 @@ NER model read as something other than a person (``Paris, le 3 juin``).
 
 from __future__ import annotations
 
-from typing import ClassVar
+import re
 
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -35,8 +35,8 @@ _TAIL = r"[ \t]*[.!]?[ \t]*[\"'”»)\]}]*\s*\Z"
 _NAME = rf"(?P<value>(?:\p{{Lu}}\.[ \t]?)?{_WORD}(?:[ \t]+{_WORD})?)"
 
 # Openers, closers and statuses that stand where a name would and that no stop-word list holds.
-NOT_NAMES: frozenset[str] = frozenset(
-    """today tomorrow yesterday tonight meanwhile instead overall besides first second third
+NOT_NAMES: frozenset[str] = frozenset(re.findall(
+    r"\S+", """today tomorrow yesterday tonight meanwhile instead overall besides first second third
     next last finally update updated reminder note notes fyi btw ps urgent attention important
     warning info error notice thanks thank cheers regards best bye goodbye welcome congrats
     congratulations sorry apologies please sure yes yeah yep nope okay ok fine great perfect
@@ -48,13 +48,11 @@ NOT_NAMES: frozenset[str] = frozenset(
     obrigada vandaag gisteren bedankt groeten idag igår imorgen tack takk hilsen mvh kiitos
     dzisiaj wczoraj jutro dziękuję pozdrawiam bugün dün yarın teşekkürler merhaba
     καλησπέρα καλημέρα ευχαριστώ ευχαριστούμε γεια χαίρετε дякую вітаю привіт спасибо привет
-    здравствуйте благодарю""".split()
-)
+    здравствуйте благодарю"""))
 # Words of a firm's or a programme's name ("Amaral Rewards", "Bettin s.r.l. Motors").
-_FIRM_WORDS = frozenset(
-    """rewards motors club group bank hotel hotels shop store airlines airways travel insurance
-    services solutions studio clinic pharmacy foods logistics partners holdings labs""".split()
-)
+_FIRM_WORDS = frozenset(re.findall(
+    r"\S+", """rewards motors club group bank hotel hotels shop store airlines airways travel insurance
+    services solutions studio clinic pharmacy foods logistics partners holdings labs"""))
 _ADVERB_ENDINGS = ("ly", "ment", "mente", "lich", "weise")
 
 
