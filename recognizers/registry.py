@@ -47,7 +47,6 @@ from recognizers.patterns.driver_license_recognizer import DriverLicenseRecogniz
 from recognizers.patterns.iban_recognizer import IbanRecognizer
 from recognizers.patterns.ip_address_recognizer import IpAddressRecognizer
 from recognizers.patterns.mac_address_recognizer import MacAddressRecognizer
-from recognizers.patterns.name_column_recognizer import NameColumnRecognizer
 from recognizers.patterns.national_ids.de_tax_id_recognizer import DeTaxIdRecognizer
 from recognizers.patterns.national_ids.es_nif_recognizer import EsNifRecognizer
 from recognizers.patterns.national_ids.fr_nir_recognizer import FrNirRecognizer
@@ -63,6 +62,7 @@ from recognizers.patterns.person_cue_recognizer import PersonCueRecognizer
 from recognizers.patterns.phone_number_recognizer import PhoneNumberRecognizer
 from recognizers.patterns.postcode_recognizer import PostcodeRecognizer
 from recognizers.patterns.secret_recognizer import SecretRecognizer
+from recognizers.patterns.table_column_recognizer import COLUMN_KEYS, TableColumnRecognizer
 from recognizers.patterns.street_address_recognizer import StreetAddressRecognizer
 from recognizers.patterns.url_recognizer import BoundedUrlRecognizer
 from recognizers.patterns.username_recognizer import UsernameRecognizer
@@ -81,7 +81,7 @@ def _gated(cls: Callable[..., EntityRecognizer], context: list[str] | None = Non
 
 RECOGNIZER_FACTORIES: tuple[tuple[_Types, _Factory], ...] = (
     ("PERSON", lambda s: PersonCueRecognizer(s.language)),
-    ("PERSON", lambda s: NameColumnRecognizer(s.language)),
+    (tuple(COLUMN_KEYS), lambda s: TableColumnRecognizer(s.language, entities=s.entities)),
     ("PERSON", lambda s: AddressedNameRecognizer(s.language)),
     ("PHONE_NUMBER", lambda s: PhoneNumberRecognizer(s.phone_regions, s.language)),
     ("CREDIT_CARD", lambda s: PaymentCardRecognizer(s.language)),

@@ -1,10 +1,10 @@
-"""NameColumnRecognizer: the name columns of pasted tables."""
+"""TableColumnRecognizer: the personal columns of pasted tables."""
 
 from __future__ import annotations
 
 import pytest
 
-from recognizers.patterns.name_column_recognizer import NameColumnRecognizer
+from recognizers.patterns.table_column_recognizer import TableColumnRecognizer
 
 
 @pytest.mark.parametrize(("text", "names"), [
@@ -19,7 +19,7 @@ from recognizers.patterns.name_column_recognizer import NameColumnRecognizer
                                                                          "De Luca"]),
 ])
 def test_the_name_columns_of_a_table(text: str, names: list[str]) -> None:
-    results = NameColumnRecognizer().analyze(text, ["PERSON"])
+    results = TableColumnRecognizer().analyze(text, ["PERSON"])
 
     assert [text[r.start:r.end] for r in results] == names
 
@@ -33,4 +33,32 @@ def test_the_name_columns_of_a_table(text: str, names: list[str]) -> None:
     "name,email\nana@example.com,b",                      # an address in a name column
 ])
 def test_what_is_no_name_cell(text: str) -> None:
-    assert NameColumnRecognizer().analyze(text, ["PERSON"]) == []
+    assert TableColumnRecognizer().analyze(text, ["PERSON"]) == []
+
+
+def test_each_column_gets_the_type_its_header_names() -> None:
+    text = ("Export from the CRM:\nfirst,last,email,phone,zip,dl_state,dl_number,plan\n"
+            "Brianna,Okafor-Reyes,bri@icloud.com,415-555-0192,94110,CA,D4827391,gold")
+
+    results = TableColumnRecognizer().analyze(text, [])
+
+    assert [(text[r.start:r.end], r.entity_type) for r in results] == [
+        ("Brianna", "PERSON"), ("Okafor-Reyes", "PERSON"), ("415-555-0192", "PHONE_NUMBER"),
+        ("94110", "POSTCODE"), ("D4827391", "DRIVER_LICENSE")]
+
+
+def test_only_the_types_asked_for() -> None:
+    text = "cognome,nome,cf\nEsposito,Gennaro,SPSGNR85A14F839J"
+
+    results = TableColumnRecognizer().analyze(text, ["NATIONAL_ID"])
+
+    assert [(text[r.start:r.end], r.entity_type) for r in results] == [
+        ("SPSGNR85A14F839J", "NATIONAL_ID")]
+
+
+def test_a_number_column_without_digits_is_no_value() -> None:
+    text = "name,zip\nAna,n/a"
+
+    results = TableColumnRecognizer().analyze(text, [])
+
+    assert [text[r.start:r.end] for r in results] == ["Ana"]
