@@ -37,8 +37,8 @@ from presidio_analyzer.predefined_recognizers import (
 
 from recognizers.custom import build_custom_recognizer
 from recognizers.ner_recognizer import NER_ENTITIES, NerRecognizer
-from recognizers.patterns.addressed_name_recognizer import AddressedNameRecognizer
 from recognizers.patterns.account_number_recognizer import AccountNumberRecognizer
+from recognizers.patterns.addressed_name_recognizer import AddressedNameRecognizer
 from recognizers.patterns.age_recognizer import AgeRecognizer
 from recognizers.patterns.api_key_recognizer import ApiKeyRecognizer
 from recognizers.patterns.context_gated_recognizer import ContextGatedRecognizer
@@ -62,8 +62,8 @@ from recognizers.patterns.person_cue_recognizer import PersonCueRecognizer
 from recognizers.patterns.phone_number_recognizer import PhoneNumberRecognizer
 from recognizers.patterns.postcode_recognizer import PostcodeRecognizer
 from recognizers.patterns.secret_recognizer import SecretRecognizer
-from recognizers.patterns.table_column_recognizer import COLUMN_KEYS, TableColumnRecognizer
 from recognizers.patterns.street_address_recognizer import StreetAddressRecognizer
+from recognizers.patterns.table_column_recognizer import COLUMN_KEYS, TableColumnRecognizer
 from recognizers.patterns.url_recognizer import BoundedUrlRecognizer
 from recognizers.patterns.username_recognizer import UsernameRecognizer
 from recognizers.prefilter import PrefilteredCryptoRecognizer, PrefilteredEmailRecognizer
