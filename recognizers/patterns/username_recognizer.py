@@ -102,6 +102,12 @@ FIELD_WORDS = frozenset(
     "token secret password user username first last full item items list data step line row "
     "col field section part ipv4 ipv6 md5 sha1 sha256 utf8 base64 x86 x64 arm64 http https".split()
 )
+# The segments after ``/users/`` that are routes, not users.
+URL_ROUTES = frozenset(
+    "me self current new edit settings search list all login logout register signup sign_up "
+    "profile avatar admin api id ids index show create update delete count export import "
+    "password reset verify invite invites bulk batch lookup find".split()
+)
 # Decorators, annotations and CSS at-rules that look like a mention.
 CODE_WORDS = frozenset(
     "property staticmethod classmethod dataclass abstractmethod override deprecated cached "
@@ -137,6 +143,9 @@ class UsernameRecognizer(RegexRecognizer):
         ("logged_in_as", rf"(?<![\w-]){_AS}[ \t]+[\"'“‘]?(?P<value>{_HANDLE}){_END}", 0.7),
         # ``ssh dkowalski@10.0.0.4``: the user part of a login target.
         # ``postgres://report_ro:...@db``: the user part of a URL with credentials.
+        # A path naming a user: "GET /api/v2/users/lena_schroeder/avatar.png", "/~jdoe/".
+        ("url_path", rf"(?:/(?i:users?|u|profiles?|members?|people|accounts?|customers?|authors?)/|/~)"
+                     rf"(?P<value>{_HANDLE})(?=[/?#\"'\s)]|$)", 0.7),
         ("url_user", rf"(?i:\b[a-z][a-z0-9+.-]*://)(?P<value>{_HANDLE}):[^\s@/]{{1,128}}@", 0.7),
         # Common and combined log formats: ``10.0.0.4 - lmorales [15/Jun/2024:09:12:44 +0000]``.
         ("access_log", rf"(?m)(?:^|\s)\S+[ \t]+\S+[ \t]+(?P<value>{_HANDLE})[ \t]+\[\d{{1,2}}/[A-Z][a-z]{{2}}/\d{{4}}:", 0.7),
@@ -198,6 +207,8 @@ class UsernameRecognizer(RegexRecognizer):
             WordGate(["su"], whole_word=True),
         ),
         "url_user": re.compile("://"),
+        "url_path": re.compile(r"(?i)/(?:users?|u|profiles?|members?|people|accounts?|customers?|"
+                               r"authors?)/|/~"),
         "access_log": re.compile(r"\[\d"),
         "auth_log": WordGate(["failed", "accepted", "invalid", "session"]),
         "ssh_target": WordGate(["ssh", "scp", "sftp", "rsync", "mosh"]),
@@ -266,6 +277,10 @@ class UsernameRecognizer(RegexRecognizer):
                     _FIELD_END.match(match.string, match.end())
                 )
             return True
+        if pattern_name == "url_path":
+            # Routes and record ids are no user: "/users/me", "/users/new", "/users/8f3a9c21e0".
+            return (folded not in URL_ROUTES and folded not in FIELD_WORDS
+                    and not regex.fullmatch(r"[0-9a-f-]{8,}|\d+", folded))
         if pattern_name == "before_ip":
             # ``traffic for staging from 10.0.0.4``: a word of the log, not its user.
             return _lower_or_shaped(bare) and folded not in PROSE and folded not in NOT_USERS

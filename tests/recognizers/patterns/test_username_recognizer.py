@@ -137,3 +137,17 @@ def test_speakers_after_a_role_word_and_cjk_user_labels(text: str, handles: list
     results = UsernameRecognizer().analyze(text, ["USERNAME"])
 
     assert [text[r.start:r.end] for r in results] == handles
+
+
+@pytest.mark.parametrize(("text", "handles"), [
+    ('"GET /api/v2/users/lena_schroeder/avatar.png HTTP/1.1" 200 1834', ["lena_schroeder"]),
+    ("see https://forum.example.com/u/maya_k/summary", ["maya_k"]),
+    ("home page at /~jdoe/ is down", ["jdoe"]),
+    ("GET /users/me HTTP/1.1", []),                 # a route
+    ("GET /users/8f3a9c21e0aa/ 200", []),           # a record id
+    ("PATCH /api/users/12345", []),
+])
+def test_a_user_named_in_a_path(text: str, handles: list[str]) -> None:
+    results = UsernameRecognizer().analyze(text, ["USERNAME"])
+
+    assert [text[r.start:r.end] for r in results] == handles
