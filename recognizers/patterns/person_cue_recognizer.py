@@ -105,6 +105,8 @@ _TITLE = (
     r"Mbak|Kuya|Sir|Madam|Sheikh|Shri|Smt|Dra|Dres|"
     # written in lower case inside a sentence ("klacht mevrouw X", "domnul Popescu")
     r"mevrouw|meneer|domnul|doamna|doamnei|señora|señor|senhora|senhor|signora|signor)\.?"
+    # German degrees after the title: "Dr. med.", "Dr. rer. nat.", "Prof. Dr.", "Dipl.-Ing."
+    r"(?:\s?(?:med|dent|vet|phil|jur|habil|rer\.\s?nat|Dr|Dipl\.-Ing|Ing)\.)*"
     r"|(?:M|Fam)\.)"
 )
 # The titles of _TITLE in lowercase, for its gate (a test checks they cover every one).

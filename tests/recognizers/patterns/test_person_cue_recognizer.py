@@ -21,6 +21,8 @@ def found(text: str) -> list[str]:
         ("Thanks, Tom Lee", ["Tom Lee"]),
         ("my name is Ana Ruiz and", ["Ana Ruiz"]),
         ("Mrs. Okafor called", ["Okafor"]),
+        ("Termin in der Praxis Dr. med. Annette Ruhl am Montag", ["Annette Ruhl"]),
+        ("Sprechstunde bei Prof. Dr. Klaus Weber.", ["Klaus Weber"]),
         ("Customer Philippine Boyer (x@example.com) reports", ["Philippine Boyer"]),
         ("Bradley Clark here, my order", ["Bradley Clark"]),
         ('signup name="Édouard-Paul Morvan" email=x', ["Édouard-Paul Morvan"]),
