@@ -110,7 +110,7 @@ def test_the_title_gate_lets_every_title_through() -> None:
     pattern must pass it, or a name after that title would be skipped unseen."""
     from recognizers.patterns import person_cue_recognizer as module
 
-    inner = module._TITLE[len("(?:(?:"):module._TITLE.index(r")\.?|")]
+    inner = module._TITLE[len("(?:(?:"):module._TITLE.index(r")\.?")]
     titles = [title.replace("\\.", ".") for title in inner.split("|")] + ["M.", "Fam."]
     gate = module.PersonCueRecognizer.PATTERN_GATES["title"]
     recognizer = module.PersonCueRecognizer()

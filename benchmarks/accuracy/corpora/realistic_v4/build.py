@@ -13,7 +13,8 @@ the same rules:
 Differences from v2's builder (the same approach as ../realistic_v3/build.py):
   * ids are rv4-0001 ...; the output is realistic_v4.json;
   * a few schemes are added (EE isikukood, LT asmens kodas, BG EGN, IS kennitala, SG NRIC,
-    GB NHS number, AT SVNR, AR CUIT, NZ IRD, HK identity card) and a few IBAN lengths (AE, BG, LT, IS, SI, QA, LV);
+    GB NHS number, AT SVNR, AR CUIT, NZ IRD, HK identity
+    card, EC and UY cédula, KZ IIN) and a few IBAN lengths (AE, BG, LT, IS, SI, QA, LV);
   * the phone check (libphonenumber, region = the text's country, XX -> US) and the
     python-stdnum second opinion are always run when the packages are importable, and any
     failure stops the build (v2 only printed them with --strict);
@@ -145,9 +146,37 @@ def hk_id(s: str) -> bool:
     return ("A" if r == 10 else str(r)) == m[3]
 
 
-b.SCHEMES.update({"hk_id": hk_id, "nz_ird": nz_ird, "ee_ik": ee_ik, "lt_asmens": ee_ik, "bg_egn": bg_egn, "is_kt": is_kt,
+def ec_ci(s: str) -> bool:
+    """Ecuadorian cédula: 10 digits, province 01-24 or 30, mod 10 with weights 2,1,2,1..."""
+    d = b._digits(s)
+    if len(d) != 10 or not (1 <= int(d[:2]) <= 24 or d[:2] == "30") or d[2] > "5":
+        return False
+    total = sum(x - 9 if x > 9 else x for x in (int(c) * (2 - i % 2) for i, c in enumerate(d[:9])))
+    return (10 - total % 10) % 10 == int(d[9])
+
+
+def uy_ci(s: str) -> bool:
+    """Uruguayan cédula de identidad: 7 digits + check, weights 2,9,8,7,6,3,4 mod 10."""
+    d = b._digits(s).rjust(8, "0")
+    if len(d) != 8:
+        return False
+    return (10 - b._weighted(d[:7], [2, 9, 8, 7, 6, 3, 4]) % 10) % 10 == int(d[7])
+
+
+def kz_iin(s: str) -> bool:
+    """Kazakh IIN/BIN: 12 digits, mod 11 with weights 1..11, then 3..11,1,2 when needed."""
+    d = b._digits(s)
+    if len(d) != 12:
+        return False
+    r = b._weighted(d[:11], range(1, 12)) % 11
+    if r == 10:
+        r = b._weighted(d[:11], [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]) % 11
+    return r != 10 and r == int(d[11])
+
+
+b.SCHEMES.update({"ec_ci": ec_ci, "uy_ci": uy_ci, "kz_iin": kz_iin, "hk_id": hk_id, "nz_ird": nz_ird, "ee_ik": ee_ik, "lt_asmens": ee_ik, "bg_egn": bg_egn, "is_kt": is_kt,
                   "sg_nric": sg_nric, "gb_nhs": gb_nhs, "at_vnr": at_vnr, "ar_cuit": ar_cuit})
-b.STDNUM.update({"nz_ird": "nz.ird", "ee_ik": "ee.ik", "lt_asmens": "lt.asmens", "bg_egn": "bg.egn",
+b.STDNUM.update({"ec_ci": "ec.ci", "nz_ird": "nz.ird", "ee_ik": "ee.ik", "lt_asmens": "lt.asmens", "bg_egn": "bg.egn",
                  "is_kt": "is_.kennitala", "gb_nhs": "gb.nhs", "at_vnr": "at.vnr",
                  "ar_cuit": "ar.cuit"})
 b.IBAN_LEN.update({"AE": 23, "BG": 22, "LT": 20, "IS": 26, "SI": 19, "QA": 29, "LV": 21})
