@@ -4,7 +4,7 @@ What runs, and why:
 
 - our recognizers (one per ``*_recognizer.py`` file) for cue-introduced names, names that open
   or sign a message, the name columns of pasted tables, phones, cards, SSNs, national IDs, IBANs,
-  IP and MAC addresses, street addresses (also Chinese, Japanese and Korean ones), dates of birth, ages, postcodes, API keys, secrets,
+  IP and MAC addresses, street addresses (also Chinese, Japanese, Korean and Cyrillic ones), dates of birth, ages, postcodes, API keys, secrets,
   user names, and passport, driving-licence and account numbers after their labels;
 - Presidio's e-mail and crypto-wallet recognizers, which work well as they are, and its
   URL recognizer without matches inside identifiers (``BoundedUrlRecognizer``), which also tells
@@ -43,6 +43,7 @@ from recognizers.patterns.age_recognizer import AgeRecognizer
 from recognizers.patterns.api_key_recognizer import ApiKeyRecognizer
 from recognizers.patterns.cjk_address_recognizer import CjkAddressRecognizer
 from recognizers.patterns.context_gated_recognizer import ContextGatedRecognizer
+from recognizers.patterns.cyrillic_address_recognizer import CyrillicAddressRecognizer
 from recognizers.patterns.date_of_birth_recognizer import DateOfBirthRecognizer
 from recognizers.patterns.driver_license_recognizer import DriverLicenseRecognizer
 from recognizers.patterns.iban_recognizer import IbanRecognizer
@@ -97,6 +98,7 @@ RECOGNIZER_FACTORIES: tuple[tuple[_Types, _Factory], ...] = (
     ("MAC_ADDRESS", lambda s: MacAddressRecognizer(s.language)),
     ("STREET_ADDRESS", lambda s: StreetAddressRecognizer(s.language)),
     ("STREET_ADDRESS", lambda s: CjkAddressRecognizer(s.language)),
+    ("STREET_ADDRESS", lambda s: CyrillicAddressRecognizer(s.language)),
     ("DATE_OF_BIRTH", lambda s: DateOfBirthRecognizer(s.language)),
     ("AGE", lambda s: AgeRecognizer(s.language)),
     ("POSTCODE", lambda s: PostcodeRecognizer(s.language)),

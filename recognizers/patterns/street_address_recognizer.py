@@ -10,6 +10,9 @@ an address word (``address``, ``ship to``, ``live at``, ...) is near.
 German: ``Musterstraße 12a``, ``Hauptstr. 5``, ``Am Ring 3`` style names ending in a street
 word, then the number.
 
+A street type written apart, in lower case, after the name (Nordic, Baltic, Finnish, Hungarian,
+Turkish, Czech): ``Thorvald Meyers gate 51B``, ``Tartu mnt 63-18``, ``Pozsonyi út 38``.
+
 Colombian grid (nomenclatura): ``Carrera 7 # 71-21, Torre B, Apto 902``, ``Calle 26 Sur No. 68C-61``.
 
 Armenian: ``գ. Հարթագյուղ, Սյունիքի մարզ, 3912, Ծատուրյան 2``, ``ք. Շամլուղ, Օստրովսկու 7``.
@@ -28,6 +31,7 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from recognizers.base import RegexRecognizer
+from recognizers.patterns.common_words import common_words
 from recognizers.prefilter import WordGate
 
 COMMON_SUFFIXES = (
@@ -153,6 +157,22 @@ _PO_BOX = (
 _PO_BOX_GATE = WordGate(["box", "postfach", "apartado", "caixa postal", "casilla"])
 
 
+# A street-type word written apart and in lower case after the name, then the house number:
+# Nordic, Baltic, Finnish, Hungarian, Turkish and Czech ("Thorvald Meyers gate 51B", "Tartu mnt
+# 63-18", "Gedimino pr. 9", "Pozsonyi út 38", "Atatürk cad. 12", "Vinohradská třída 4").
+_TYPES_AFTER = (
+    "gate|gata|gatan|vej|vei|veien|väg|vägen|katu|tie|mnt|maantee|tn|tänav|pst|puiestee|iela|"
+    "gatvė|g\\.|pr\\.|prospektas|út|utca|u\\.|tér|körút|krt\\.|sokak|sok\\.|cadde|cad\\.|"
+    "caddesi|bulvarı|ulice|náměstí|nám\\.|třída|tř\\."
+)
+_TYPE_AFTER = (
+    r"(?<![\w-])\p{Lu}[\p{L}\p{M}'’-]+(?:[ \t]+\p{Lu}[\p{L}\p{M}'’-]+){0,2}[ \t]+"
+    rf"(?:{_TYPES_AFTER})(?:(?<=\.)[ \t]*|[ \t]+)\d{{1,4}}[A-Za-z]?(?:[-/]\d{{1,4}}[A-Za-z]?)?(?![\w])"
+)
+_TYPE_AFTER_RE = regex.compile(_TYPE_AFTER)
+_TYPE_AFTER_GATE = regex.compile(rf"[ \t](?:{_TYPES_AFTER})[ \t]*\d")
+
+
 class StreetAddressRecognizer(RegexRecognizer):
     """Street addresses (see the module docstring for the accepted shapes)."""
 
@@ -168,9 +188,10 @@ class StreetAddressRecognizer(RegexRecognizer):
         ("hy", _HY, 0.6),
         ("upper", _UPPER, 0.7),
         ("po_box", _PO_BOX, 0.7),
+        ("type_after", _TYPE_AFTER, 0.6),
     )
     PATTERN_GATES = {"az": _AZ_GATE, "hy": _ARMENIAN, "upper": _UPPER_GATE,
-                     "po_box": _PO_BOX_GATE}
+                     "po_box": _PO_BOX_GATE, "type_after": _TYPE_AFTER_GATE}
     CONTEXT = ("address", "street", "ship", "deliver", "live", "resides")
     CONTEXT_PATTERNS = frozenset({"rare"})
     CONTEXT_WINDOW = 25
@@ -189,7 +210,12 @@ class StreetAddressRecognizer(RegexRecognizer):
 
     def validate(self, value: str) -> bool | None:
         """``pr.`` alone is too common an abbreviation: it needs a district, village or
-        building number with it."""
-        return False if _BARE_PR.search(value) and "," not in value else None
+        building number with it; a name before a street type after it is no common word."""
+        if _BARE_PR.search(value) and "," not in value:
+            return False
+        # "The gate 4", "Open Gate 12": a street's name is no common word.
+        if _TYPE_AFTER_RE.fullmatch(value) and value.split()[0].casefold() in common_words():
+            return False
+        return None
 
 

@@ -126,3 +126,17 @@ def test_addresses_in_capitals_and_post_office_boxes(text: str, addresses: list[
     results = StreetAddressRecognizer().analyze(text, ["STREET_ADDRESS"])
 
     assert [text[r.start:r.end] for r in results] == addresses
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Adressen er Thorvald Meyers gate 51B, 0555 Oslo.", ["Thorvald Meyers gate 51B"]),
+    ("elukoht Tartu mnt 63-18, 10115 Tallinn", ["Tartu mnt 63-18"]),
+    ("Gedimino pr. 9, Vilnius", ["Gedimino pr. 9"]),
+    ("cím: Pozsonyi út 38. II. em. 5.", ["Pozsonyi út 38"]),
+    ("Atatürk cad. 12 Kadıköy", ["Atatürk cad. 12"]),
+    ("The gate 4 is closed", []),                      # a common word is no street's name
+])
+def test_a_street_type_written_after_the_name(text: str, expected: list[str]) -> None:
+    results = StreetAddressRecognizer().analyze(text, ["STREET_ADDRESS"])
+
+    assert [text[r.start:r.end] for r in results] == expected
