@@ -19,8 +19,10 @@ Beyond that, the parts of an address written around the one the model found join
   the town (``/ PR``, ``(PI)``, ``- SP``);
 - a town or ``Town, Region`` on the next line after a postcode, or a neighbourhood line before a
   postcode line (multi-line addresses: ``...\\n156317\\nSamacá, Boyacá``);
-- flat, floor, block and door parts (``bât. C``, ``2e étage``, ``3. tv.``, ``Daire: 7``,
-  ``Etapa 3``), also between two pieces the model found apart;
+- flat, floor, block and door parts (``bât. C``, ``2e étage``, ``3. tv.``, ``3. OG links``,
+  ``Daire: 7``, ``Etapa 3``), also between two pieces the model found apart;
+- administrative divisions written with a lower-case word (``, phường Nghĩa Đô, quận Cầu
+  Giấy``, ``, Kec. Coblong``, ``, col. Roma Norte``);
 - the street before a span the model started at the house number or at a unit (``Travessa Vitor
   Freitas, 44``, ``Str. Mihai Eminescu nr. 22, bl. C4, ap. 15``): a street-type word
   (``Rua``, ``Avda.``, ``ул.``, ``Cad.``) and the name words after it, when nothing but
@@ -47,6 +49,18 @@ _CLAUSE_END = r"(?=[ \t]*(?:[.,;:!?)\n]|$|[ \t]\p{Ll}))"
 # Only the last word may end in a dot (``Jal.``): a dot inside ends the sentence.
 _TAIL = regex.compile(
     rf"(?P<sep>,[ \t]*|[ \t]+)(?P<town>{_TOWN_WORD}(?:[ \t-]{_TOWN_WORD}){{0,2}}\.?)"
+    rf"{_CLAUSE_END}"
+)
+# An administrative division written with its word in lower case after the address (Vietnam,
+# Indonesia, the Philippines, Mexico, Brazil): ", phường Nghĩa Đô, quận Cầu Giấy, Hà Nội",
+# ", Kec. Coblong", ", Brgy. San Isidro", ", col. Roma Norte".
+_ADMIN_WORDS = (
+    "phường|p|quận|q|huyện|xã|thị xã|thị trấn|thành phố|tp|tỉnh|kelurahan|kel|kecamatan|kec|"
+    "kabupaten|kab|kota|desa|barangay|brgy|colonia|col|bairro|alcaldía|delegación|municipio|"
+    "comuna|distrito|ward|district"
+)
+_ADMIN_STEP = regex.compile(
+    rf",[ \t]*(?i:{_ADMIN_WORDS})\.?[ \t]+(?:{_TOWN_WORD}|\d{{1,3}})(?:[ \t-]{_TOWN_WORD}){{0,3}}"
     rf"{_CLAUSE_END}"
 )
 # A postcode in brackets right after the address: "OsmaniChar Square (7953)".
@@ -88,10 +102,11 @@ _UNIT_WORDS = (
     "manzana|mz|etapa|edificio|edif|conjunto|bât|bat|bâtiment|étage|etage|escalier|porte|sc|scala|"
     "scara|etaj|et|piano|stan|sprat|whg|wohnung|stock|stiege|tür|top|lok|lokal|kv|кв|ап|ет|вх|бл|"
     "корп|стр|daire|kat|no|nr|n[°º]|nº|número|numero|byt|emelet|ajtó|lph|όροφος|όρ|διαμ|of|"
-    "house|h\\.no"
+    "house|h\\.no|og|eg|dg|ug"
 )
 # Sides and letters of a floor written after it: "2. th.", "3.º Esq.", "1º Dcha.".
-_SIDE_WORDS = "th|tv|mf|st|izq|izda|izqda|dcha|dcho|dch|der|esq|dto|dta|drt|dt|fte|ctr|bis"
+_SIDE_WORDS = ("th|tv|mf|st|izq|izda|izqda|dcha|dcho|dch|der|esq|dto|dta|drt|dt|fte|ctr|bis|"
+               "links|rechts|mitte")
 _UNIT_CODE = r"(?:[A-Za-z]{0,2}\d[\w/-]{0,5}|\p{Lu}(?![\w]))"
 _ORDINAL = r"\d{1,3}(?:\.?[ºª°]|e|er|re|ème|eme|ος|η|st|nd|rd|th|\.)?"
 _UNIT_STEP = regex.compile(
@@ -198,7 +213,9 @@ def _next_part(text: str, start: int, limit: int, after_code: bool) -> int | Non
     if (text[start : start + 1] == "." and last and len(last.group()) <= 4
             and text[start + 1 : start + 2] in (",", " ", "\n")):
         return start + 1
-    if text[start - 1 : start].isdigit() or text[start - 2 : start].rstrip(".").isdigit():
+    # A side after a number or a floor word: "2. th.", "3. OG links".
+    if (text[start - 1 : start].isdigit() or text[start - 2 : start].rstrip(".").isdigit()
+            or (last and _UNIT_WORD.fullmatch(last.group()))):
         side = _SIDE_STEP.match(text, start, limit)
         if side:
             return side.end()
@@ -209,6 +226,9 @@ def _next_part(text: str, start: int, limit: int, after_code: bool) -> int | Non
     line = _LINE_BEFORE_CODE.match(text, start, limit)
     if line and _town_ok(line.group("name")):
         return line.end()
+    admin = _ADMIN_STEP.match(text, start, limit)
+    if admin:
+        return admin.end()
     match = _TAIL.match(text, start, limit)
     if match is None or not _town_ok(match.group("town")):
         return None

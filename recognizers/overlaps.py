@@ -8,7 +8,8 @@ Priority, highest first:
 3. other patterns (phone, SSN, IP, MAC, URL, addresses, dates of birth, ages, postcodes, ...);
 4. NER (PERSON, LOCATION, ORGANIZATION, NRP, DATE_TIME).
 
-Overlapping spans of one type are first merged into one (the union). Within a level the higher
+Overlapping spans of one type are first merged into one (the union), and a postcode inside an
+address is left to the address. Within a level the higher
 score wins, then the longer span, then the entity name (so the result
 never depends on recognizer order). The loser of an overlap is dropped when it lies inside the
 winner, and otherwise cut down to its longest part outside every winner (dropped when that part
@@ -58,7 +59,7 @@ def resolve_overlaps(
 ) -> list[Span]:
     """Return non-overlapping spans, sorted by ``(start, -end)`` (see the module docstring)."""
     ranked = sorted(
-        _merge_same_type(spans),
+        _inside_addresses_dropped(_merge_same_type(spans)),
         key=lambda s: (-level_of(s.entity_type, custom_levels), -s.score, -(s.end - s.start),
                        s.entity_type, s.start),
     )
@@ -94,6 +95,18 @@ def _merge_same_type(spans: Iterable[Span]) -> list[Span]:
         else:
             merged.append(span)
     return merged
+
+
+def _inside_addresses_dropped(spans: list[Span]) -> list[Span]:
+    """The spans minus postcodes that lie inside an address: the address holds them. A
+    postcode with the better score would otherwise cut the address around it and give the
+    vendor the part before it back (``RR 2 BOX`` of ``RR 2 BOX 148\nHARLAN IA 51537``)."""
+    addresses = [span for span in spans if span.entity_type == "STREET_ADDRESS"]
+    if not addresses:
+        return spans
+    return [span for span in spans
+            if span.entity_type != "POSTCODE"
+            or not any(a.start <= span.start and span.end <= a.end for a in addresses)]
 
 
 # NER losers other than PERSON are dropped rather than cut: what is left of an ORGANIZATION or a

@@ -150,7 +150,9 @@ _UPPER = (
 _UPPER_GATE = re.compile(rf"\b(?:{_UPPER_SUFFIXES})\b")
 # A post-office box, with the town after it when written so ("P.O. Box 4418, Santa Fe, NM 87502").
 _PO_BOX = (
-    r"(?<![\w])(?:P\.?\s?O\.?\s?(?:Box|BOX)|(?i:post\s+office\s+box|postfach|apartado(?:\s+postal)?|"
+    # a rural route's box too: "RR 2 BOX 148", "HC 65 Box 12"
+    r"(?<![\w])(?:(?:RR|R\.R\.|Rural Route|HC)\s?\d{1,3},?\s+(?:Box|BOX)|"
+    r"P\.?\s?O\.?\s?(?:Box|BOX)|(?i:post\s+office\s+box|postfach|apartado(?:\s+postal)?|"
     r"caixa\s+postal|casilla))\s+\d{1,8}(?![\w])"
     rf"(?:{_UPPER_CITY_TAIL}|{_CITY_TAIL})?"
 )

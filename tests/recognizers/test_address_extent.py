@@ -20,6 +20,13 @@ from recognizers.types import Span
         ("al Av. Chapultepec 480, 44160 Guadalajara, Jal. y nadie",
          "Av. Chapultepec 480, 44160 Guadalajara", "Av. Chapultepec 480, 44160 Guadalajara, Jal."),
         ("Εγνατίας 128, 546 30 Θεσσαλονίκη.", "Εγνατίας 128, 546 30", "Εγνατίας 128, 546 30 Θεσσαλονίκη"),
+        ("Lindenweg 14a, 3. OG links, 34117 Kassel. Ich", "Lindenweg 14a",
+         "Lindenweg 14a, 3. OG links, 34117 Kassel"),
+        ("Số 18 ngõ 75 Hoàng Quốc Việt, phường Nghĩa Đô, quận Cầu Giấy, Hà Nội\n- Ghi chú",
+         "Số 18 ngõ 75 Hoàng Quốc Việt",
+         "Số 18 ngõ 75 Hoàng Quốc Việt, phường Nghĩa Đô, quận Cầu Giấy, Hà Nội"),
+        ("ke Jl. Dago No. 12, Kel. Lebakgede, Kec. Coblong, Bandung.", "Jl. Dago No. 12",
+         "Jl. Dago No. 12, Kel. Lebakgede, Kec. Coblong, Bandung"),
         # Not a town: the next field, or a capitalized word that goes on into a sentence.
         ("at Main St 5, Phone: 555 0100", "Main St 5", "Main St 5"),
         ("at Main St 5 Springfield Mall 12 is closed", "Main St 5", "Main St 5"),

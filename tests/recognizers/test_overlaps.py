@@ -54,3 +54,10 @@ def test_a_postcode_inside_the_models_address_goes_with_the_address() -> None:
     spans = [Span(8, 33, "STREET_ADDRESS", 0.85), Span(22, 26, "POSTCODE", 0.6)]
 
     assert resolve_overlaps(spans, text) == [Span(8, 33, "STREET_ADDRESS", 0.85)]
+
+
+def test_a_postcode_inside_an_address_is_left_to_it() -> None:
+    text = "RR 2 BOX 148\nHARLAN IA 51537"
+    spans = [Span(0, len(text), "STREET_ADDRESS", 0.7), Span(9, 12, "POSTCODE", 0.85)]
+
+    assert resolve_overlaps(spans, text) == [Span(0, len(text), "STREET_ADDRESS", 0.7)]
