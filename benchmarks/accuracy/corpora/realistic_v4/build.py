@@ -13,8 +13,9 @@ the same rules:
 Differences from v2's builder (the same approach as ../realistic_v3/build.py):
   * ids are rv4-0001 ...; the output is realistic_v4.json;
   * a few schemes are added (EE isikukood, LT asmens kodas, BG EGN, IS kennitala, SG NRIC,
-    GB NHS number, AT SVNR, AR CUIT, NZ IRD, HK identity
-    card, EC and UY cédula, KZ IIN) and a few IBAN lengths (AE, BG, LT, IS, SI, QA, LV);
+    GB NHS number, AT SVNR, AR CUIT, NZ IRD, HK identity card, EC and UY cédula, KZ IIN;
+    the GB, AT and AR ones are those of v3) and a few IBAN lengths (AE, BG, LT, IS, SI, QA,
+    LV); v2's parser, filler and schemes are used unchanged;
   * the phone check (libphonenumber, region = the text's country, XX -> US) and the
     python-stdnum second opinion are always run when the packages are importable, and any
     failure stops the build (v2 only printed them with --strict);

@@ -11,7 +11,10 @@ Priorität: normal · Kanal: Kontaktformular"""),
 [09:15] [[USERNAME:agent_priya.s]]: Sorry to hear that! Can you confirm the delivery address?
 [09:15] [[USERNAME:mossy_kat]]: [[STREET_ADDRESS:flat 2, 19 Cranbourne Rd, Sheffield S11 8QP]]
 [09:16] [[USERNAME:agent_priya.s]]: Thanks. And the name on the order?
-[09:16] [[USERNAME:mossy_kat]]: [[PERSON:katie o'rourke]], but it was paid with my partner's card ([[PERSON:Dev Chaudhary]])"""),
+[09:16] [[USERNAME:mossy_kat]]: [[PERSON:katie o'rourke]], but it was paid with my partner's card ([[PERSON:Dev Chaudhary]])
+[09:17] [[USERNAME:agent_priya.s]]: Thanks [[PERSON:Katie]]. The driver marked it as left in a safe place at 08:52. Could it be with a neighbour?
+[09:19] [[USERNAME:mossy_kat]]: checked no.3 and no.1, nothing. the photo shows a blue door, ours is green lol
+[09:20] [[USERNAME:agent_priya.s]]: That explains it! I've opened an investigation (ref INV-55821) and ordered a replacement for tomorrow. You'll get a text on [[PHONE_NUMBER:07412 558031]] with a 1-hour window."""),
 
 ("email", "FR", """Objet : Confirmation de votre commande CMD-2024-88172
 Bonjour,
@@ -54,6 +57,9 @@ Allergies: penicillin, latex. Reason for visit: follow-up on Hashimoto's, refill
 - Klant ING vraagt om een SEPA-export; zie ticket JIRA-5521.
 - De demo in het café van het Rijksmuseum is verplaatst naar donderdag 14:00.
 - Actiepunt marketing: nieuwe Albert Heijn-banners aanleveren vóór week 26.
+- Budget Q3: licenties voor Microsoft 365 en Atlassian verlengd tot juni 2025.
+- Onderzoek naar de storing bij KPN op 4 juni afgerond; de oorzaak was een verlopen certificaat op de API-gateway.
+- Teamuitje: fietstocht langs de Amstel met lunch in Ouderkerk, datum volgt via de planner.
 - Volgende review: 26 juni, zaal Van Gogh (2e verdieping)."""),
 
 ("bank_dispute", "PL", """Szanowni Państwo,
@@ -187,5 +193,8 @@ Best,
 
 On Tue, Jun 11, 2024 at 4:02 PM [[PERSON:Jordan Pike]] <[[EMAIL_ADDRESS:jpike@harborviewrentals.example.com]]> wrote:
 > Hi [[PERSON:Noor]], please sign page 4 and return it. Your unit is [[STREET_ADDRESS:221 Harbor View Dr, Apt 3C, Portland, ME 04101]]. Rent is due on the 1st via the tenant portal.
-> [[PERSON:Jordan Pike]] | Harbor View Rentals | [[PHONE_NUMBER:(207) 555-0118]]"""),
+> [[PERSON:Jordan Pike]] | Harbor View Rentals | [[PHONE_NUMBER:(207) 555-0118]]
+>
+> On Mon, Jun 10, 2024 at 9:15 AM [[PERSON:Noor Al-Masri]] <[[EMAIL_ADDRESS:noor.almasri@example.net]]> wrote:
+>> Hi [[PERSON:Jordan]], is the parking spot included in the rent? And can my brother [[PERSON:Sami]] pick up the keys if I'm still at work on the 31st?"""),
 ]

@@ -23,13 +23,16 @@ Ik word al twee maanden dubbel aangerekend voor mijn internetabonnement. Pouvez-
 ("app_log", "XX", """[[IP_ADDRESS:2001:db8:85a3::8a2e:370:7334]] - - [12/Jun/2024:10:01:44 +0000] "GET /api/v2/users/lookup?email=[[EMAIL_ADDRESS:amara.diallo%40gmail.com]]&fields=id HTTP/1.1" 200 312 "-" "okhttp/4.12.0"
 [[IP_ADDRESS:192.168.14.9]] - [[USERNAME:ops.kwame]] [12/Jun/2024:10:01:47 +0000] "POST /internal/cache/flush HTTP/1.1" 204 0 "-" "curl/8.5.0\""""),
 
-("email", "PT", """Assunto: Pedido de reembolso – fatura FT 2024/1187
+("email", "PT", """Assunto: RE: Pedido de reembolso – fatura FT 2024/1187
 Boa tarde,
-Segue o NIF para a fatura: [[NATIONAL_ID~pt_nif:23784109?]]. O reembolso pode ser feito para o IBAN [[IBAN_CODE:PT?? 0035 0651 0001 4827 930??]].
+Segue o NIF para a fatura: [[NATIONAL_ID~pt_nif:23784109?]]. O reembolso pode ser feito para o IBAN [[IBAN_CODE:PT?? 0035 0651 0001 4827 930? ?]].
 Cumprimentos,
 [[PERSON:Rui Miguel Carvalho]]
 [[STREET_ADDRESS:Rua de Cedofeita 412, 3.º Esq., 4050-174 Porto]]
-Tel. [[PHONE_NUMBER:912 448 307]]"""),
+Tel. [[PHONE_NUMBER:912 448 307]]
+
+Em 10/06/2024, às 15:12, Apoio ao Cliente Lojas Aurora <[[EMAIL_ADDRESS:apoio@lojasaurora.example.pt]]> escreveu:
+> Caro Sr. [[PERSON:Rui Carvalho]], lamentamos o sucedido com a sua encomenda. Para processarmos o reembolso precisamos do NIF e do IBAN do titular da fatura."""),
 
 ("invoice", "DE", """Proforma-Rechnung PR-2024-0091
 Pos. 1: 4× Lenovo ThinkPad T14 Gen 5, 16 GB
@@ -85,6 +88,9 @@ Attendees: [[PERSON:Priya]], [[PERSON:Tomasz]], [[PERSON:Keanu]], [[PERSON:Grace
 - Salesforce migration slips to August; [[PERSON:Will]] owns the SOC 2 evidence folder.
 - [[PERSON:Tomasz]] to send the vendor list to [[EMAIL_ADDRESS:legal@northwind-freight.example.com]] by Friday.
 - Grace Hopper Conference booth: budget approved.
+- Escalation from Brightline Dental: their office manager [[PERSON:Rochelle Amory]] wants a call back at [[PHONE_NUMBER:(503) 555-0143]] about the missed pickup on 6/7.
+- Hiring: offer out to [[PERSON:Desmond]] (backend); [[PERSON:Priya]] to update the Greenhouse pipeline.
+- Reminder: expense reports in Concur by the 25th.
 - Next sync moved to Thursday because of Juneteenth."""),
 
 ("form_comment", "AR", """Consulta web: Hola, quiero dar de baja el débito automático del servicio de cable. Titular: [[PERSON:Facundo Ezequiel Barrios]], DNI [[NATIONAL_ID:33.418.592]], CUIL [[NATIONAL_ID~ar_cuit:20-33418592-?]]. Vivo en [[STREET_ADDRESS:Av. Corrientes 4312, piso 7 depto B, C1195AAR CABA]]. Celu [[PHONE_NUMBER:11 5823-4471]]. Gracias!"""),

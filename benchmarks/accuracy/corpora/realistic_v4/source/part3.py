@@ -7,7 +7,7 @@ To: [[EMAIL_ADDRESS:support@quillpress.example.com]]
 Cc: [[PERSON:Hunter Baines]], [[PERSON:Summer Osei]]
 Subject: Manuscript upload keeps failing
 
-Hi, the upload page times out at 98% every time (the file is a 14 MB .docx). Tried Chrome and Safari. Could someone call me? [[PHONE_NUMBER:(615) 555-0172]]
+Hi, the upload page times out at 98% every time (the file is a 14 MB .docx). I tried Chrome and Safari, cleared the cache and even split the file into two halves, same thing. My editor [[PERSON:Hunter]] says the deadline for the fall catalog is Monday, so this is getting urgent. Could someone call me? [[PHONE_NUMBER:(615) 555-0172]], any time before 6 pm Central.
 
 --
 [[PERSON:Dawn Whitaker]], author of "The Salt Orchard"
@@ -77,7 +77,9 @@ Previous GP: Archway Medical Centre"""),
 Customer: Haan, bol rahi hoon.
 Agent: Ma'am, verification ke liye Aadhaar ke last 4 digits bataiye.
 Customer: Pura le lo, [[NATIONAL_ID~in_aadhaar:4417 2309 856?]].
-Agent: Ma'am sirf last 4 chahiye the, koi baat nahi. Aapka PAN [[NATIONAL_ID:AKRPV4471K]] bhi linked hai."""),
+Agent: Ma'am sirf last 4 chahiye the, koi baat nahi. Aapka PAN [[NATIONAL_ID:AKRPV4471K]] bhi linked hai.
+Customer: Accha. Aur mera address bhi change karna hai, ab hum [[STREET_ADDRESS:Flat 3B, Shanti Kunj Apartments, 14th Cross, Malleshwaram, Bengaluru 560003]] mein rehte hain.
+Agent: Ji ma'am, address change ke liye branch mein proof dena hoga. Main request number SR-88213 bana deta hoon."""),
 
 ("school_message", "CA", """Bonjour Mme [[PERSON:Tremblay]], c'est [[PERSON:Nathalie Gagnon-Roy]], la mère de [[PERSON:Loïc]] (5e année). [[PERSON:Loïc]] a un rendez-vous chez le dentiste jeudi à 13 h; son père, [[PERSON:Sébastien]], viendra le chercher au secrétariat. Vous pouvez me joindre au [[PHONE_NUMBER:418 555-0193]]. Merci beaucoup!"""),
 
@@ -116,12 +118,14 @@ stringData:
 ("delivery_note", "TZ", """Dereva: mzigo wa Bi. [[PERSON:Rehema Mwakyusa]] upelekwe [[STREET_ADDRESS:Mtaa wa Uhuru, Nyumba Na. 48, Kariakoo, Dar es Salaam]]. Apigiwe simu kwanza [[PHONE_NUMBER:0754 318 226]]. Kama hayupo, mpe kaka yake [[PERSON:Juma]]. Malipo yamekamilika kwa M-Pesa."""),
 
 ("email", "ES", """Hola [[PERSON:Álvaro]]:
-Te reenvío lo que me pide la gestoría.
+Te reenvío lo que me pide la gestoría. Lo tengo todo menos los recibos del alquiler de marzo y abril, ¿los tienes tú en el correo?
+Besos,
+[[PERSON:Ingrid]]
 
 ---------- Mensaje reenviado ----------
 De: [[PERSON:Marisa Quintana]] <[[EMAIL_ADDRESS:mquintana@asesoriaquintana.example.es]]>
 Asunto: Documentación renta 2023
-Necesito copia del DNI de [[PERSON:Álvaro]] ([[NATIONAL_ID~es_dni:50872314*]]) y del NIE de su mujer, [[PERSON:Ingrid Svensson]] ([[NATIONAL_ID~es_dni:X4418203*]]), además del IBAN para la devolución.
+Necesito copia del DNI de [[PERSON:Álvaro]] ([[NATIONAL_ID~es_dni:50872314*]]) y del NIE de su mujer, [[PERSON:Ingrid Svensson]] ([[NATIONAL_ID~es_dni:X4418203*]]), además del IBAN para la devolución. Os recuerdo que este año podéis aplicar la deducción por alquiler de vivienda habitual, así que necesito también el contrato con el casero ([[PERSON:Tomás Ugarte]]) y los recibos de enero a diciembre. La cita para firmar es el jueves 23 a las 10:30 en nuestra oficina de [[STREET_ADDRESS:Calle de Ponzano 41, 2.º izda., 28003 Madrid]].
 [[PERSON:Marisa Quintana]] · Asesoría Quintana · [[PHONE_NUMBER:914 483 207]]"""),
 
 ("meeting_notes", "SE", """Protokoll styrelsemöte BRF Lärkan 3, 11 juni
@@ -178,7 +182,10 @@ Caller: Hi [[PERSON:Mike]], it's [[PERSON:Gloria Esteves]]. I got a text about a
 Agent: Thank you. Can I have your date of birth?
 Caller: [[DATE_OF_BIRTH:April 9th, 1958]].
 Agent: And the billing zip?
-Caller: [[ZIP_CODE:33139]]."""),
+Caller: [[ZIP_CODE:33139]].
+Agent: Thank you, [[PERSON:Gloria]]. I see two charges at SOBE GRILL, $212.40 and $88.10. I'm blocking the card now, and a new one will go to the address on file, [[STREET_ADDRESS:1420 Euclid Ave, Apt 5, Miami Beach, FL 33139]]. Is that still correct?
+Caller: Yes, that's right.
+Agent: Great. It should arrive in 5 to 7 business days."""),
 
 ("form_comment", "IN", """Feedback form: The Kingfisher lounge at Terminal 2 was overcrowded and the Taj Mahal Palace shuttle was 40 min late. Paneer tikka at Bombay Brasserie was great though. Overall experience theek tha, not worth the premium. Rating 3/5. Booking ref 8KQ2LM."""),
 ]
