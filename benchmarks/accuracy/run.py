@@ -54,6 +54,8 @@ SHARED_DEV = HERE.parents[2] / "shared" / "pii-dev" / "realistic_dev_v1.json"
 REALISTIC_V2 = HERE / "corpora" / "realistic_v2" / "realistic_v2.json"
 # Written later, by another helper who read neither the recognizers nor the earlier corpora.
 REALISTIC_V3 = HERE / "corpora" / "realistic_v3" / "realistic_v3.json"
+# And a third set, by a third helper under the same rules, written after v3's fixes.
+REALISTIC_V4 = HERE / "corpora" / "realistic_v4" / "realistic_v4.json"
 
 
 class OurEngine:
@@ -98,7 +100,8 @@ def load_corpora(shared: Path) -> list[tuple[str, str, list[dict[str, Any]]]]:
     if shared.is_file():
         corpora.append(("shared realistic dev", "hand-written, ../shared/pii-dev",
                         json.loads(shared.read_text(encoding="utf-8"))))
-    for name, path in (("realistic v2", REALISTIC_V2), ("realistic v3", REALISTIC_V3)):
+    for name, path in (("realistic v2", REALISTIC_V2), ("realistic v3", REALISTIC_V3),
+                       ("realistic v4", REALISTIC_V4)):
         if not path.is_file():
             continue
         records = json.loads(path.read_text(encoding="utf-8"))

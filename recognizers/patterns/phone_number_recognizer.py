@@ -32,12 +32,14 @@ import re
 from collections.abc import Sequence
 
 import phonenumbers
+import regex
 from phonenumbers import Leniency
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 DEFAULT_REGIONS: tuple[str, ...] = ("US", "GB", "DE", "FR", "CA")
 
+_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]")
 _DATE_SHAPE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
 _PHONE_WORDS = re.compile(
     r"\b(?:phone|tel|telephone|mobile|cell|fax|call|ring|text|sms|whats ?app|contact|reach|"
@@ -190,7 +192,10 @@ class PhoneNumberRecognizer(LocalRecognizer):
         raw = text[start:end]
         before = text[start - 1] if start > 0 else " "
         after = text[end] if end < len(text) else " "
-        if before.isalnum() or before in "_/#" or after.isalnum() or after in "_":
+        # A letter of a script written without spaces (Han, kana, Hangul, Thai) is a word
+        # boundary: "电话139 1672 4408", "ありましたら080-5521-3096までご連絡".
+        if (before.isalnum() and not _UNSPACED.match(before) or before in "_/#"
+                or after.isalnum() and not _UNSPACED.match(after) or after in "_"):
             return False
         if before == "-" and start > 1 and text[start - 2].isalnum():
             return False  # the tail of an identifier such as ORD-2024031512345

@@ -142,3 +142,14 @@ def test_numbers_introduced_as_something_else(text: str, expected: list[str]) ->
 )
 def test_log_and_document_number_shapes(text: str, expected: list[str]) -> None:
     assert found(text) == expected
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("我家地址在上海，电话139 1672 4408。请尽快", "139 1672 4408"),
+    ("何かありましたら080-5521-3096までご連絡ください。", "080-5521-3096"),
+    ("연락처 010-3847-2910이에요", "010-3847-2910"),
+])
+def test_a_number_next_to_a_letter_of_an_unspaced_script(text: str, number: str) -> None:
+    results = PhoneNumberRecognizer(("CN", "JP", "KR")).analyze(text, ["PHONE_NUMBER"])
+
+    assert [text[r.start:r.end] for r in results] == [number]
