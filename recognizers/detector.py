@@ -4,7 +4,8 @@ Each text is normalized first (``recognizers.normalize``: invisible characters, 
 odd separators); spaCy and the recognizers see the normalized copy and every span is mapped back
 to the original text. Overlapping detections are resolved to one label per span
 (``recognizers.overlaps``), the request's allow list removes spans and its deny list adds them,
-and the other mentions of a detected name are added (``recognizers.name_mentions``).
+and the names listed beside a detected name (``recognizers.name_lists``) and the other mentions
+of a detected name (``recognizers.name_mentions``) are added.
 
 Runs inside a worker process (see ``recognizers.pool``); it is plain synchronous code.
 """
@@ -19,6 +20,7 @@ from presidio_analyzer import EntityRecognizer
 
 from recognizers.address_extent import extend_addresses
 from recognizers.engine import InstalledSpacyNlpEngine
+from recognizers.name_lists import add_listed_names
 from recognizers.name_mentions import add_name_mentions
 from recognizers.normalize import NormalizedText, normalize
 from recognizers.overlaps import DENY_LIST_ENTITY, LEVEL_VALIDATED, resolve_overlaps
@@ -34,6 +36,9 @@ if TYPE_CHECKING:
 # Used by `warm()`: touches the NER model, the email (tldextract), phone and name paths so
 # every lazy initialization happens before the first real request.
 WARM_UP_TEXT = "Please call John Smith at 212-555-0198 or write to john.smith@example.com."
+
+# The model's labels for people; its other labels mark words that are no list item of names.
+_PERSON_LABELS = frozenset({"PERSON", "PER"})
 
 # Texts with the same value and the same options give the same answer: analyzed once a batch.
 _AnalysisKey = tuple[
@@ -201,6 +206,9 @@ class Detector:
             spans.extend(_denied_spans(original, deny_list))
         spans = extend_addresses(original, resolve_overlaps(spans, original, self._custom_levels))
         if entities is None or "PERSON" in entities:
+            others = [norm.to_original(entity.start_char, entity.end_char)
+                      for entity in nlp_artifacts.entities if entity.label_ not in _PERSON_LABELS]
+            spans = add_listed_names(original, spans, others, allowed)
             spans = add_name_mentions(original, spans, allowed)
         return spans
 

@@ -248,6 +248,7 @@ CUE_WORDS: frozenset[str] = frozenset(
     word for phrase in (*_TITLE_WORDS, *_ROLE_WORDS, *_GREETING_WORDS, *_SPEAKER_ROLE_WORDS)
     for word in phrase.casefold().split()
 )
+_GREETING_SET = frozenset(word.casefold() for word in _GREETING_WORDS)
 _SPEAKER_SET = frozenset(word.casefold() for word in _SPEAKER_ROLE_WORDS)
 
 
@@ -356,8 +357,9 @@ class PersonCueRecognizer(RegexRecognizer):
         """Drop a match whose first or last word is a stop word (before overlapping matches
         are merged, so "Hola! Soy Flor" keeps the introduction's "Flor")."""
         words = value.split()
-        if words[0].strip(".,").casefold() in STOP_WORDS or words[-1].casefold() in STOP_WORDS:
-            return False
+        first, last = words[0].strip(".,").casefold(), words[-1].casefold()
+        if first in STOP_WORDS or last in STOP_WORDS or first in _GREETING_SET:
+            return False  # "Best Regards": a greeting after a greeting
         return None
 
 
