@@ -63,7 +63,8 @@ class AddressedNameRecognizer(RegexRecognizer):
     ENTITY = "PERSON"
     PATTERNS = (
         ("opening", rf"\A[\s\"'«“(\[]*{_NAME}[ \t]*,[ \t]+(?=\p{{Ll}})", 0.8),
-        ("sign_off", rf"\n[ \t]*{_NAME}{_TAIL}", 0.8),
+        # The signed name may have a role after a dash: "Jéssica – Secretaria Escolar".
+        ("sign_off", rf"\n[ \t]*{_NAME}(?:[ \t]+[–—-][ \t]+[^\n]{{1,40}}?)?{_TAIL}", 0.8),
         # After a sentence only one word: "... the 9th. Terry", not "... Avoid Acme Tools."
         ("sign_off_sentence", rf"(?<=[.!?…])[ \t]+(?P<value>{_WORD}){_TAIL}", 0.8),
     )

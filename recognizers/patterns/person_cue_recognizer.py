@@ -89,8 +89,14 @@ _INTRO_WORDS = words("""
     mein name ist | ik ben | mijn naam is | jag heter | jeg heter | jeg er | je suis |
     je m'appelle | c'est | moi c'est | soy | me llamo | mi nombre es | sou | meu nome é |
     mi chiamo | sono | nazywam się | jestem | jmenuji se | jsem | a nevem | adım | benim adım |
-    nama saya | меня зовут | это
+    nama saya | меня зовут | это | bin die | bin der | ich bin die | ich bin der |
+    naitwa | ninaitwa | anaitwa | jina langu ni
 """)
+# Weaker cues, below the model's score so that its reading of a place or a firm wins: "we are"
+# before the first of a list of names ("Somos Santiago y Valentina"), and the Tagalog person
+# markers, written in lower case ("si Marites Dela Cruz", "tuition ni Bea", "kay Jun").
+_WEAK_INTRO_WORDS = ("somos", "we are", "wir sind", "nous sommes", "siamo", "si", "ni", "kay")
+_WEAK_INTRO = r"(?:(?i:somos|we are|wir sind|nous sommes|siamo)|si|ni|kay)"
 _INTRO = (
     "(?i:" + alternation(_INTRO_WORDS)
     + r"|(?:full |customer |contact |card ?holder |account ?holder )?name\s*[:=]\s*[\"']?"
@@ -102,7 +108,8 @@ _TITLE = (
     r"Familia|Família|Mme|Mlle|Madame|Monsieur|Sr|Sra|Srta|Señor|Señora|Doña|Dña|"
     r"Sig|Sig\.ra|Signor|Signora|Dott|Dott\.ssa|Pan|Pani|Panie|Pana|Panu|Paní|dna|dnul|"
     r"Dl|Dna|Dhr|Mevr|Mevrouw|Meneer|Fru|Herra|Rouva|Pak|Bapak|Bu|Ibu|Kak|kak|"
-    r"Mbak|Kuya|Sir|Madam|Sheikh|Shri|Smt|Dra|Dres|"
+    r"Mbak|Kuya|Sir|Madam|Sheikh|Shri|Smt|Dra|Dres|Profa|Ma'am|Ma’am|Doña|Don|"
+    r"sig\.ra|sig|dott\.ssa|prof\.ssa|"
     # written in lower case inside a sentence ("klacht mevrouw X", "domnul Popescu")
     r"mevrouw|meneer|domnul|doamna|doamnei|señora|señor|senhora|senhor|signora|signor)\.?"
     # German degrees after the title: "Dr. med.", "Dr. rer. nat.", "Prof. Dr.", "Dipl.-Ing."
@@ -116,7 +123,8 @@ _TITLE_WORDS = words("""
     señora | doña | dña | sig | sig.ra | signor | signora | dott | dott.ssa | pan | pani |
     panie | pana | panu | paní | dna | dnul | dl | dhr | mevr | mevrouw | meneer | fru | herra |
     rouva | pak | bapak | bu | ibu | kak | mbak | kuya | sir | madam | sheikh | shri | smt | m. |
-    fam. | dra | dres | domnul | doamna | doamnei | senhora | senhor
+    fam. | dra | dres | domnul | doamna | doamnei | senhora | senhor | profa | ma'am | ma’am |
+    doña | don | sig.ra | dott.ssa | prof.ssa
 """)
 _ROLE_WORDS = words("""
     therapist | stylist | trainer | tutor | teacher | instructor | coach | guide | host |
@@ -148,10 +156,15 @@ _ROLE_WORDS = words("""
     marido | moglie | marito | echtgenoot | echtgenote | tannlege | tandläkare | tandlæge |
     tandarts | zahnarzt | zahnärztin | dentista | dentiste | hausarzt | hausärztin | huisarts |
     aprobado por | baja voluntaria de | alta de | dossier | expediente | zlecenie od |
-    wizyta u
+    wizyta u | hijo | hija | compañero | compañera | hermano | hermana | madre | padre |
+    fils | fille | frère | sœur | conjoint | ex-conjoint | époux | épouse | collègue | filho |
+    filha | irmão | irmã | colega | figlio | figlia | fratello | sorella | collega |
+    verzekerde | verzekeringnemer | polishouder | aanvrager | huurder | zoon | dochter |
+    sohn | tochter | kollege | kollegin | bruder | schwester | for verification
 """)
 _ROLE = "(?i:" + alternation(_ROLE_WORDS) + ")"
-_VERB_AFTER = ("here", "speaking", "hier", "aquí", "ici")  # "Tom here", "Ana speaking"
+# "Tom here", "Ana speaking", "Deepak bol raha hoon" (Hindi: "is speaking")
+_VERB_AFTER = ("here", "speaking", "hier", "aquí", "ici", "bol raha", "bol rahi")
 _VERB_WORDS = words("""
     called | asked | says | said | wrote | emailed | mentioned | complained | reported |
     threatened | requested | confirmed | phoned | rang | texted | ringte | ringde | rief |
@@ -187,6 +200,10 @@ _KEY = (
     r"voornaam|achternaam|imi[ęe]|nazwisko|f[öo]rnamn|efternamn|fornavn|etternavn|efternavn|"
     r"etunimi|sukunimi|jm[ée]no|p[řr][íi]jmen[íi]|soyad[ıi]?)"
 )
+_BIRTH_WORDS = ("dob", "d.o.b.", "born", "né", "née", "nacido", "nacida", "geb.", "geboren",
+                "nato", "nata", "nascido", "nascida", "urodzony", "urodzona", "född", "født",
+                "syntynyt")
+_BIRTH = "|".join(re.escape(word) for word in _BIRTH_WORDS)
 _HAN_CUE = (r"(?:联系人|聯絡人|客户|客戶|收件人|收货人|收貨人|寄件人|姓名|患者|顾客|顧客|用户|用戶|"
             r"担当者?|氏名|お客様|ご依頼主|受取人|名前)")
 
@@ -227,6 +244,26 @@ def _speakers(text: str) -> list[tuple[int, int]]:
     return [m.span("name") for m in lines]
 
 
+# Words before a bracketed number that ask to call it rather than name its owner.
+_CALL_WORDS = frozenset(["call", "text", "ring", "contact", "phone", "reach", "dial", "tel",
+                         "fax", "mobile", "whatsapp", "ligue", "llame", "llama", "appelez",
+                         "anrufen", "bel", "hotline", "helpline", "support", "office"])
+_IATA_PAIR = regex.compile(r"[A-Z]{3}/[A-Z]{3}")
+
+
+def _misread(result: RecognizerResult, text: str) -> bool:
+    """A call to action before a number ("Call Acme (0800 ...)"), or a route of two airport
+    codes before "MS" ("IAH/LOS MS")."""
+    explanation = result.analysis_explanation
+    pattern = explanation.pattern_name if explanation is not None else None
+    value = text[result.start:result.end]
+    if pattern == "before_phone":
+        return any(word.casefold() in _CALL_WORDS for word in value.split())
+    if pattern == "airline":
+        return bool(_IATA_PAIR.fullmatch(value))
+    return False
+
+
 def _is_label(word: str) -> bool:
     folded = word.casefold()
     return (folded in STOP_WORDS or folded in _NOT_SPEAKERS or folded in _ROLE_SET
@@ -248,6 +285,7 @@ CUE_WORDS: frozenset[str] = frozenset(
     word for phrase in (*_TITLE_WORDS, *_ROLE_WORDS, *_GREETING_WORDS, *_SPEAKER_ROLE_WORDS)
     for word in phrase.casefold().split()
 )
+_TITLE_SET = frozenset(word.casefold().rstrip(".") for word in _TITLE_WORDS)
 _GREETING_SET = frozenset(word.casefold() for word in _GREETING_WORDS)
 _SPEAKER_SET = frozenset(word.casefold() for word in _SPEAKER_ROLE_WORDS)
 
@@ -260,6 +298,7 @@ class PersonCueRecognizer(RegexRecognizer):
     PATTERNS = (
         ("greeting", rf"(?<![\w]){_GREETING}[,!]?\s+{_NAME}{_END}", 0.9),
         ("intro", rf"(?<![\w]){_INTRO}\s*{_NAME}{_END}", 0.9),
+        ("weak_intro", rf"(?<![\w]){_WEAK_INTRO}\s+{_NAME}{_END}", 0.7),
         ("title", rf"(?<![\w]){_TITLE}\s+{_NAME}{_END}", 0.95),
         # "customer: Ana Ruiz", "the client (Illés Tamás)", "assigned to Qasım."
         ("role", rf"(?<![\w]){_ROLE}(?::[ \t]*|\s+\(?){_NAME}{_AFTER_ROLE}", 0.9),
@@ -294,15 +333,30 @@ class PersonCueRecognizer(RegexRecognizer):
          0.8),
         ("hangul", r"(?P<value>\p{Hangul}{2,4})(?=님|씨)", 0.85),
         # "أنا" (I am) and "اسمي" (my name is) take the whole name ("عبدالله بن سعيد القحطاني").
-        ("arabic", r"(?:عزيزي|عزيزتي|السيد|السيدة|الأستاذ|الأستاذة|مرحبا|أهلا|أنا|اسمي)\s+"
+        ("arabic", r"(?:عزيزي|عزيزتي|السيد|السيدة|الأستاذ|الأستاذة|مرحبا|أهلا|أنا|اسمي|العميل|العميلة|"
+                   r"المريض|المريضة|الموظف|الموظفة)\s+"
                    r"(?P<value>\p{Arabic}{2,}(?:\s+(?:بن|بنت|ابن|آل|أبو)?\s*\p{Arabic}{2,}){0,3})"
                    r"(?=\s*[،,.]|\s*$)", 0.85),
-        ("hebrew", r"(?:שלום|לכבוד|היי|מר|גברת|תודה)\s+(?P<value>\p{Hebrew}{2,})", 0.85),
+        ("hebrew", r"(?:שלום|לכבוד|היי|מר|גברת|תודה|ד\"ר|דר'|גב')\s+"
+                   r"(?P<value>\p{Hebrew}{2,}(?:-\p{Hebrew}{2,})?(?:[ ]\p{Hebrew}{2,}(?:-\p{Hebrew}{2,})?)?)"
+                   r"(?=[\s,.!?:]|$)", 0.85),
         # Shipping labels and forms in capitals: "FROM: R. VILLANUEVA", "TO: MRS F. AKINWANDE-SMITH".
         ("label_caps", (r"(?m)^[ \t]*(?:FROM|TO|SHIP TO|DELIVER TO|ATTN|NAME|RECIPIENT|SENDER|"
                         r"CONSIGNEE|SHIPPER|BILL TO|CUSTOMER)\s*:\s*(?:(?:MRS|MR|MS|MISS|DR)\.?\s+)?"
                         r"(?P<value>(?:\p{Lu}{1,2}\.\s?)?\p{Lu}[\p{Lu}'’-]+(?:\s+(?:\p{Lu}{1,2}\.|"
                         r"\p{Lu}[\p{Lu}'’-]+)){0,3})[ \t]*$"), 0.8),
+        # Not "ของคุณ" (your) or "ขอบคุณ" (thank you).
+        ("thai", r"(?<!ของ)(?<!ขอบ)(?:คุณ|นาย|นางสาว|นาง)(?P<value>\p{Thai}{2,12}?(?:[ ]\p{Thai}{2,12}?)?)"
+                 r"(?=คะ|ค่ะ|ครับ|นะ|[\s,.(]|$)", 0.8),
+        # A name right before its birth date: "Loretta Gaines-Whitfield, DOB July 4, 1969",
+        # "Grégory Da Costa, né le 17/08/1983".
+        ("birth", rf"(?<![\w]){_NAME}(?:[ \t]*,[ \t]*|[ \t]+)(?=(?i:{_BIRTH})(?![\w]))", 0.85),
+        # An airline's SURNAME/GIVEN before the passenger's title: "OYELARAN/ADESUWA MS".
+        ("airline", r"(?<![\w/])(?P<value>\p{Lu}[\p{Lu}'-]{1,24}/\p{Lu}[\p{Lu}'-]{1,24}"
+                    r"(?:[ ]\p{Lu}[\p{Lu}'-]{1,24})?)(?=[ ]?(?:MR|MRS|MS|MSTR|MISS|DR|CHD|INF)(?![\w]))",
+         0.8),
+        # A name right before its phone number in brackets: "Chloé (621 384 907)".
+        ("before_phone", rf"(?<![\w]){_NAMES}[ \t]*(?=\((?:\+|\d)[\d \-./]{{6,}}\))", 0.8),
         ("devanagari", r"(?i:naam|name|नाम)\s*[:=]?\s*(?P<value>\p{Devanagari}+(?:\s+\p{Devanagari}+){0,2})",
          0.85),
     )
@@ -329,6 +383,11 @@ class PersonCueRecognizer(RegexRecognizer):
         "hangul": regex.compile(r"\p{Hangul}"),
         "arabic": regex.compile(r"\p{Arabic}"),
         "hebrew": regex.compile(r"\p{Hebrew}"),
+        "thai": regex.compile(r"คุณ|นาย|นาง"),
+        "weak_intro": WordGate(_WEAK_INTRO_WORDS, whole_word=True),
+        "birth": WordGate(_BIRTH_WORDS, at_word_start=True),
+        "airline": regex.compile(r"\p{Lu}/\p{Lu}"),
+        "before_phone": re.compile(r"\((?:\+|\d)"),
         "devanagari": regex.compile(r"\p{Devanagari}"),
         "label_caps": re.compile(r"(?m)^[ \t]*[A-Z][A-Z ]{1,10}\s*:"),
     }
@@ -347,6 +406,7 @@ class PersonCueRecognizer(RegexRecognizer):
                          and any(word.strip(".,").casefold() in _FIRM_WORDS
                                  for word in text[r.start:r.end].split())))
         ]
+        results = [r for r in results if not _misread(r, text)]
         if text.count(":") >= 3 and text.count("\n") >= 2:
             taken = {(r.start, r.end) for r in results}
             results += [self._result(start, end, 0.8, "chat_speaker")
@@ -358,8 +418,10 @@ class PersonCueRecognizer(RegexRecognizer):
         are merged, so "Hola! Soy Flor" keeps the introduction's "Flor")."""
         words = value.split()
         first, last = words[0].strip(".,").casefold(), words[-1].casefold()
-        if first in STOP_WORDS or last in STOP_WORDS or first in _GREETING_SET:
-            return False  # "Best Regards": a greeting after a greeting
+        if (first in STOP_WORDS or last in STOP_WORDS or first in _GREETING_SET
+                or first in _TITLE_SET or first in _ROLE_SET):
+            # "Best Regards", "Prezada Profa.", "Patient DOB": a greeting, title or role
+            return False
         return None
 
 

@@ -22,6 +22,7 @@ def _names(text: str) -> list[str]:
     ("Merci d'avance,\nA. Rousseau-Nguyen", ["A. Rousseau-Nguyen"]),
     ("Viele Grüße\nJana Kowalczyk-Brandt", ["Jana Kowalczyk-Brandt"]),
     ("С поштовањем,\nДрагана Милосављевић", ["Драгана Милосављевић"]),
+    ("Segue a ficha.\nAtt.,\nJéssica - Secretaria Escolar", ["Jéssica"]),
 ])
 def test_names_that_open_or_sign_a_message(text: str, names: list[str]) -> None:
     assert _names(text) == names

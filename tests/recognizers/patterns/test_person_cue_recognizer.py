@@ -215,3 +215,29 @@ def test_labels_in_capitals_and_cues_of_other_scripts(text: str, names: list[str
     results = PersonCueRecognizer().analyze(text, ["PERSON"])
 
     assert [text[r.start:r.end] for r in results] == names
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Customer: Hi, si Marites Dela Cruz 'to. Account number", ["Marites Dela Cruz"]),
+    ("Somos Santiago y Valentina, trabajamos los dos", ["Santiago y Valentina"]),
+    ("Bin die Steffi, meine Nummer ist 0664", ["Steffi"]),
+    ("Driver note: Mteja anaitwa Wanjiru, anasema", ["Wanjiru"]),
+    ("Sunrise Bank se Deepak bol raha hoon. Kya", ["Deepak"]),
+    ("Nota HR: la sig.ra Rosa Esposito rientra", ["Rosa Esposito"]),
+    ("su hijo Kevin Andrés tiene control", ["Kevin Andrés"]),
+    ("Verzekerde: Sanne de Vries-Bakker\nBSN", ["Sanne de Vries-Bakker"]),
+    ("Prezada Profa. Cláudia,\nSegue", ["Cláudia"]),
+    ("שלום יעל כהן-לוי, תזכורת", ["יעל כהן-לוי"]),
+    ("คุณวรรณาคะ พัสดุของคุณถึงแล้ว ขอบคุณครับ", ["วรรณา"]),
+    ("For verification: Loretta Gaines-Whitfield, DOB July 4, 1969", ["Loretta Gaines-Whitfield"]),
+    ("la procédure : Grégory Da Costa, né le 17/08/1983", ["Grégory Da Costa"]),
+    ("1. OYELARAN/ADESUWA MS\n2. OYELARAN/KOREDE MSTR", ["OYELARAN/ADESUWA", "OYELARAN/KOREDE"]),
+    ("Parfait, à dimanche. Chloé (621 384 907)", ["Chloé"]),
+    ("Call Acme (0800 123 4567) today", []),        # a call to action, not a name
+    ("Flight IAH/LOS MS", []),                      # two airport codes
+    ("Thanks Anna, Best Regards", ["Anna"]),        # a greeting is no name
+])
+def test_cues_of_more_languages_and_layouts(text: str, expected: list[str]) -> None:
+    found = [text[r.start:r.end] for r in PersonCueRecognizer().analyze(text, ["PERSON"])]
+
+    assert found == expected
