@@ -101,7 +101,11 @@ def _inside_addresses_dropped(spans: list[Span]) -> list[Span]:
     """The spans minus postcodes that lie inside an address: the address holds them. A
     postcode with the better score would otherwise cut the address around it and give the
     vendor the part before it back (``RR 2 BOX`` of ``RR 2 BOX 148\nHARLAN IA 51537``)."""
-    addresses = [span for span in spans if span.entity_type == "STREET_ADDRESS"]
+    # An address a validated span cuts (an IBAN inside the model's run over a table row) may
+    # lose the part that holds the postcode: those addresses keep nothing from it.
+    strong = [span for span in spans if level_of(span.entity_type) > LEVEL_PATTERN]
+    addresses = [span for span in spans if span.entity_type == "STREET_ADDRESS"
+                 and not any(_overlaps(span, other) for other in strong)]
     if not addresses:
         return spans
     return [span for span in spans

@@ -18,6 +18,9 @@ class PassportRecognizer(LabeledNumberRecognizer):
     LABEL = (
         r"(?i:passports?|pasaporte|passeport|reisepass(?:nummer|-?nr\.?)?|pass(?:nummer|-nr\.?)|"
         r"paszport(?:u)?|passaporto|paspoort(?:nummer)?|passaporte)"
+        # Korean, Chinese, Japanese, Thai, Arabic, Russian
+        r"|여권(?:번호)?|护照(?:号码?)?|護照(?:號碼?)?|パスポート(?:番号)?|旅券番号|หนังสือเดินทาง|"
+        r"جواز(?: السفر)?|паспорт"
     )
     # One block; lowercase letters are not part of a passport number (``passport 12 pages``).
     VALUE = r"(?=[A-Z]*[0-9])[A-Z0-9]{6,10}"

@@ -91,7 +91,8 @@ _GERMAN = (
     r"(?<=-(?:Straße|Allee|Weg|Platz|Ring|Gasse|Damm|Ufer|Steig))| (?:Straße|Allee|Weg|Platz|Allé)|"
     # "-gade" ends English words too (Brigade, Arcade): only with a Danish postcode and town after.
     r"(?<=\p{Ll}gade)(?=\s+\d{1,4}\s?[A-Za-z]?,?\s+\d{4}\s+\p{Lu}))"
-    r"\s+\d{1,4}\s?[a-zA-Z]?(?:[-/]\d{1,4}[a-z]?)?(?![\w])"
+    # Austrian stairs and doors after the house: "Mariahilfer Straße 117/3/22"
+    r"\s+\d{1,4}\s?[a-zA-Z]?(?:[-/]\d{1,4}[a-z]?){0,2}(?![\w])"
 )
 # Colombian grid addresses, also written in Venezuela and Ecuador: the street, its number, then
 # "#" or "No." and the crossing street and the distance from it ("Carrera 7 # 71-21",

@@ -37,7 +37,8 @@ NAME_KEYS: frozenset[str] = frozenset(
      "nombre", "apellido", "apellidos", "nombrecompleto", "vorname", "nachname", "familienname",
      "voornaam", "achternaam", "imię", "imie", "nazwisko", "förnamn", "efternamn", "fornavn",
      "etternavn", "efternavn", "etunimi", "sukunimi", "jméno", "příjmení", "soyad", "soyadı",
-     "nama", "tên", "họtên", "姓名", "名前", "氏名", "이름", "имя", "фамилия", "фио"]
+     "nama", "tên", "họtên", "姓名", "名前", "氏名", "이름", "имя", "фамилия", "фио", "naam",
+     "volledigenaam", "navn", "namn", "nimi", "jmeno", "adsoyad", "isim", "név"]
 )
 # Header cells of the other personal columns, written like NAME_KEYS.
 COLUMN_KEYS: dict[str, frozenset[str]] = {
@@ -45,7 +46,7 @@ COLUMN_KEYS: dict[str, frozenset[str]] = {
     "POSTCODE": frozenset(
         ["zip", "zipcode", "postcode", "postalcode", "postal", "plz", "postleitzahl", "cp",
          "cap", "cep", "codigopostal", "códigopostal", "codepostal", "postnummer", "postnr",
-         "postcode", "kodpocztowy", "pincode", "irányítószám", "psč"]),
+         "kodpocztowy", "pincode", "irányítószám", "psč"]),
     "PHONE_NUMBER": frozenset(
         ["phone", "phonenumber", "tel", "telephone", "mobile", "mobilephone", "cell",
          "cellphone", "cellulare", "telefono", "teléfono", "telefone", "telefon", "telefoon",
@@ -76,7 +77,8 @@ COLUMN_KEYS: dict[str, frozenset[str]] = {
     "ACCOUNT_NUMBER": frozenset(
         ["account", "accountnumber", "accountno", "acct", "acctno", "memberid",
          "membernumber", "memberno", "customerid", "customernumber", "customerno",
-         "policynumber", "policyno", "kontonummer", "kundennummer", "clientid"]),
+         "policynumber", "policyno", "kontonummer", "kundennummer", "clientid", "klantnummer",
+         "klantnr", "kundennr", "numerocliente", "numeroclient", "lidnummer"]),
     "USERNAME": frozenset(["username", "userid", "login", "handle", "screenname", "nickname"]),
 }
 _DELIMITERS = (",", ";", "\t", "|")

@@ -144,7 +144,7 @@ class UsernameRecognizer(RegexRecognizer):
         # ``ssh dkowalski@10.0.0.4``: the user part of a login target.
         # ``postgres://report_ro:...@db``: the user part of a URL with credentials.
         # A path naming a user: "GET /api/v2/users/lena_schroeder/avatar.png", "/~jdoe/".
-        ("url_path", rf"(?:/(?i:users?|u|profiles?|members?|people|accounts?|customers?|authors?)/|/~)"
+        ("url_path", rf"(?:/(?i:users?|u|id|profiles?|members?|people|accounts?|customers?|authors?)/|/~)"
                      rf"(?P<value>{_HANDLE})(?=[/?#\"'\s)]|$)", 0.7),
         ("url_user", rf"(?i:\b[a-z][a-z0-9+.-]*://)(?P<value>{_HANDLE}):[^\s@/]{{1,128}}@", 0.7),
         # Common and combined log formats: ``10.0.0.4 - lmorales [15/Jun/2024:09:12:44 +0000]``.
@@ -207,7 +207,7 @@ class UsernameRecognizer(RegexRecognizer):
             WordGate(["su"], whole_word=True),
         ),
         "url_user": re.compile("://"),
-        "url_path": re.compile(r"(?i)/(?:users?|u|profiles?|members?|people|accounts?|customers?|"
+        "url_path": re.compile(r"(?i)/(?:users?|u|id|profiles?|members?|people|accounts?|customers?|"
                                r"authors?)/|/~"),
         "access_log": re.compile(r"\[\d"),
         "auth_log": WordGate(["failed", "accepted", "invalid", "session"]),

@@ -61,3 +61,16 @@ def test_a_postcode_inside_an_address_is_left_to_it() -> None:
     spans = [Span(0, len(text), "STREET_ADDRESS", 0.7), Span(9, 12, "POSTCODE", 0.85)]
 
     assert resolve_overlaps(spans, text) == [Span(0, len(text), "STREET_ADDRESS", 0.7)]
+
+
+def test_a_postcode_stays_when_a_validated_span_cuts_the_address_around_it() -> None:
+    # The model's run over a table row: the IBAN cuts it, and the longer part after the IBAN
+    # is what stays of the address; the postcode before the IBAN must stay covered.
+    text = "Jansen;3581 KP;NL71 RABO 0314 2276 58;1979-02-11\n100483;Fatima el Idrissi;1055"
+    iban = text.index("NL71")
+    spans = [Span(0, len(text), "STREET_ADDRESS", 0.85), Span(7, 14, "POSTCODE", 0.85),
+             Span(iban, iban + 22, "IBAN_CODE", 1.0)]
+
+    resolved = resolve_overlaps(spans, text)
+
+    assert any(s.start <= 7 and 14 <= s.end for s in resolved)

@@ -135,6 +135,7 @@ def test_addresses_in_capitals_and_post_office_boxes(text: str, addresses: list[
     ("cím: Pozsonyi út 38. II. em. 5.", ["Pozsonyi út 38"]),
     ("Atatürk cad. 12 Kadıköy", ["Atatürk cad. 12"]),
     ("The gate 4 is closed", []),                      # a common word is no street's name
+    ("Wohnadresse Mariahilfer Straße 117/3/22, 1060 Wien", ["Mariahilfer Straße 117/3/22"]),
     ("SHIP TO:\nRR 2 BOX 148\nHARLAN IA 51537-9802", ["RR 2 BOX 148\nHARLAN IA 51537-9802"]),
 ])
 def test_a_street_type_written_after_the_name(text: str, expected: list[str]) -> None:

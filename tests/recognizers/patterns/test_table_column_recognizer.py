@@ -62,3 +62,13 @@ def test_a_number_column_without_digits_is_no_value() -> None:
     results = TableColumnRecognizer().analyze(text, [])
 
     assert [text[r.start:r.end] for r in results] == ["Ana"]
+
+
+def test_dutch_headers() -> None:
+    text = "klantnr;naam;postcode;geboortedatum\n100482;Ruud Jansen;3581 KP;1979-02-11"
+
+    results = TableColumnRecognizer().analyze(text, [])
+
+    assert [(text[r.start:r.end], r.entity_type) for r in results] == [
+        ("100482", "ACCOUNT_NUMBER"), ("Ruud Jansen", "PERSON"), ("3581 KP", "POSTCODE"),
+        ("1979-02-11", "DATE_OF_BIRTH")]

@@ -143,6 +143,7 @@ def test_speakers_after_a_role_word_and_cjk_user_labels(text: str, handles: list
     ('"GET /api/v2/users/lena_schroeder/avatar.png HTTP/1.1" 200 1834', ["lena_schroeder"]),
     ("see https://forum.example.com/u/maya_k/summary", ["maya_k"]),
     ("home page at /~jdoe/ is down", ["jdoe"]),
+    ("kiwi_b: steamcommunity.com/id/kiwibandit_92 add me", ["kiwibandit_92"]),
     ("GET /users/me HTTP/1.1", []),                 # a route
     ("GET /users/8f3a9c21e0aa/ 200", []),           # a record id
     ("PATCH /api/users/12345", []),
