@@ -179,6 +179,15 @@ _LEADING_WORDS = regex.compile(
 )
 
 
+def opens_with_street_word(value: str) -> bool:
+    """Whether ``value`` starts with a street-type or unit word (``via``, ``rue``, ``ul.``,
+    ``apt``): an address may start in lower case with one of these."""
+    return bool(_STREET_START.match(value) or _UNIT_START_WORD.match(value))
+
+
+_UNIT_START_WORD = regex.compile(rf"(?i:{_UNIT_WORDS}|{_ADMIN_WORDS}|số|c/o|sector|sektor|barrio)(?![\w])")
+
+
 def _trim_leading_words(text: str, span: Span) -> Span:
     found = _LEADING_WORDS.match(text, span.start, span.end)
     if found is None or not any(ch.isdigit() for ch in text[found.end() : span.end]):

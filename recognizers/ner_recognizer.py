@@ -33,6 +33,7 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
+from recognizers.address_extent import opens_with_street_word
 from recognizers.patterns.common_words import PARTICLES, common_words, stop_words
 
 NER_ENTITIES: tuple[str, ...] = (
@@ -91,6 +92,14 @@ class NerRecognizer(SpacyRecognizer):
             lead = len(value) - len(value.lstrip(trim))
             result.start += lead
             result.end = result.start + len(stripped)
+            if result.entity_type == "STREET_ADDRESS":
+                skipped = _leading_lowercase_words(stripped, not text.islower())
+                if skipped is None:
+                    continue
+                result.start += skipped
+                stripped = stripped[skipped:]
+                if not _LETTERS.search(stripped):
+                    continue  # "wurde am 3" was a date's day
             if result.entity_type in _NAME_LIKE and (
                 _looks_like_code(stripped, text, result)
                 or all(word.casefold() in _FIELD_LABELS for word in stripped.split())
@@ -193,6 +202,27 @@ def _not_an_address(value: str, street: bool = True) -> bool:
         return True
     numbers = re.findall(r"\d+", value)
     return bool(_DATE_IN_TEXT.search(value)) or (bool(_MONTHS.search(value)) and len(numbers) <= 1)
+
+
+_FIRST_WORD = re.compile(r"\S+")
+
+
+def _leading_lowercase_words(value: str, cased_text: bool = True) -> int | None:
+    """How many characters of lower-case common words (stop words of our languages) open a
+    model's address ("wurde am 3. März", "ist der Kinderwagen"); None when nothing is left.
+    Abbreviations (``к.``, ``pl.``), street and unit words (``via``, ``rue``) and other words
+    (``prusíkova 6``, an address typed in lower case) stay; so does every span of a text written
+    all in lower case (``cased_text`` false)."""
+    if not cased_text or not value[:1].islower() or opens_with_street_word(value):
+        return 0
+    common = common_words()
+    for word in _FIRST_WORD.finditer(value):
+        token = word.group()
+        if not (token.islower() and token.casefold() in common and not token.endswith(".")):
+            return word.start()
+        if opens_with_street_word(value[word.start():]):
+            return word.start()
+    return None
 
 
 def _looks_like_code(value: str, text: str, result: RecognizerResult) -> bool:

@@ -7,6 +7,7 @@ from presidio_analyzer import RecognizerResult
 
 from recognizers.ner_recognizer import (
     NerRecognizer,
+    _leading_lowercase_words,
     _looks_like_code,
     _name_shaped,
     _not_an_address,
@@ -173,3 +174,23 @@ def test_a_number_after_an_identifiers_label_is_no_postcode(text: str, value: st
                                  _Artifacts(text, value, "POSTCODE"))  # type: ignore[arg-type]
 
     assert [text[r.start:r.end] for r in results] == ([kept] if kept else [])
+
+
+@pytest.mark.parametrize(("value", "kept"), [
+    ("wurde am 3", "3"),                               # then dropped: no letters
+    ("wurde am", None),                                # nothing is left
+    ("ist der Kinderwagen 3", "Kinderwagen 3"),
+    ("к. Магас, бул. Просторный, д. 2", "к. Магас, бул. Просторный, д. 2"),  # an abbreviation
+    ("prusíkova 6", "prusíkova 6"),                    # no common word
+    ("via Roma 12, 20121 Milano", "via Roma 12, 20121 Milano"),   # a street word opens it
+    ("số 27 ngõ 95 Chùa Bộc", "số 27 ngõ 95 Chùa Bộc"),
+    ("phường Trung Liệt, quận Đống Đa", "phường Trung Liệt, quận Đống Đa"),
+])
+def test_lowercase_words_before_a_models_address(value: str, kept: str | None) -> None:
+    skipped = _leading_lowercase_words(value)
+
+    assert (None if skipped is None else value[skipped:]) == kept
+
+
+def test_a_text_all_in_lower_case_keeps_the_models_address() -> None:
+    assert _leading_lowercase_words("my address is 42 elm street", cased_text=False) == 0
