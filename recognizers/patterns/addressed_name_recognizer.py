@@ -22,11 +22,13 @@ NER model read as something other than a person (``Paris, le 3 juin``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from recognizers.base import RegexRecognizer
+from recognizers.base import REGEX_TIMEOUT_S, RegexRecognizer
 from recognizers.patterns.common_words import common_words
 
 _WORD = r"\p{Lu}[\p{Ll}\p{M}'’]{1,20}(?:-\p{Lu}[\p{Ll}\p{M}]{1,20})?"
@@ -53,6 +55,8 @@ NOT_NAMES: frozenset[str] = frozenset(re.findall(
 _FIRM_WORDS = frozenset(re.findall(
     r"\S+", """rewards motors club group bank hotel hotels shop store airlines airways travel insurance
     services solutions studio clinic pharmacy foods logistics partners holdings labs"""))
+# A sign-off line with its closing quote is shorter than this.
+_SIGN_OFF_TAIL = 200
 _ADVERB_ENDINGS = ("ly", "ment", "mente", "lich", "weise")
 
 
@@ -68,6 +72,18 @@ class AddressedNameRecognizer(RegexRecognizer):
         # After a sentence only one word: "... the 9th. Terry", not "... Avoid Acme Tools."
         ("sign_off_sentence", rf"(?<=[.!?…])[ \t]+(?P<value>{_WORD}){_TAIL}", 0.8),
     )
+
+    def pattern_matches(self, text: str) -> Iterator[tuple[str, regex.Match[str], float]]:
+        """The patterns' matches; a sign-off is searched for in the text's last characters
+        only (it ends the text), not from every position of a long one."""
+        for pattern_name, compiled, score in self._compiled:
+            start = 0 if pattern_name == "opening" else max(0, len(text) - _SIGN_OFF_TAIL)
+            try:
+                matches = list(compiled.finditer(text, start, timeout=REGEX_TIMEOUT_S))
+            except TimeoutError:
+                continue
+            for match in matches:
+                yield pattern_name, match, score
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None

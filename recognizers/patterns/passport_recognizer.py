@@ -9,6 +9,7 @@ Presidio's US_PASSPORT stays for US numbers with its own context.
 from __future__ import annotations
 
 from recognizers.patterns.labeled_number_recognizer import LabeledNumberRecognizer
+from recognizers.prefilter import WordGate
 
 
 class PassportRecognizer(LabeledNumberRecognizer):
@@ -22,5 +23,8 @@ class PassportRecognizer(LabeledNumberRecognizer):
         r"|여권(?:번호)?|护照(?:号码?)?|護照(?:號碼?)?|パスポート(?:番号)?|旅券番号|หนังสือเดินทาง|"
         r"جواز(?: السفر)?|паспорт"
     )
+    # Every label holds one of these (cheaper to scan for than the label alternation).
+    GATE_WORDS = WordGate(["pas", "reisepass", "여권", "护照", "護照", "パスポート", "旅券",
+                           "หนังสือเดินทาง", "جواز", "паспорт"])
     # One block; lowercase letters are not part of a passport number (``passport 12 pages``).
     VALUE = r"(?=[A-Z]*[0-9])[A-Z0-9]{6,10}"

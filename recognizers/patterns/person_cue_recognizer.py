@@ -387,7 +387,8 @@ class PersonCueRecognizer(RegexRecognizer):
         "weak_intro": WordGate(_WEAK_INTRO_WORDS, whole_word=True),
         "birth": WordGate(_BIRTH_WORDS, at_word_start=True),
         "airline": regex.compile(r"\p{Lu}/\p{Lu}"),
-        "before_phone": re.compile(r"\((?:\+|\d)"),
+        # The name's last word (or initial) right before the bracket.
+        "before_phone": regex.compile(r"\p{Lu}[\p{L}\p{M}'’.-]*[ \t]*\((?:\+|\d)"),
         "devanagari": regex.compile(r"\p{Devanagari}"),
         "label_caps": re.compile(r"(?m)^[ \t]*[A-Z][A-Z ]{1,10}\s*:"),
     }
