@@ -6,8 +6,9 @@ the board", "Mori said ..."). A vendor that gets the second mention learns who t
 Writers call people by their first or last name, so every other whole-word occurrence of a
 part of a detected name in the same text is a name too.
 
-Only names of two words or more are followed: a lone word is the model's likeliest mistake
-("Water", "library"), and following it would spread the mistake. A part is taken when it has at
+Only names of two words or more are followed, or a lone name a cue found ("Hi Sarah": a score
+above the model's): a lone word of the model's is its likeliest mistake ("Water", "library"),
+and following it would spread the mistake. A part is taken when it has at
 least three letters and is no common word (``recognizers.patterns.common_words``: stop words of 21
 languages, name particles, titles, roles, greetings), so "Will" of "Will Baker" is not followed
 into "I will call".
@@ -25,6 +26,9 @@ from recognizers.types import Span
 
 _PART = regex.compile(r"[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)?")
 MIN_PART_LETTERS = 3
+# A lone name found by a greeting, title, introduction or role cue ("Hi Sarah", "Mrs. Okafor")
+# scores above the model's 0.85 and is followed like a full name.
+CUED_SCORE = 0.85
 
 
 def name_parts(text: str, spans: list[Span]) -> set[str]:
@@ -34,7 +38,7 @@ def name_parts(text: str, spans: list[Span]) -> set[str]:
         if span.entity_type != "PERSON":
             continue
         words = [m.group() for m in _PART.finditer(text, span.start, span.end)]
-        if len(words) < 2:
+        if len(words) < 2 and span.score <= CUED_SCORE:
             continue  # a lone word is the model's likeliest mistake ("Water", "library")
         common = common_words()
         parts.update(word.casefold() for word in words

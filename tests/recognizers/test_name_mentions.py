@@ -98,3 +98,13 @@ def test_a_part_inside_an_address_or_a_handle_is_no_mention() -> None:
     spans = add_name_mentions(text, [_person(text, "Jolene Brightwater")])
 
     assert [text[s.start:s.end] for s in spans] == ["Jolene Brightwater", "Jolene"]
+
+
+def test_a_lone_name_found_by_a_cue_is_followed() -> None:
+    text = "Hi Sarah, your parcel is late. sarah, please confirm. Water is wet, Water."
+    spans = [Span(3, 8, "PERSON", 0.9), _person(text, "Water")]
+
+    added = [text[s.start:s.end] for s in add_name_mentions(text, spans) if s not in spans]
+
+    # The cue's "Sarah" (score above the model's) is followed; the model's lone "Water" is not.
+    assert added == ["sarah"]
