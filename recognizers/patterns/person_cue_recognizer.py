@@ -82,7 +82,7 @@ _GREETING = "(?i:" + alternation(_GREETING_WORDS) + ")"
 # Words for a name after a colon: "Name: ...", "Nombre: ..." (the first also after "full",
 # "customer", "card holder" ...).
 _INTRO_KEYS = ("name", "nombre", "nome", "nom", "navn", "namn", "naam", "nimi", "imię", "jméno",
-               "név", "isim", "nama", "имя", "фио")
+               "név", "isim", "nama", "имя", "фио", "tên", "họ tên")
 _INTRO_WORDS = words("""
     my name is | name is | i am | i'm | im | this is | it's | its | ich bin | ich heiße |
     speaking to | you're speaking to | you are speaking to | talking to | you're talking to |
@@ -205,7 +205,7 @@ _BIRTH_WORDS = ("dob", "d.o.b.", "born", "né", "née", "nacido", "nacida", "geb
                 "syntynyt")
 _BIRTH = "|".join(re.escape(word) for word in _BIRTH_WORDS)
 _HAN_CUE = (r"(?:联系人|聯絡人|客户|客戶|收件人|收货人|收貨人|寄件人|姓名|患者|顾客|顧客|用户|用戶|"
-            r"担当者?|氏名|お客様|ご依頼主|受取人|名前)")
+            r"担当者?|氏名|お客様|ご依頼主|受取人|名前|我叫|我姓|(?i:name))")
 
 # Capitalized words that follow cues without being names (German capitalizes every noun;
 # "Dear Valued Customer", "Estimado Cliente", "Szanowni Państwo", "Thanks Again").
@@ -249,6 +249,14 @@ _CALL_WORDS = frozenset(["call", "text", "ring", "contact", "phone", "reach", "d
                          "fax", "mobile", "whatsapp", "ligue", "llame", "llama", "appelez",
                          "anrufen", "bel", "hotline", "helpline", "support", "office"])
 _IATA_PAIR = regex.compile(r"[A-Z]{3}/[A-Z]{3}")
+# Words before a letter that are no first name: "Plan B.", "Vitamin D.", "Section A.".
+_LETTERED = frozenset(["plan", "vitamin", "section", "type", "class", "grade", "group", "block",
+                       "building", "tower", "wing", "zone", "hall", "room", "gate", "terminal",
+                       "level", "phase", "part", "annex", "appendix", "exhibit", "schedule",
+                       "form", "figure", "table", "chapter", "article", "item", "step", "stage",
+                       "option", "model", "series", "unit", "version", "category", "row",
+                       "seat", "lot", "platform", "bay", "dock", "door", "box", "column",
+                       "hepatitis", "team", "division", "league", "size", "ward", "floor"])
 
 
 def _misread(result: RecognizerResult, text: str) -> bool:
@@ -261,6 +269,8 @@ def _misread(result: RecognizerResult, text: str) -> bool:
         return any(word.casefold() in _CALL_WORDS for word in value.split())
     if pattern == "airline":
         return bool(_IATA_PAIR.fullmatch(value))
+    if pattern == "initial":
+        return value.split()[0].casefold() in _LETTERED
     return False
 
 
@@ -328,7 +338,7 @@ class PersonCueRecognizer(RegexRecognizer):
         # "between 이영일 and 문시우", "tutoring with 宇".
         ("cue_cjk", rf"(?<![\w])(?:{_GREETING}[,!]?|{_ROLE}:?|{_TITLE}|(?i:between|and|with|for))"
                     rf"\s*\(?(?P<value>[\p{{Han}}\p{{Hangul}}]{{1,4}})(?=[\s,，.。;:!?()]|$)", 0.85),
-        ("han", rf"{_HAN_CUE}\s*[：:]?\s*(?P<value>\p{{Han}}{{2,4}})(?=[，,。、；;：:（(\s]|$)", 0.85),
+        ("han", rf"{_HAN_CUE}\s*[：:=]?\s*(?P<value>\p{{Han}}{{2,4}})(?=[，,。、；;：:（(\s]|$)", 0.85),
         ("han_title", r"(?P<value>\p{Han}{2,3}(?:[ 　]\p{Han}{1,3})?)(?=先生|女士|小姐|老师|老師|同学|同學|様|さま|さん|殿)",
          0.8),
         ("hangul", r"(?P<value>\p{Hangul}{2,4})(?=님|씨)", 0.85),
@@ -357,6 +367,10 @@ class PersonCueRecognizer(RegexRecognizer):
          0.8),
         # A name right before its phone number in brackets: "Chloé (621 384 907)".
         ("before_phone", rf"(?<![\w]){_NAMES}[ \t]*(?=\((?:\+|\d)[\d \-./]{{6,}}\))", 0.8),
+        # A first name and a surname's initial in a list or at a clause's end: "Aiden R., Skye,
+        # Mackenzie P. and Rowan" (section, plan and vitamin letters are left out).
+        ("initial", r"(?<![\w.])(?P<value>\p{Lu}\p{Ll}{2,}[ \t]\p{Lu}\.)"
+                    r"(?=[ \t]*(?:,|;|&|\)|\n|$|and\s|y\s|e\s|et\s|und\s))", 0.8),
         ("devanagari", r"(?i:naam|name|नाम)\s*[:=]?\s*(?P<value>\p{Devanagari}+(?:\s+\p{Devanagari}+){0,2})",
          0.85),
     )
@@ -384,6 +398,7 @@ class PersonCueRecognizer(RegexRecognizer):
         "arabic": regex.compile(r"\p{Arabic}"),
         "hebrew": regex.compile(r"\p{Hebrew}"),
         "thai": regex.compile(r"คุณ|นาย|นาง"),
+        "initial": regex.compile(r"\p{Ll}[ \t]\p{Lu}\."),
         "weak_intro": WordGate(_WEAK_INTRO_WORDS, whole_word=True),
         "birth": WordGate(_BIRTH_WORDS, at_word_start=True),
         "airline": regex.compile(r"\p{Lu}/\p{Lu}"),

@@ -200,10 +200,10 @@ class PhoneNumberRecognizer(LocalRecognizer):
         if before == "-" and start > 1 and text[start - 2].isalnum():
             return False  # the tail of an identifier such as ORD-2024031512345
         stripped = raw.strip()
-        if _DATE_SHAPE.fullmatch(stripped) or _IPV4_SHAPE.fullmatch(stripped):
-            return False
-        # The matcher takes the bracket of "[48213.552]" as an opening one.
+        # The matcher takes the bracket of "[48213.552]" or "[2024-05-20" as an opening one.
         bare = stripped.strip("[]() ")
+        if _DATE_SHAPE.fullmatch(bare) or _IPV4_SHAPE.fullmatch(stripped):
+            return False
         if any(shape.fullmatch(bare) for shape in (_DECIMAL, _RESOLUTION, _VERSION)):
             return False
         if _AMOUNT.fullmatch(bare) and (

@@ -236,6 +236,11 @@ def test_labels_in_capitals_and_cues_of_other_scripts(text: str, names: list[str
     ("Call Acme (0800 123 4567) today", []),        # a call to action, not a name
     ("Flight IAH/LOS MS", []),                      # two airport codes
     ("Thanks Anna, Best Regards", ["Anna"]),        # a greeting is no name
+    ("forms are missing for Aiden R., Skye and Rowan", ["Aiden R."]),
+    ("We follow Plan B. and Vitamin D. Then Section A.", []),
+    ("“我叫王建华，身份证号110105", ["王建华"]),
+    ("phone=138 1742 6093 name=王磊\n", ["王磊"]),
+    ("Chuyển về STK 0451000418273 tên Nguyễn Thu Hà nhé.", ["Nguyễn Thu Hà"]),
 ])
 def test_cues_of_more_languages_and_layouts(text: str, expected: list[str]) -> None:
     found = [text[r.start:r.end] for r in PersonCueRecognizer().analyze(text, ["PERSON"])]

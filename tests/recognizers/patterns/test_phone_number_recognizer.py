@@ -153,3 +153,7 @@ def test_a_number_next_to_a_letter_of_an_unspaced_script(text: str, number: str)
     results = PhoneNumberRecognizer(("CN", "JP", "KR")).analyze(text, ["PHONE_NUMBER"])
 
     assert [text[r.start:r.end] for r in results] == [number]
+
+
+def test_a_bracketed_log_date_is_no_phone() -> None:
+    assert found("name=Li\n[2024-05-20 14:03:11] DEBUG start") == []
