@@ -76,7 +76,12 @@ _GREETING_WORDS = words("""
     köszönöm | üdvözlettel | merhaba | selam | sayın | sevgili | teşekkürler | saygılarımla |
     halo | hai | terima kasih | salam | salamat | kumusta | xin chào | chào | diolch |
     sawubona | habari | jambo | привет | здравствуйте | уважаемый | уважаемая | дорогой |
-    дорогая | спасибо | с уважением | γεια σου | γεια σας | αγαπητέ | αγαπητή | ευχαριστώ
+    дорогая | спасибо | с уважением | γεια σου | γεια σας | αγαπητέ | αγαπητή | ευχαριστώ |
+    szanowni | labdien | sveiki | čau | labas | laba diena | tere | lugupeetud | kallis |
+    dobrý deň | vážení | здравей | здравейте | вітаю | привіт | шановний | шановна |
+    добрий день | добрый день | дякую | stimate | stimată | spoštovani | pozdravljeni |
+    καλημέρα | καλησπέρα | namaste | namaskar | kính gửi | hujambo | halló | góðan dag |
+    hæ | kæri | kæra
 """)
 _GREETING = "(?i:" + alternation(_GREETING_WORDS) + ")"
 # Words for a name after a colon: "Name: ...", "Nombre: ..." (the first also after "full",
