@@ -128,7 +128,9 @@ class NerRecognizer(SpacyRecognizer):
 # (PESEL 88120703517, konto 4418227609, Celular 310 482 7719), an amount with its currency
 # (JPY 18,000, 750,00 EUR) or a date (27 de junio, 21.06.2024).
 _NUMBER_LABELS = frozenset(
-    ["pesel", "konto", "account", "acct", "iban", "card", "visa", "mastercard", "amex", "celular", "cel", "telefon", "telefone", "teléfono", "phone", "tel", "tlf", "mobile", "mob", "fax", "curp", "nss", "rut", "dni", "nie", "nif", "cpf", "cnpj", "nik", "ssn", "sin", "tfn", "abn", "order", "orden", "pedido", "commande", "bestellung", "invoice", "factura", "facture", "rechnung", "ticket", "ref", "reference", "id", "tracking", "passport", "pasaporte", "passeport", "reisepass", "policy", "claim", "case", "kontonummer", "rekening", "compte", "cuenta", "conto"]
+    ["pesel", "isikukood", "henkilötunnus", "hetu", "personnummer", "cpr", "egn", "егн", "oib",
+     "jmbg", "emšo", "cnp", "amka", "afm", "αμκα", "αφμ", "tckn", "nric", "hkid", "aadhaar",
+     "pan", "mykad", "ktp", "inn", "инн", "снилс", "konto", "account", "acct", "iban", "card", "visa", "mastercard", "amex", "celular", "cel", "telefon", "telefone", "teléfono", "phone", "tel", "tlf", "mobile", "mob", "fax", "curp", "nss", "rut", "dni", "nie", "nif", "cpf", "cnpj", "nik", "ssn", "sin", "tfn", "abn", "order", "orden", "pedido", "commande", "bestellung", "invoice", "factura", "facture", "rechnung", "ticket", "ref", "reference", "id", "tracking", "passport", "pasaporte", "passeport", "reisepass", "policy", "claim", "case", "kontonummer", "rekening", "compte", "cuenta", "conto"]
 )
 # Numbered things that are not places (flight EK 412, Dock 4, Android 14, Pixel 7) and what a
 # number counts (120 seats, 418 kg): a short model "address" starting or going on with them.
@@ -142,7 +144,14 @@ _NOT_PLACES = frozenset(
 _COUNTED = frozenset(
     ["seats", "seat", "kg", "g", "lb", "lbs", "cartons", "boxes", "pallets", "units", "items",
      "pcs", "pieces", "users", "licenses", "licences", "people", "guests", "nights", "days",
-     "hours", "minutes", "mins", "weeks", "months", "years", "percent", "times", "tickets"]
+     "hours", "minutes", "mins", "weeks", "months", "years", "percent", "times", "tickets",
+     # the same units in the languages of our texts ("2,5 Std.", "4 kuud", "30 Tagen")
+     "std", "stunden", "stück", "stk", "tage", "tagen", "wochen", "monate", "jahre", "días",
+     "horas", "semanas", "meses", "años", "jours", "heures", "semaines", "mois", "ans", "giorni",
+     "ore", "mesi", "anni", "dagen", "uur", "weken", "maanden", "jaar", "dagar", "timmar",
+     "dage", "timer", "dager", "päivää", "tuntia", "kuud", "päeva", "tundi", "dni", "godzin",
+     "miesięcy", "lat", "gün", "saat", "ay", "yıl", "hari", "jam", "bulan", "tahun", "дней",
+     "часов", "месяцев", "лет", "ημέρες", "ώρες"]
 )
 _CURRENCY = re.compile(
     r"(?:\b(?:USD|EUR|GBP|JPY|CNY|INR|BRL|MXN|COP|CLP|ARS|PEN|CHF|SEK|NOK|DKK|PLN|CZK|HUF|RON|"

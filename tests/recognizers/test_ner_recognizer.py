@@ -80,6 +80,10 @@ def test_addresses_keep_their_punctuation_and_need_a_digit(
 
 @pytest.mark.parametrize(("value", "dropped"), [
     ("PESEL 88120703517", True),     # a number after its label
+    ("isikukood 48706120221", True),
+    ("ЕГН 8704234516", True),
+    ("2,5 Std.", True),               # a duration
+    ("Katseaeg 4 kuud", True),
     ("konto 4418227609", True),
     ("Celular 310 482 7719", True),
     ("JPY 18,000", True),            # an amount
