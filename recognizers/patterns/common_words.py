@@ -1,5 +1,6 @@
 """Words that are never a person's name on their own: the stop words of the languages our
-customers write in (spaCy's lists, plain Python sets that need no model), name particles, and
+customers write in (spaCy's lists, plain Python sets that need no model, and a few chat words of
+romanized Hindi and Urdu), name particles, and
 the words the cue recognizer treats as cues or stop words (titles, roles, greetings, "Team",
 "Customer").
 
@@ -24,6 +25,12 @@ PARTICLES = frozenset(["de", "del", "della", "di", "da", "das", "dos", "du", "la
                        "der", "den", "von", "zu", "ter", "ten", "bin", "binti", "bint", "ibn", "ben",
                        "al", "el", "af", "av", "y", "e"])
 
+# Chat words of romanized Hindi and Urdu (spaCy has no stop-word list for them): "Haan, bol rahi
+# hoon", "Accha. Aur mera address", "Ji ma'am".
+ROMANIZED_HINDI = frozenset(["haan", "haanji", "han", "ji", "accha", "achha", "acha", "theek",
+                             "thik", "nahi", "nahin", "bas", "pura", "poora", "arre", "yaar",
+                             "aur", "mera", "meri", "aap", "aapka", "kya", "hai", "hain", "bhi"])
+
 
 @cache
 def stop_words() -> frozenset[str]:
@@ -45,4 +52,4 @@ def stop_words() -> frozenset[str]:
 @cache
 def common_words() -> frozenset[str]:
     """Stop words, particles and the cue recognizer's cue and stop words, casefolded."""
-    return stop_words() | PARTICLES | cues.STOP_WORDS | cues.CUE_WORDS
+    return stop_words() | PARTICLES | ROMANIZED_HINDI | cues.STOP_WORDS | cues.CUE_WORDS

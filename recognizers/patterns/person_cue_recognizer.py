@@ -81,7 +81,7 @@ _GREETING_WORDS = words("""
     dobrý deň | vážení | здравей | здравейте | вітаю | привіт | шановний | шановна |
     добрий день | добрый день | дякую | stimate | stimată | spoštovani | pozdravljeni |
     καλημέρα | καλησπέρα | namaste | namaskar | kính gửi | hujambo | halló | góðan dag |
-    hæ | kæri | kæra
+    hæ | kæri | kæra | cumprimentos | melhores cumprimentos | um abraço
 """)
 _GREETING = "(?i:" + alternation(_GREETING_WORDS) + ")"
 # Words for a name after a colon: "Name: ...", "Nombre: ..." (the first also after "full",
