@@ -37,6 +37,8 @@ from phonenumbers import Leniency
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from recognizers.prefilter import digit_count
+
 DEFAULT_REGIONS: tuple[str, ...] = ("US", "GB", "DE", "FR", "CA")
 
 _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]")
@@ -162,13 +164,15 @@ class PhoneNumberRecognizer(LocalRecognizer):
     ) -> list[RecognizerResult]:
         """Return the accepted phone numbers of ``text``."""
         found: dict[tuple[int, int], float] = {}
-        if sum(ch.isdigit() for ch in text) < 7:
+        if digit_count(text) < 7:
             return []  # the matcher is the costliest recognizer; most texts hold no number
         windows = _windows(text)
-        for region in self.regions:
+        for index, region in enumerate(self.regions):
             for window_start, window_end, runs in windows:
                 if all(any(a <= ra and rb <= b for a, b in found) for ra, rb in runs):
                     continue  # an earlier region took every number of this stretch
+                if index and all(text[ra] == "+" for ra, _ in runs):
+                    continue  # a number with its country code reads the same in every region
                 self._match_window(text, window_start, window_end, region, found)
         results = [self._result(start, end, score) for (start, end), score in found.items()]
         return _longest_first(results)
