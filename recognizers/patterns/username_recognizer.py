@@ -60,9 +60,14 @@ _TIME = (
     r"(?:(?:[\[(]?\d{4}-\d{2}-\d{2}[ \tT])?"
     r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]?[AaPp][Mm])?[\])]?[ \t]+)"
 )
-_IPV4 = r"\d{1,3}(?:\.\d{1,3}){3}(?![\d.])"
+_IPV4 = r"\d{1,3}(?:\.\d{1,3}){3}(?!\d|\.\d)"
+# An IPv6 address in a log line ("from 8e15:f48a:4183:ee43:...", "(2001:db8::7)").
+_IPV6 = r"[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{0,4}){2,7}(?![\w:])"
 # A speaker's role or channel tag before the handle: ``[user] kuba_gd: thx``.
 _TAG = r"(?:\[[^\]\n]{1,20}\][ \t]+)"
+# Any date and time before a chat line, as logs write them ("January 11 09 PM", "06/02/2025
+# 07:28 PM", "Jul 13, 2027 03 PM"): a digit in at most 32 characters without brackets.
+_DATE_PREFIX = r"(?:[^<>\n]{0,24}\d[^<>\n]{0,12}?[ \t]+)"
 
 # Names of a function or a default account, not of a person.
 GENERIC = frozenset(
@@ -157,7 +162,7 @@ class UsernameRecognizer(RegexRecognizer):
         ("before_ip", rf"(?<![\w-])(?i:user|account|for|by|(?:log[ -]?ins?|logons?|sign[ -]?ins?|"
                       rf"attempts?)[ \t]+(?:to|for|by|into|as))[ \t]+(?P<value>{_HANDLE})[ \t]+"
                       rf"(?:\(|(?i:with|from|on|at|via)[ \t]+(?:(?i:the[ \t]+)?(?i:ip)(?i:[ \t]+address)?"
-                      rf"[ \t]*:?[ \t]+)?){_IPV4}", 0.6),
+                      rf"[ \t]*:?[ \t]+)?)(?:{_IPV4}|{_IPV6})", 0.6),
         # Audit-log fields that hold who did it: ``admin=vgilewicz``, ``owner=jdoe``, ``by=jdoe``.
         ("audit_field", rf"(?<![\w-])(?i:admin|owner|by|author|editor|operator|approver|reviewer|"
                         rf"requester|initiator|assigned[_-]?to)=[\"']?(?P<value>{_HANDLE}){_END}", 0.6),
@@ -170,7 +175,8 @@ class UsernameRecognizer(RegexRecognizer):
                    rf"[^\n?]{{0,60}}\?[ \t]*\n[ \t]*(?:[A-Za-z][\w .-]{{0,20}}:[ \t]*)?"
                    rf"(?P<value>@?{_HANDLE})[ \t]*[.!]?[ \t]*$", 0.6),
         # Transcript speakers: ``<maya_k> hi``, ``[10:42] maya_k: hi`` (see ``_in_transcript``).
-        ("speaker_irc", rf"(?m)^[ \t]*{_TIME}?{_TAG}?<[@+%~&]?(?P<value>{_HANDLE})>[ \t]+\S", 0.7),
+        ("speaker_irc", rf"(?m)^[ \t]*(?:{_TIME}|{_DATE_PREFIX})?{_TAG}?<[@+%~&]?(?P<value>{_HANDLE})>[ \t]+\S",
+         0.7),
         # (French typography puts a space before the colon: "lucas_mtp : bonjour".)
         ("speaker", rf"(?m)^[ \t]*(?P<time>{_TIME})?(?P<tag>{_TAG})?(?P<value>{_HANDLE})[ \t]?:[ \t]+\S",
          0.6),
@@ -212,7 +218,7 @@ class UsernameRecognizer(RegexRecognizer):
         "access_log": re.compile(r"\[\d"),
         "auth_log": WordGate(["failed", "accepted", "invalid", "session"]),
         "ssh_target": WordGate(["ssh", "scp", "sftp", "rsync", "mosh"]),
-        "before_ip": re.compile(r"\d\.\d"),
+        "before_ip": re.compile(r"\d\.\d|[0-9a-fA-F]:[0-9a-fA-F]"),
         "audit_field": re.compile("="),
         "speaker_markdown": re.compile(r"\*\*"),
         "answer": re.compile(r"\?"),

@@ -152,3 +152,18 @@ def test_a_user_named_in_a_path(text: str, handles: list[str]) -> None:
     results = UsernameRecognizer().analyze(text, ["USERNAME"])
 
     assert [text[r.start:r.end] for r in results] == handles
+
+
+@pytest.mark.parametrize(("text", "handles"), [
+    ("we noticed a login to rhaenel from 203.10.201.188. Verify now", ["rhaenel"]),
+    ("WARN rate-limit exceeded for anisaiten (8bea:7aa4:3689:cb5c:44f9:5220:1:2)", ["anisaiten"]),
+    ("January 11 09 PM <james29> morning all\nJanuary 11 09 PM <ariana54> ok", ["james29",
+                                                                               "ariana54"]),
+    ("06/02/2025 07:28 PM <gjohansson> morning all", ["gjohansson"]),
+    ("Usage: run <file> now", []),                  # no date before it
+])
+def test_users_before_an_ip_at_a_sentence_end_or_v6_and_irc_lines_after_a_date(
+        text: str, handles: list[str]) -> None:
+    results = UsernameRecognizer().analyze(text, ["USERNAME"])
+
+    assert [text[r.start:r.end] for r in results] == handles
