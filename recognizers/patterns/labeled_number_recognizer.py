@@ -23,11 +23,15 @@ from recognizers.base import RegexRecognizer, digits_of
 
 # Words for "number" after a label: ``no.``, ``#``, ``n°``, ``Nr.``, ``ID`` ...
 NUMBER_WORD = (
-    r"(?i:numbers?|no\.?|nos?\.|nr\.?|num\.?|n[°ºo]\.?|#|id|numéro|número|numero|nummer|numer)"
+    r"(?i:numbers?|no\.?|nos?\.|nr\.?|num\.?|n[°ºo]\.?|#|id|numéro|número|numero|nummer|numer|"
+    r"details)"
 )
 # Between a label (and number word) and its value: ``:``, ``#``, ``is`` (``es``, ``ist`` ...),
 # ``(UK)``, and the quotes of a JSON key and value (``"cccd":"0792..."``).
 _JOIN = (
+    # a short bracket may stand between the label and its value: "Passport details (for the
+    # tour booking): 056840449", "DL (CA) D1234567"
+    r"(?:[ \t]*\([^()\n]{1,30}\))?"
     r"(?:[\"']?[ \t]*(?:[:#=]|-(?=[ \t])|(?i:is|was|es|est|ist|é|è|er|är|jest)\b)?[ \t]*"
     r"(?:\([A-Za-z]{2,3}\)[ \t]*)?[\"']?)"
 )

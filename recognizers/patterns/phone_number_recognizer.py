@@ -45,7 +45,7 @@ _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]"
 _DATE_SHAPE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
 _PHONE_WORDS = re.compile(
     r"\b(?:phone|tel|telephone|mobile|cell|fax|call|ring|text|sms|whats ?app|contact|reach|"
-    r"number|no\.|dial|landline|hotline)\b",
+    r"number|no\.|dial|landline|hotline|direct|ddi)\b",
     re.IGNORECASE,
 )
 _FORMATTED = re.compile(r"[+()\-. ]")
@@ -57,6 +57,7 @@ _SSN_WORDS = re.compile(r"(?i)\b(?:ssn|social security|social|soc\.? ?sec)\b")
 # 48213377": Bestellung).
 _PHONE_CUE = (
     r"phones?|telephone|tel|tél|tele|tlf|mob|mobile|cell|cellphone|fax|call|calls|caller\W?id|"
+    r"direct(?:\W?line)?|ddi|"
     r"ring|text|sms|whats\W?app|wa|viber|telegram|signal|dial|landline|hotline|helpline|contact|"
     r"reach|telefon\w*|téléphone|teléfono|telefono|telefone|telefoon|telemóvel|handy\w*|"
     r"mobil\w*|rufnummer|festnetz|durchwahl|anruf\w*|portable|celular|cellulare|m[oó]vil|"

@@ -41,10 +41,15 @@ class PostcodeRecognizer(RegexRecognizer):
         ("five_digit", r"(?<![\w.,/-])\d{5}(?:-\d{4})?(?![\w]|[.,/-]\d)", 0.5),
         ("nl", r"(?<![\w-])[1-9]\d{3} ?[A-Z]{2}(?![\w-])", 0.5),
         # The key as a lookbehind behind the value's first character: cheap where none is.
-        # "Postal code of consignee 9307", "zip code is 94103", "CEP: 01305-100".
+        # "Postal code of consignee 9307", "zip code is 94103", "CEP: 01305-100",
+        # "Postcode also changed to E0910RP".
         ("labeled", (r"(?<![\w])(?i:postal[ \t]?code|post[ \t]?code|zip(?:[ \t]?code)?|postleitzahl|"
                      r"c[oó]digo[ \t]postal|code[ \t]postal|cep|plz)"
-                     r"(?:[ \t]+(?i:of|for|is|de|do|da|der|des)(?:[ \t]+\p{Ll}+){0,2})?[ \t]*[:#=]?[ \t]*"
+                     # a few lower-case words between: "of consignee", "also changed to",
+                     # "on the form auto-filled"
+                     r"(?:[ \t]+(?i:of|for|is|de|do|da|der|des)(?:[ \t]+\p{Ll}+){0,2}"
+                     r"|(?:[ \t]+\p{Ll}[\p{Ll}'-]*){0,4}?[ \t]+(?i:is|was|to|as|now|filled|auto-filled|"
+                     r"est|ist|es|é))?[ \t]*[:#=]?[ \t]*"
                      r"(?P<value>(?=[A-Z0-9 -]*\d)(?:[A-Z0-9]{2,5}(?:[ -][A-Z0-9]{2,4})?|\d{6,8}))(?![\w-])"), 0.6),
         ("keyed", (rf"(?=[A-Za-z0-9])(?<={_POSTCODE_KEY}[\"']?\s*[:=]\s*[\"']?)"
                    r"[A-Za-z0-9](?:[A-Za-z0-9 -]{1,8}[A-Za-z0-9])?(?=[\"',;}\]\n]|\s*$)"), 0.6),

@@ -26,7 +26,11 @@ class LabeledNationalIdRecognizer(LabeledNumberRecognizer):
         r"c[ée]dula(?:[ \t]+de[ \t]+(?:ciudadan[ií]a|identidad))?|dni|cpf|pesel|"
         r"dow[óo]d(?:[ \t]+osobisty)?|personnummer|personnr|cpr(?:-nr\.?)?|hetu|henkil[öo]tunnus|"
         r"tc[ \t]+kimlik(?:[ \t]+no)?|tckn|kimlik[ \t]+no|emirates[ \t]+id|iqama|nric|mykad|"
-        r"hkid|rut|nin|bvn|tfn|rnokpp|инн|снилс|身份证号?|주민등록번호|マイナンバー)"
+        r"hkid|rut|nin|bvn|tfn|rnokpp|инн|снилс|身份证号?|주민등록번호|マイナンバー|"
+        # a record's "ssn" holding another country's number ("ssn=19321348072"), and the
+        # personal codes of more countries
+        r"ssn|isikukood|asmens[ \t]+kodas|personas[ \t]+kods|egn|егн|oib|jmbg|emšo|cnp|amka|afm|"
+        r"αμκα|αφμ)"
         # "Codice fiscale per contratto: ...", "NIK untuk kontrak: ...": words, then a colon.
         r"(?:[ \t]+\p{Ll}+){0,2}(?=[ \t]*:)?"
     )
@@ -35,7 +39,8 @@ class LabeledNationalIdRecognizer(LabeledNumberRecognizer):
         "aadhaar", "nik", "ktp", "cccd", "cmnd", "c.c.", "cédula", "cedula", "dni", "cpf", "pesel",
         "dowód", "dowod", "personn", "cpr", "hetu", "henkil", "tc", "tckn", "kimlik", "emirates",
         "iqama", "nric", "mykad", "hkid", "rut", "nin", "bvn", "tfn", "rnokpp", "инн", "снилс",
-        "身份证", "주민등록번호", "マイナンバー",
+        "身份证", "주민등록번호", "マイナンバー", "ssn", "isikukood", "asmens", "personas", "egn",
+        "егн", "oib", "jmbg", "emšo", "cnp", "amka", "afm", "αμκα", "αφμ",
     ], at_word_start=True)
     VALUE = r"(?=[A-Z0-9.\- ]*\d)[A-Z0-9](?:[A-Z0-9]|[.\- ](?=[A-Z0-9])){7,24}"
     MIN_VALUE_DIGITS = 4  # an Indian PAN (AKJPI4827L) has four

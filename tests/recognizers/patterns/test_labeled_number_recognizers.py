@@ -30,6 +30,7 @@ P, D, A = "PASSPORT", "DRIVER_LICENSE", "ACCOUNT_NUMBER"
         # passports                                          and their near misses
         ("passport no. C01X00T47", [(P, "C01X00T47")]),
         ("여권번호: M48213907", [(P, "M48213907")]),
+        ("Passport details (for the tour booking): 056840449, expires", [(P, "056840449")]),
         ("护照号码 E12345678", [(P, "E12345678")]),
         ("Reisepass C4F9KJ7L2", [(P, "C4F9KJ7L2")]),
         ("my passport number is 512345678.", [(P, "512345678")]),

@@ -157,3 +157,8 @@ def test_a_number_next_to_a_letter_of_an_unspaced_script(text: str, number: str)
 
 def test_a_bracketed_log_date_is_no_phone() -> None:
     assert found("name=Li\n[2024-05-20 14:03:11] DEBUG start") == []
+
+
+def test_a_bare_number_after_a_direct_line_label() -> None:
+    assert found("Gasse 29, 75947 Haldensleben\nDirect: 03286370610\nmail@example.net") == [
+        "03286370610"]

@@ -62,3 +62,14 @@ def test_postcodes_under_record_keys(text: str, expected: list[str]) -> None:
 def test_postcode_after_its_label(text: str, expected: list[str]) -> None:
     found = PostcodeRecognizer().analyze(text, ["POSTCODE"])
     assert sorted(text[r.start : r.end] for r in found) == expected
+
+
+@pytest.mark.parametrize(("text", "codes"), [
+    ("The postcode on the form auto-filled 49614 which is wrong.", ["49614"]),
+    ("Postcode also changed to 466357.", ["466357"]),
+    ("zip files are 2024 style", []),                 # no connector before the number
+])
+def test_a_postcode_a_few_words_after_its_label(text: str, codes: list[str]) -> None:
+    results = PostcodeRecognizer().analyze(text, ["POSTCODE"])
+
+    assert [text[r.start:r.end] for r in results] == codes

@@ -14,6 +14,8 @@ from recognizers.patterns.national_ids.labeled_national_id_recognizer import (
     [
         ("Zhang Hao's resident ID is 440304199008175230. He starts", ["440304199008175230"]),
         ("Codice fiscale per contratto: DSNGLI79M52D612L.", ["DSNGLI79M52D612L"]),
+        ("viewed record (fields: ssn=19321348072, dob=21/07/1969)", ["19321348072"]),
+        ("Kadri Tamm, isikukood 48706120221, elukoht", ["48706120221"]),
         ("mi CURP es GUOF880623MJCTCR08. Me cobraron", ["GUOF880623MJCTCR08"]),
         ("PAN: AKJPI4827L | Aadhaar: 5381 2904 7716", ["AKJPI4827L", "5381 2904 7716"]),
         ("National ID 1084726395, mobile +966", ["1084726395"]),
