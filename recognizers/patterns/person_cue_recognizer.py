@@ -205,6 +205,13 @@ _KEY = (
     r"voornaam|achternaam|imi[ęe]|nazwisko|f[öo]rnamn|efternamn|fornavn|etternavn|efternavn|"
     r"etunimi|sukunimi|jm[ée]no|p[řr][íi]jmen[íi]|soyad[ıi]?)"
 )
+# A name in capitals: two or three words ("ANDRZEJ WINCENCIAK", "SZABÓ ILDIKÓ").
+_CAPS_NAME = r"\p{Lu}[\p{Lu}'’-]+(?:[ ]\p{Lu}[\p{Lu}'’-]+){1,2}"
+# What a role after a name in a list starts with.
+_ROLE_AFTER = (r"(?i:[^\n]{0,12}?(?<![\w])(?:ceo|cfo|cto|coo|cio|cmo|vp|svp|evp|head|director|"
+               r"manager|lead|engineer|procurement|purchasing|founder|owner|president|chair|"
+               r"partner|consultant|analyst|officer|counsel|assistant|secretary|coordinator|"
+               r"admin|accountant|buyer|controller|architect|developer|designer)(?![\w]))")
 _BIRTH_WORDS = ("dob", "d.o.b.", "born", "né", "née", "nacido", "nacida", "geb.", "geboren",
                 "nato", "nata", "nascido", "nascida", "urodzony", "urodzona", "född", "født",
                 "syntynyt")
@@ -376,6 +383,14 @@ class PersonCueRecognizer(RegexRecognizer):
         # Mackenzie P. and Rowan" (section, plan and vitamin letters are left out).
         ("initial", r"(?<![\w.])(?P<value>\p{Lu}\p{Ll}{2,}[ \t]\p{Lu}\.)"
                     r"(?=[ \t]*(?:,|;|&|\)|\n|$|and\s|y\s|e\s|et\s|und\s))", 0.8),
+        # A list of people with their roles: "• Evelia Tormo — CEO, final sign-off", "• ЗОРЯН
+        # ЗАЇКА — Head of IT", "• 류은지 — Procurement" (a role word must follow the dash).
+        ("name_role", (rf"(?m)^[ \t]*(?:[•*·-]|\d{{1,2}}[.)])?[ \t]*(?P<value>{_PLAIN_NAME}|{_CAPS_NAME}|"
+                       r"[\p{Han}\p{Hangul}]{2,4}|\p{Devanagari}+(?:[ ]\p{Devanagari}+){0,2})"
+                       rf"[ \t]+[—–-][ \t]+(?={_ROLE_AFTER})"), 0.85),
+        # A name in capitals after a role or a title cue: "filed by BIANCA CANO", "Mr JOHN DOE".
+        ("caps_after_cue", rf"(?<![\w])(?:{_ROLE}|{_TITLE})[ \t]+(?P<value>{_CAPS_NAME})(?![\w])",
+         0.8),
         ("devanagari", r"(?i:naam|name|नाम)\s*[:=]?\s*(?P<value>\p{Devanagari}+(?:\s+\p{Devanagari}+){0,2})",
          0.85),
     )
@@ -404,6 +419,8 @@ class PersonCueRecognizer(RegexRecognizer):
         "hebrew": regex.compile(r"\p{Hebrew}"),
         "thai": regex.compile(r"คุณ|นาย|นาง"),
         "initial": regex.compile(r"\p{Ll}[ \t]\p{Lu}\."),
+        "name_role": regex.compile(r"[ \t][—–-][ \t]"),
+        "caps_after_cue": regex.compile(r"\p{Lu}{2}[\p{Lu}'’-]*[ ]\p{Lu}{2}"),
         "weak_intro": WordGate(_WEAK_INTRO_WORDS, whole_word=True),
         "birth": WordGate(_BIRTH_WORDS, at_word_start=True),
         "airline": regex.compile(r"\p{Lu}/\p{Lu}"),

@@ -241,6 +241,10 @@ def test_labels_in_capitals_and_cues_of_other_scripts(text: str, names: list[str
     ("“我叫王建华，身份证号110105", ["王建华"]),
     ("phone=138 1742 6093 name=王磊\n", ["王磊"]),
     ("Chuyển về STK 0451000418273 tên Nguyễn Thu Hà nhé.", ["Nguyễn Thu Hà"]),
+    ("Unit:\n• Noa Assunção — CEO, final sign-off\n• 류은지 — Procurement, 054-073-2977",
+     ["Noa Assunção", "류은지"]),
+    ("• Budget Review — approved\n• Berlin Office — closed", []),   # no role after the dash
+    ("grievance filed by BIANCA CANO against", ["BIANCA CANO"]),
 ])
 def test_cues_of_more_languages_and_layouts(text: str, expected: list[str]) -> None:
     found = [text[r.start:r.end] for r in PersonCueRecognizer().analyze(text, ["PERSON"])]
