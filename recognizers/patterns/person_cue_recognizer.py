@@ -391,6 +391,10 @@ class PersonCueRecognizer(RegexRecognizer):
         # A name in capitals after a role or a title cue: "filed by BIANCA CANO", "Mr JOHN DOE".
         ("caps_after_cue", rf"(?<![\w])(?:{_ROLE}|{_TITLE})[ \t]+(?P<value>{_CAPS_NAME})(?![\w])",
          0.8),
+        # A record's name key with a Chinese or Korean value, one character too:
+        # '"last_name": "王"', 'name=王磊'.
+        ("key_cjk", r"(?i:name)[\"']?[ \t]*[:=][ \t]*[\"']?(?P<value>[\p{Han}\p{Hangul}]{1,4})"
+                    r"(?=[\"',;}\]\s]|$)", 0.85),
         ("devanagari", r"(?i:naam|name|नाम)\s*[:=]?\s*(?P<value>\p{Devanagari}+(?:\s+\p{Devanagari}+){0,2})",
          0.85),
     )
@@ -420,6 +424,7 @@ class PersonCueRecognizer(RegexRecognizer):
         "thai": regex.compile(r"คุณ|นาย|นาง"),
         "initial": regex.compile(r"\p{Ll}[ \t]\p{Lu}\."),
         "name_role": regex.compile(r"[ \t][—–-][ \t]"),
+        "key_cjk": regex.compile(r"(?i:name)[\"']?[ \t]*[:=][ \t]*[\"']?[\p{Han}\p{Hangul}]"),
         "caps_after_cue": regex.compile(r"\p{Lu}{2}[\p{Lu}'’-]*[ ]\p{Lu}{2}"),
         "weak_intro": WordGate(_WEAK_INTRO_WORDS, whole_word=True),
         "birth": WordGate(_BIRTH_WORDS, at_word_start=True),
