@@ -7,7 +7,8 @@ ampersand or a word for "and" are names too, item after item in both directions.
 capitalized word, with an initial after it (``Mackenzie P.``) or a short bracket
 (``Grace (notes)``), that ends the list or goes on with it (not the noun of the next clause:
 ``Sabine Weiß, Betrag 249,00``); a word opening a line before a comma greets rather than lists
-(``Labdien, Jānis``). It is not taken when it is a common word of our languages
+(``Labdien, Jānis``). A name put in another's place joins too (``Anders Ljung instead of Laila
+Jonsson``). It is not taken when it is a common word of our languages
 (``recognizers.patterns.common_words``), when the model read it as another kind of entity (a
 place, a firm), when another span holds it, or when the request's allow list does.
 """
@@ -33,6 +34,12 @@ _JOIN = (rf"(?:[ \t]*\([^()\n]{{1,30}}\))?(?:[ \t]*(?P<comma>[,/])[ \t]*(?:{_AND
 _ITEM_END = (rf"(?=[ \t]*(?:\([^()\n]{{1,30}}\))?[ \t]*(?:[,;:!?)/&\n]|\.[ \t]*(?:$|\n|\p{{Lu}}\p{{Ll}})|$"
              rf"|[ \t]+{_AND}[ \t]))")
 _NEXT = regex.compile(rf"{_JOIN}(?P<item>{_ITEM}){_ITEM_END}")
+# A name put in another's place: "sent to Anders Ljung instead of Laila Jonsson".
+_INSTEAD = regex.compile(
+    r"[ \t]+(?i:instead of|rather than|in place of|en lugar de|en vez de|au lieu de|statt|"
+    r"anstatt|em vez de|invece di|umjesto|zamiast)[ \t]+"
+    r"(?P<item>\p{Lu}\p{Ll}[\p{Ll}\p{M}-]*(?:[ \t]+\p{Lu}\p{Ll}[\p{Ll}\p{M}-]*){0,2})(?![\p{L}\p{M}\d@_])"
+)
 _PREVIOUS = regex.compile(rf"(?<![\p{{L}}\p{{M}}\d@_.'’])(?P<item>{_ITEM}){_JOIN}\Z")
 _MAX_ITEMS = 12
 
@@ -65,7 +72,7 @@ def add_listed_names(text: str, spans: list[Span], others: Sequence[tuple[int, i
 def _neighbours(text: str, span: Span) -> list[tuple[int, int]]:
     """The list items right after and right before ``span``."""
     found = []
-    after = _NEXT.match(text, span.end)
+    after = _NEXT.match(text, span.end) or _INSTEAD.match(text, span.end)
     if after:
         found.append(after.span("item"))
     offset = max(0, span.start - 80)

@@ -324,9 +324,11 @@ class PersonCueRecognizer(RegexRecognizer):
         ("title", rf"(?<![\w]){_TITLE}\s+{_NAME}{_END}", 0.95),
         # "customer: Ana Ruiz", "the client (Illés Tamás)", "assigned to Qasım."
         ("role", rf"(?<![\w]){_ROLE}(?::[ \t]*|\s+\(?){_NAME}{_AFTER_ROLE}", 0.9),
-        ("between", rf"(?<![\w])(?i:between)\s+{_NAME}\s+(?:and|&)\s", 0.85),
+        ("between", rf"(?<![\w])(?i:between)\s+(?P<value>{_PLAIN_NAME}|{_CAPS_NAME})\s+(?:and|&)\s",
+         0.85),
         ("between_second",
-         rf"(?=\p{{Lu}})(?<=(?<![\w])(?i:between)\s+{_PLAIN_NAME}\s+(?:and|&)\s+){_NAME}{_END}", 0.85),
+         rf"(?=\p{{Lu}})(?<=(?<![\w])(?i:between)\s+(?:{_PLAIN_NAME}|{_CAPS_NAME})\s+(?:and|&)\s+)"
+         rf"{_NAME}{_END}", 0.85),
         ("verb", rf"(?:^|(?<=[\n.!?]\s*)|(?<=\s))(?<![\w]){_NAME}\s+{_VERBS}", 0.9),
         ("speaker", rf"(?:^|(?<=\n))[ \t]*\[?(?:[\d:]+\]?\s*)?{_SPEAKER_ROLE}\s+\(?{_NAME}\)?\]?\s*:",
          0.9),

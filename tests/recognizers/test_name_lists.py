@@ -24,6 +24,8 @@ def _names(text: str, seed: str, others: Sequence[str] = ()) -> list[str]:
     ("missing for Aiden R., Skye, Mackenzie P. and Rowan. Please", "Skye",
      ["Aiden R.", "Skye", "Mackenzie P.", "Rowan"]),
     ("R$ 32 cada. Bruno e Léo tão devendo", "Léo", ["Bruno", "Léo"]),
+    ("sent to Anders Ljung instead of Laila Jonsson. Recall", "Anders Ljung",
+     ["Anders Ljung", "Laila Jonsson"]),
 ])
 def test_the_other_items_of_a_list_of_names(text: str, seed: str, names: list[str]) -> None:
     assert _names(text, seed) == names

@@ -245,6 +245,8 @@ def test_labels_in_capitals_and_cues_of_other_scripts(text: str, names: list[str
      ["Noa Assunção", "류은지"]),
     ("• Budget Review — approved\n• Berlin Office — closed", []),   # no role after the dash
     ("grievance filed by BIANCA CANO against", ["BIANCA CANO"]),
+    ("mediation between ANDRZEJ WINCENCIAK and Marcelina Samul, July", ["ANDRZEJ WINCENCIAK",
+                                                                         "Marcelina Samul"]),
     ('{"first_name": "冬梅", "last_name": "王", "postal_code": "923229"}', ["冬梅", "王"]),
 ])
 def test_cues_of_more_languages_and_layouts(text: str, expected: list[str]) -> None:
