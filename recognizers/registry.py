@@ -3,8 +3,9 @@
 What runs, and why:
 
 - our recognizers (one per ``*_recognizer.py`` file) for cue-introduced names, names that open
-  or sign a message, the personal columns of pasted tables, phones, cards, SSNs, national IDs, IBANs,
-  IP and MAC addresses, street addresses (also Chinese, Japanese, Korean and Cyrillic ones), dates of birth, ages, postcodes, API keys, secrets,
+  or sign a message, the personal columns of pasted tables, phones, cards, SSNs, national IDs,
+  IBANs, IP and MAC addresses, street addresses (also Chinese, Japanese, Korean and Cyrillic
+  ones), dates of birth, ages, postcodes, API keys, secrets,
   user names, and passport, driving-licence and account numbers after their labels;
 - Presidio's e-mail and crypto-wallet recognizers, which work well as they are, and its
   URL recognizer without matches inside identifiers (``BoundedUrlRecognizer``), which also tells
