@@ -99,8 +99,15 @@ b.STDNUM.update({"gb_nhs": "gb.nhs", "ar_cuit": "ar.cuit", "ar_cbu": "ar.cbu", "
 
 # ----------------------------------------------------------------- build
 
-def build():
-    recs = b.load_records()
+# an extension written as "ext. 214" / "Durchwahl" is part of a PHONE_NUMBER span; it is cut off
+# before the number is handed to libphonenumber
+EXTENSION = re.compile(r"\s*(?:ext\.?|x|Durchwahl|poste|interno|wew\.)\s*\d+$")
+
+
+def build(builder=b, prefix="rv3", out=OUT, extension=EXTENSION):
+    """Parse, check and write the set; ``builder`` (v2's module, its ``HERE`` pointing at the
+    set's folder), ``prefix``, ``out`` and ``extension`` let a later set (v4) build the same way."""
+    recs = builder.load_records()
     if not recs:
         raise SystemExit("no records found under source/")
     data = []
@@ -112,21 +119,21 @@ def build():
             raise SystemExit(f"{where}: bad genre {genre!r}")
         if not (country == "XX" or re.fullmatch(r"[A-Z]{2}", country)):
             raise SystemExit(f"{where}: bad country {country!r}")
-        text, spans = b.parse(marked, where)
+        text, spans = builder.parse(marked, where)
         if not 90 <= len(text) <= 900:
             raise SystemExit(f"{where}: length {len(text)} outside 90..900")
         last_end = -1
         for sp in spans:
             if text[sp["start_position"]:sp["end_position"]] != sp["entity_value"]:
                 raise SystemExit(f"{where}: value/offset mismatch {sp['entity_value']!r}")
-            if sp["entity_type"] not in TYPES:
+            if sp["entity_type"] not in builder.TYPES:
                 raise SystemExit(f"{where}: unknown type {sp['entity_type']}")
             if sp["start_position"] < last_end:
                 raise SystemExit(f"{where}: overlapping spans")
             last_end = sp["end_position"]
-        data.append({"id": f"rv3-{n:04d}", "genre": genre, "country": country, "full_text": text,
+        data.append({"id": f"{prefix}-{n:04d}", "genre": genre, "country": country, "full_text": text,
                      "spans": spans, "_where": where})
-    problems = checks(data)
+    problems = checks(data, builder, extension)
     if problems:
         print("\n".join(problems))
         raise SystemExit(f"{len(problems)} validation problem(s); nothing written")
@@ -134,11 +141,11 @@ def build():
         del r["_where"]
         for sp in r["spans"]:
             del sp["_scheme"]
-    OUT.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return data
 
 
-def checks(data):
+def checks(data, builder=b, extension=EXTENSION):
     """Second opinions: python-stdnum for check-digit ids and US SSNs, libphonenumber for
     phones. Returns a list of problems (empty when all pass)."""
     problems = []
@@ -149,14 +156,15 @@ def checks(data):
             for sp in r["spans"]:
                 sch = sp["_scheme"]
                 val = sp["entity_value"]
-                if sch and sch in b.STDNUM:
+                if sch and sch in builder.STDNUM:
                     try:
-                        mod = importlib.import_module("stdnum." + b.STDNUM[sch])
+                        mod = importlib.import_module("stdnum." + builder.STDNUM[sch])
                     except ImportError:
                         continue
-                    v = b._digits(val) if b.STDNUM[sch] == "luhn" else val
+                    v = builder._digits(val) if builder.STDNUM[sch] == "luhn" else val
                     if not mod.is_valid(v):
-                        problems.append(f"{r['_where']}: stdnum {b.STDNUM[sch]} rejects {val!r}")
+                        problems.append(
+                            f"{r['_where']}: stdnum {builder.STDNUM[sch]} rejects {val!r}")
                 if sp["entity_type"] == "US_SSN" and not ssn.is_valid(val):
                     problems.append(f"{r['_where']}: stdnum us.ssn rejects {val!r}")
     except ImportError:
@@ -169,8 +177,7 @@ def checks(data):
                 if sp["entity_type"] != "PHONE_NUMBER":
                     continue
                 val = sp["entity_value"]
-                # an extension written as "ext. 214" / "Durchwahl" is part of the span
-                core = re.split(r"\s*(?:ext\.?|x|Durchwahl|poste|interno|wew\.)\s*\d+$", val)[0]
+                core = extension.split(val)[0]
                 try:
                     ok = phonenumbers.is_valid_number(phonenumbers.parse(core, region))
                 except phonenumbers.NumberParseException:

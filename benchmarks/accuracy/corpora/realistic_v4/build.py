@@ -16,9 +16,10 @@ Differences from v2's builder (the same approach as ../realistic_v3/build.py):
     GB NHS number, AT SVNR, AR CUIT, NZ IRD, HK identity card, EC and UY cédula, KZ IIN;
     the GB, AT and AR ones are those of v3) and a few IBAN lengths (AE, BG, LT, IS, SI, QA,
     LV); v2's parser, filler and schemes are used unchanged;
-  * the phone check (libphonenumber, region = the text's country, XX -> US) and the
-    python-stdnum second opinion are always run when the packages are importable, and any
-    failure stops the build (v2 only printed them with --strict);
+  * the build and check loop is v3's (imported): the phone check (libphonenumber, region = the
+    text's country, XX -> US) and the python-stdnum second opinion are always run when the
+    packages are importable, and any failure stops the build (v2 only printed them with
+    --strict);
   * genres must be snake_case; the split (odd ids = dev, even ids = test) is printed.
 
     python build.py             # build, check and print counts
@@ -29,7 +30,6 @@ from __future__ import annotations
 import collections
 import importlib
 import importlib.util
-import json
 import re
 import statistics
 import sys
@@ -47,6 +47,12 @@ b.HERE = HERE          # load_records() reads source/ under b.HERE
 b.OUT = OUT
 
 TYPES = b.TYPES
+
+# v3's builder: its build and check loop and the GB, AT and AR schemes are reused, not copied.
+_v3_spec = importlib.util.spec_from_file_location("rv3_build", HERE.parent / "realistic_v3" / "build.py")
+v3 = importlib.util.module_from_spec(_v3_spec)
+_v3_spec.loader.exec_module(v3)
+gb_nhs, at_vnr, ar_cuit = v3.gb_nhs, v3.at_vnr, v3.ar_cuit
 
 
 # ----------------------------------------------------------------- extra schemes
@@ -91,34 +97,6 @@ def sg_nric(s: str) -> bool:
     total = b._weighted(v[1:8], [2, 7, 6, 5, 4, 3, 2]) + (4 if v[0] in "TG" else 0)
     table = "JZIHGFEDCBA" if v[0] in "ST" else "XWUTRQPNMLK"
     return table[total % 11] == v[8]
-
-
-def gb_nhs(s: str) -> bool:
-    """UK NHS number: 10 digits, mod 11 with weights 10..2 (check 10 is invalid)."""
-    d = b._digits(s)
-    if len(d) != 10:
-        return False
-    r = 11 - b._weighted(d[:9], [10, 9, 8, 7, 6, 5, 4, 3, 2]) % 11
-    r = 0 if r == 11 else r
-    return r != 10 and r == int(d[9])
-
-
-def at_vnr(s: str) -> bool:
-    """Austrian social-insurance number (SVNR): 3 serial digits, check digit, DDMMYY."""
-    d = b._digits(s)
-    if len(d) != 10 or d[0] == "0":
-        return False
-    r = b._weighted(d, [3, 7, 9, 0, 5, 8, 4, 2, 1, 6]) % 11
-    return r < 10 and r == int(d[3])
-
-
-def ar_cuit(s: str) -> bool:
-    """Argentine CUIT/CUIL: 11 digits, mod 11 with weights 5,4,3,2,7,6,5,4,3,2."""
-    d = b._digits(s)
-    if len(d) != 11:
-        return False
-    r = b._weighted(d[:10], [5, 4, 3, 2, 7, 6, 5, 4, 3, 2]) % 11
-    return "012345678990"[11 - r] == d[10]
 
 
 def nz_ird(s: str) -> bool:
@@ -191,85 +169,8 @@ EXTENSION = re.compile(r"\s*(?:ext\.?|x|Durchwahl|DW|poste|interno|wew\.|anexo|r
 # ----------------------------------------------------------------- build
 
 def build():
-    recs = b.load_records()
-    if not recs:
-        raise SystemExit("no records found under source/")
-    data = []
-    for n, (where, rec) in enumerate(recs, 1):
-        if len(rec) != 3:
-            raise SystemExit(f"{where}: expected (genre, country, marked_text)")
-        genre, country, marked = rec
-        if not re.fullmatch(r"[a-z_]+", genre):
-            raise SystemExit(f"{where}: bad genre {genre!r}")
-        if not (country == "XX" or re.fullmatch(r"[A-Z]{2}", country)):
-            raise SystemExit(f"{where}: bad country {country!r}")
-        text, spans = b.parse(marked, where)
-        if not 90 <= len(text) <= 900:
-            raise SystemExit(f"{where}: length {len(text)} outside 90..900")
-        last_end = -1
-        for sp in spans:
-            if text[sp["start_position"]:sp["end_position"]] != sp["entity_value"]:
-                raise SystemExit(f"{where}: value/offset mismatch {sp['entity_value']!r}")
-            if sp["entity_type"] not in TYPES:
-                raise SystemExit(f"{where}: unknown type {sp['entity_type']}")
-            if sp["start_position"] < last_end:
-                raise SystemExit(f"{where}: overlapping spans")
-            last_end = sp["end_position"]
-        data.append({"id": f"rv4-{n:04d}", "genre": genre, "country": country, "full_text": text,
-                     "spans": spans, "_where": where})
-    problems = checks(data)
-    if problems:
-        print("\n".join(problems))
-        raise SystemExit(f"{len(problems)} validation problem(s); nothing written")
-    for r in data:
-        del r["_where"]
-        for sp in r["spans"]:
-            del sp["_scheme"]
-    OUT.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return data
-
-
-def checks(data):
-    """Second opinions: python-stdnum for check-digit ids and US SSNs, libphonenumber for
-    phones. Returns a list of problems (empty when all pass)."""
-    problems = []
-    try:
-        importlib.import_module("stdnum")
-        from stdnum.us import ssn
-        for r in data:
-            for sp in r["spans"]:
-                sch = sp["_scheme"]
-                val = sp["entity_value"]
-                if sch and sch in b.STDNUM:
-                    try:
-                        mod = importlib.import_module("stdnum." + b.STDNUM[sch])
-                    except ImportError:
-                        continue
-                    v = b._digits(val) if b.STDNUM[sch] == "luhn" else val
-                    if not mod.is_valid(v):
-                        problems.append(f"{r['_where']}: stdnum {b.STDNUM[sch]} rejects {val!r}")
-                if sp["entity_type"] == "US_SSN" and not ssn.is_valid(val):
-                    problems.append(f"{r['_where']}: stdnum us.ssn rejects {val!r}")
-    except ImportError:
-        print("(python-stdnum not importable: id second opinion skipped)")
-    try:
-        import phonenumbers
-        for r in data:
-            region = "US" if r["country"] == "XX" else r["country"]
-            for sp in r["spans"]:
-                if sp["entity_type"] != "PHONE_NUMBER":
-                    continue
-                val = sp["entity_value"]
-                core = EXTENSION.split(val)[0]
-                try:
-                    ok = phonenumbers.is_valid_number(phonenumbers.parse(core, region))
-                except phonenumbers.NumberParseException:
-                    ok = False
-                if not ok:
-                    problems.append(f"{r['_where']}: phone {val!r} invalid for {region}")
-    except ImportError:
-        print("(phonenumbers not importable: phone check skipped)")
-    return problems
+    """v3's build, with v4's prefix, output, schemes and extension words."""
+    return v3.build(b, "rv4", OUT, EXTENSION)
 
 
 def split_counts(data):
