@@ -206,9 +206,11 @@ class Detector:
             spans.extend(_denied_spans(original, deny_list))
         spans = extend_addresses(original, resolve_overlaps(spans, original, self._custom_levels))
         if entities is None or "PERSON" in entities:
-            others = [norm.to_original(entity.start_char, entity.end_char)
-                      for entity in nlp_artifacts.entities if entity.label_ not in _PERSON_LABELS]
-            spans = add_listed_names(original, spans, others, allowed)
+            if any(span.entity_type == "PERSON" for span in spans):
+                others = [norm.to_original(entity.start_char, entity.end_char)
+                          for entity in nlp_artifacts.entities
+                          if entity.label_ not in _PERSON_LABELS]
+                spans = add_listed_names(original, spans, others, allowed)
             spans = add_name_mentions(original, spans, allowed)
         return spans
 
